@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "kisictl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kisictl", targets: ["kisictl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Plain value types shared by every module: time, member records, the typed config, diagnostics.
+        .target(name: "AccessModel"),
+        // Pure evaluation: (config, member data, instant) -> desired access with reasons.
+        .target(name: "AccessRules", dependencies: ["AccessModel"]),
+        // YAML -> typed, validated SiteConfig with file:line:column diagnostics.
+        .target(name: "KisiConfig", dependencies: ["AccessModel", "Yams"]),
+        // Member data from CSV/JSON exports or from a command's JSON output.
+        .target(name: "MemberSources", dependencies: ["AccessModel"]),
+        // Text and JSON renderings of validation summaries and explanations.
+        .target(name: "Rendering", dependencies: ["AccessModel", "AccessRules"]),
+        // Deterministic synthetic sites for benchmarks and scale tests.
+        .target(name: "SyntheticSites", dependencies: ["AccessModel"]),
+        .executableTarget(
+            name: "kisictl",
+            dependencies: [
+                "AccessModel", "AccessRules", "KisiConfig", "MemberSources", "Rendering",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "kisictl-benchmarks",
+            dependencies: ["AccessModel", "AccessRules", "MemberSources", "SyntheticSites"]
+        ),
+        .testTarget(name: "AccessRulesTests", dependencies: ["AccessModel", "AccessRules"]),
+        .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "Yams"]),
+        .testTarget(name: "MemberSourcesTests", dependencies: ["AccessModel", "MemberSources"]),
+        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering"]),
+    ]
+)

@@ -1,0 +1,125 @@
+/// A site's validated configuration (config language version 1): what kisictl manages and how.
+public struct SiteConfig: Sendable {
+    public var version: Int
+    public var timeZone: SiteTimeZone
+    public var kisi: KisiSettings
+    public var source: SourceSpec
+    public var policy: AccessPolicy
+    /// Sorted by address, so every output that walks groups is stable.
+    public var groups: [GroupConfig]
+    /// The folder relative paths in the config are resolved against.
+    public var directory: String
+    /// The files the config was read from, in reading order.
+    public var files: [String]
+
+    public init(version: Int = 1, timeZone: SiteTimeZone, kisi: KisiSettings = KisiSettings(), source: SourceSpec,
+                policy: AccessPolicy = AccessPolicy(), groups: [GroupConfig], directory: String = ".", files: [String] = []) {
+        self.version = version
+        self.timeZone = timeZone
+        self.kisi = kisi
+        self.source = source
+        self.policy = policy
+        self.groups = groups.sorted { $0.address < $1.address }
+        self.directory = directory
+        self.files = files
+    }
+
+    public var managedGroups: [GroupConfig] { groups.filter(\.managed) }
+}
+
+/// How to reach Kisi. The API key itself is never in a file: only the variable that holds it.
+public struct KisiSettings: Sendable, Hashable {
+    public var apiKeyEnv: String
+    /// Base URL of the Kisi API; nil means Kisi's production endpoint.
+    public var endpoint: String?
+
+    public static let defaultAPIKeyEnv = "KISI_API_KEY"
+
+    public init(apiKeyEnv: String = KisiSettings.defaultAPIKeyEnv, endpoint: String? = nil) {
+        self.apiKeyEnv = apiKeyEnv
+        self.endpoint = endpoint
+    }
+}
+
+/// Where member data comes from.
+public enum SourceSpec: Sendable, Hashable {
+    /// A folder of CSV or JSON exports, one file per entity.
+    case files(directory: String)
+    /// A program that prints every entity as one JSON object on stdout.
+    case command(arguments: [String], timeout: TimeSpan)
+
+    public static let defaultCommandTimeout = TimeSpan.minutes(2)
+}
+
+/// Site-wide rules about what kisictl may do.
+public struct AccessPolicy: Sendable, Hashable {
+    /// What to do with members of a managed group that no rule explains.
+    public enum UnexplainedMembers: String, Sendable, Hashable, CaseIterable {
+        case revoke, keep, fail
+    }
+
+    /// How many revocations one apply may make without `--allow-mass-revoke`.
+    public enum RevocationLimit: Sendable, Hashable, CustomStringConvertible {
+        case count(Int)
+        /// A share of the current members of each managed group, in percent.
+        case percent(Double)
+
+        public var description: String {
+            switch self {
+            case .count(let n): return "\(n)"
+            case .percent(let p): return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
+            }
+        }
+    }
+
+    /// Send Kisi's invitation e-mail when access is first granted.
+    public var notify: Bool
+    public var unexplainedMembers: UnexplainedMembers
+    public var maxRevocations: RevocationLimit
+    /// Normalized e-mail addresses never revoked from any group.
+    public var exempt: [String]
+    /// How far ahead a grant that has not started yet is written to Kisi (with its `valid_from`).
+    public var lookahead: TimeSpan
+
+    public static let defaultLookahead = TimeSpan.days(7)
+    public static let defaultMaxRevocations = RevocationLimit.percent(10)
+
+    public init(notify: Bool = false, unexplainedMembers: UnexplainedMembers = .revoke,
+                maxRevocations: RevocationLimit = AccessPolicy.defaultMaxRevocations, exempt: [String] = [],
+                lookahead: TimeSpan = AccessPolicy.defaultLookahead) {
+        self.notify = notify
+        self.unexplainedMembers = unexplainedMembers
+        self.maxRevocations = maxRevocations
+        self.exempt = exempt
+        self.lookahead = lookahead
+    }
+}
+
+/// A Kisi access group as the config declares it.
+public struct GroupConfig: Sendable, Hashable {
+    /// The group's stable key in the config and in plans, independent of its Kisi name.
+    public var address: String
+    public var name: String
+    public var description: String?
+    /// The Kisi place of a place-scoped group; nil for an organization group.
+    public var place: String?
+    /// Names of the Kisi locks linked to the group.
+    public var doors: [String]
+    /// Unmanaged groups are shown but never changed.
+    public var managed: Bool
+    /// Any rule grants (OR).
+    public var rules: [GrantRule]
+    public var location: SourceLocation?
+
+    public init(address: String, name: String, description: String? = nil, place: String? = nil, doors: [String] = [],
+                managed: Bool = true, rules: [GrantRule] = [], location: SourceLocation? = nil) {
+        self.address = address
+        self.name = name
+        self.description = description
+        self.place = place
+        self.doors = doors
+        self.managed = managed
+        self.rules = rules
+        self.location = location
+    }
+}

@@ -1,0 +1,92 @@
+/// Where something was written: a config key or a member-data row.
+public struct SourceLocation: Hashable, Comparable, Sendable {
+    public var file: String
+    public var line: Int
+    /// Nil for whole rows of member data.
+    public var column: Int?
+
+    public init(file: String, line: Int, column: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.file, lhs.line, lhs.column ?? 0) < (rhs.file, rhs.line, rhs.column ?? 0)
+    }
+}
+
+extension SourceLocation: CustomStringConvertible {
+    /// `file:line:column`, the form editors and CI annotations jump to.
+    public var description: String {
+        column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)"
+    }
+}
+
+/// A problem found in the config or the member data, phrased so the reader can act on it.
+///
+/// Loading collects every diagnostic of a run instead of stopping at the first, so one `validate`
+/// shows everything that needs fixing.
+public struct Diagnostic: Hashable, Sendable {
+    public enum Severity: String, Hashable, Sendable {
+        case error, warning
+    }
+
+    public var severity: Severity
+    public var location: SourceLocation?
+    /// The key path in the config (`groups.classes.grant[0].window.before`) or the data column.
+    public var path: String?
+    public var message: String
+
+    public init(_ severity: Severity, at location: SourceLocation? = nil, path: String? = nil, _ message: String) {
+        self.severity = severity
+        self.location = location
+        self.path = path
+        self.message = message
+    }
+
+    public static func error(at location: SourceLocation? = nil, path: String? = nil, _ message: String) -> Diagnostic {
+        Diagnostic(.error, at: location, path: path, message)
+    }
+
+    public static func warning(at location: SourceLocation? = nil, path: String? = nil, _ message: String) -> Diagnostic {
+        Diagnostic(.warning, at: location, path: path, message)
+    }
+}
+
+extension Diagnostic: CustomStringConvertible {
+    /// `kisictl.yaml:12:7: error: groups.classes.window.before: expected …`
+    public var description: String {
+        var text = location.map { "\($0): " } ?? ""
+        text += "\(severity.rawValue): "
+        if let path { text += "\(path): " }
+        return text + message
+    }
+}
+
+extension Array where Element == Diagnostic {
+    public var errors: [Diagnostic] { filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { filter { $0.severity == .warning } }
+    public var hasErrors: Bool { contains { $0.severity == .error } }
+
+    /// Sorted by file and position, so reports are stable whatever order checks ran in.
+    public func sortedByLocation() -> [Diagnostic] {
+        enumerated().sorted { a, b in
+            switch (a.element.location, b.element.location) {
+            case let (l?, r?) where l != r: return l < r
+            case (nil, _?): return true
+            case (_?, nil): return false
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
+    }
+}
+
+/// Thrown when loading cannot produce a usable result; carries every problem found.
+public struct DiagnosticsError: Error, Sendable {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+}

@@ -1,0 +1,32 @@
+/// A point on the UTC timeline, in whole seconds since 1970-01-01T00:00:00Z.
+///
+/// kisictl works in whole seconds: Kisi's `valid_from`/`valid_until` carry no more precision, and
+/// integer arithmetic keeps evaluation exact and fast.
+public struct Instant: Hashable, Comparable, Sendable {
+    public var secondsSinceEpoch: Int64
+
+    public init(secondsSinceEpoch: Int64) {
+        self.secondsSinceEpoch = secondsSinceEpoch
+    }
+
+    public static func < (lhs: Instant, rhs: Instant) -> Bool {
+        lhs.secondsSinceEpoch < rhs.secondsSinceEpoch
+    }
+
+    public static func + (lhs: Instant, rhs: TimeSpan) -> Instant {
+        Instant(secondsSinceEpoch: lhs.secondsSinceEpoch + rhs.seconds)
+    }
+
+    public static func - (lhs: Instant, rhs: TimeSpan) -> Instant {
+        Instant(secondsSinceEpoch: lhs.secondsSinceEpoch - rhs.seconds)
+    }
+
+    /// RFC 3339 in UTC, e.g. `2026-11-23T07:00:00Z`: the form Kisi and our JSON outputs use.
+    public var rfc3339: String {
+        LocalDateTime(secondsSinceEpoch: secondsSinceEpoch).isoString + "Z"
+    }
+}
+
+extension Instant: CustomStringConvertible {
+    public var description: String { rfc3339 }
+}

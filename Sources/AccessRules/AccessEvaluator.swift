@@ -1,0 +1,255 @@
+import AccessModel
+
+/// Decides who should be in which managed group, and why, at a given instant.
+///
+/// Construction does the instant-independent work once (people, indexes, resolved times,
+/// compiled rules); ``evaluate(at:)`` and ``decision(for:in:at:)`` are then pure and cheap, so
+/// `plan`, `explain` and benchmarks all share one code path and one answer.
+public struct AccessEvaluator: Sendable {
+    public let config: SiteConfig
+    public let data: MemberData
+    public let directory: PeopleDirectory
+    /// Data warnings (skipped records, duplicates) and mismatches between rules and data;
+    /// errors here mean the data cannot be evaluated safely.
+    public let diagnostics: [Diagnostic]
+
+    let index: RecordIndex
+    let groups: [CompiledGroup]
+
+    public init(config: SiteConfig, data: MemberData) {
+        self.config = config
+        self.data = data
+        let directory = PeopleDirectory(data: data)
+        let index = RecordIndex(data: data, directory: directory, zone: config.timeZone)
+        self.directory = directory
+        self.index = index
+        groups = config.managedGroups.map { CompiledGroup($0, index: index) }
+        diagnostics = directory.warnings + index.warnings + RuleChecks.diagnostics(config: config, data: data, index: index)
+    }
+
+    /// Every managed group's desired members at `instant`.
+    public func evaluate(at instant: Instant) -> DesiredAccess {
+        var perGroup = Array(repeating: [DesiredGrant](), count: groups.count)
+        var scratch = Scratch()
+        for person in directory.people {
+            for (position, group) in groups.enumerated() {
+                let decision = decide(person.id, group, at: instant, explaining: false, scratch: &scratch)
+                if let window = decision.window {
+                    perGroup[position].append(DesiredGrant(person: person.id, window: window, evidence: decision.evidence))
+                }
+            }
+        }
+        let people = directory.people
+        return DesiredAccess(instant: instant, groups: zip(groups, perGroup).map { group, grants in
+            GroupGrants(address: group.config.address, grants: grants.sorted {
+                people[Int($0.person.index)].normalizedEmail < people[Int($1.person.index)].normalizedEmail
+            })
+        })
+    }
+
+    /// One person in one managed group, with the evidence for or against.
+    public func decision(for person: PersonID, in address: String, at instant: Instant) -> AccessDecision? {
+        guard let group = groups.first(where: { $0.config.address == address }) else { return nil }
+        var scratch = Scratch()
+        return decide(person, group, at: instant, explaining: true, scratch: &scratch)
+    }
+
+    /// One decision per managed group, sorted by address.
+    public func decisions(for person: PersonID, at instant: Instant) -> [AccessDecision] {
+        var scratch = Scratch()
+        return groups.map { decide(person, $0, at: instant, explaining: true, scratch: &scratch) }
+    }
+
+    // MARK: - Deciding
+
+    struct Candidate {
+        var span: Span
+        var evidence: Evidence
+    }
+
+    /// Reused buffers, so evaluating a large site does not allocate per person.
+    struct Scratch {
+        var candidates: [Candidate] = []
+        var denials: [Evidence] = []
+    }
+
+    private func decide(_ person: PersonID, _ group: CompiledGroup, at instant: Instant, explaining: Bool,
+                        scratch: inout Scratch) -> AccessDecision {
+        scratch.candidates.removeAll(keepingCapacity: true)
+        scratch.denials.removeAll(keepingCapacity: true)
+        let now = instant.secondsSinceEpoch
+        let p = Int(person.index)
+        for rule in group.rules {
+            switch rule.matcher {
+            case .memberships(let types, let blocked):
+                for m in index.memberships[p] where types[Int(index.membershipTypeOf[Int(m)])] {
+                    judgeMembership(m, rule: rule.rule, blocked: blocked, now: now, scratch: &scratch)
+                }
+            case .registrations(let kinds, let sessions):
+                for r in index.registrations[p] {
+                    let registration = data.registrations[Int(r)]
+                    guard kinds[registration.kind], sessions[Int(index.sessionNameOf[Int(r)])] else { continue }
+                    switch registration.status {
+                    case .booked, .attended:
+                        scratch.candidates.append(Candidate(span: index.registrationSpans[Int(r)].widened(by: rule.rule.window),
+                                                            evidence: Evidence(.registration(r), .grants)))
+                    case .cancelled: scratch.denials.append(Evidence(.registration(r), .cancelled))
+                    case .waitlisted, .noShow: scratch.denials.append(Evidence(.registration(r), .notConfirmed))
+                    }
+                }
+            case .bookings(let resources):
+                for b in index.bookings[p] where resources[Int(index.resourceKeyOf[Int(b)])] {
+                    judgeBooking(b, as: .booking(b), rule: rule.rule, scratch: &scratch)
+                }
+                if rule.rule.invitees {
+                    for b in index.invitations[p] where resources[Int(index.resourceKeyOf[Int(b)])] {
+                        judgeBooking(b, as: .invitation(b), rule: rule.rule, scratch: &scratch)
+                    }
+                }
+            }
+        }
+        return choose(group: group.config.address, now: now, explaining: explaining, scratch: &scratch)
+    }
+
+    private func judgeMembership(_ m: Int32, rule: GrantRule, blocked: BlockedMemberships, now: Int64, scratch: inout Scratch) {
+        let membership = data.memberships[Int(m)]
+        let span = index.membershipSpans[Int(m)]
+        let record = Evidence.Record.membership(m)
+        var finding = Evidence.Finding.grants
+        switch membership.status {
+        case .active: break
+        case .paused: scratch.denials.append(Evidence(record, .paused)); return
+        case .cancelled: scratch.denials.append(Evidence(record, .cancelled)); return
+        case .blocked:
+            guard blocked == .allow else { scratch.denials.append(Evidence(record, .blocked)); return }
+            finding = .grantsWhileBlocked
+        case .expired:
+            // An expired membership grants only inside the renewal grace after its last day.
+            guard span.until != Span.open, rule.window.after.seconds > 0, now >= span.until else {
+                scratch.denials.append(Evidence(record, .expired))
+                return
+            }
+            finding = .grantsInRenewalGrace
+        }
+        if let remaining = membership.sessionsRemaining, remaining <= 0 {
+            scratch.denials.append(Evidence(record, .usedUp))
+            return
+        }
+        var window = span.widened(by: rule.window)
+        if finding == .grantsInRenewalGrace { window.from = span.until }
+        scratch.candidates.append(Candidate(span: window, evidence: Evidence(record, finding)))
+    }
+
+    private func judgeBooking(_ b: Int32, as record: Evidence.Record, rule: GrantRule, scratch: inout Scratch) {
+        switch data.bookings[Int(b)].status {
+        case .confirmed:
+            scratch.candidates.append(Candidate(span: index.bookingSpans[Int(b)].widened(by: rule.window),
+                                                evidence: Evidence(record, .grants)))
+        case .cancelled: scratch.denials.append(Evidence(record, .cancelled))
+        case .tentative: scratch.denials.append(Evidence(record, .notConfirmed))
+        }
+    }
+
+    /// Merges the person's windows in the group and picks the one Kisi should hold: the merged
+    /// window containing the instant, else the next one starting within the look-ahead.
+    private func choose(group: String, now: Int64, explaining: Bool, scratch: inout Scratch) -> AccessDecision {
+        guard !scratch.candidates.isEmpty else {
+            return AccessDecision(group: group, window: nil, evidence: explaining ? Self.unique(scratch.denials) : [])
+        }
+        scratch.candidates.sort { ($0.span.from, $0.span.until, $0.evidence) < ($1.span.from, $1.span.until, $1.evidence) }
+        let horizon = now + config.policy.lookahead.seconds
+        var start = 0
+        while start < scratch.candidates.count {
+            var merged = scratch.candidates[start].span
+            var end = start + 1
+            while end < scratch.candidates.count, scratch.candidates[end].span.from <= merged.until {
+                merged.until = max(merged.until, scratch.candidates[end].span.until)
+                end += 1
+            }
+            let current = merged.from <= now && now < merged.until
+            let upcoming = merged.from > now && merged.from <= horizon
+            if current || upcoming {
+                let window = AccessWindow(from: Instant(secondsSinceEpoch: merged.from),
+                                          until: merged.until == Span.open ? nil : Instant(secondsSinceEpoch: merged.until))
+                return AccessDecision(group: group, window: window,
+                                      evidence: Self.unique(scratch.candidates[start..<end].map(\.evidence)))
+            }
+            if merged.from > horizon { break }
+            start = end
+        }
+        guard explaining else { return AccessDecision(group: group, window: nil, evidence: []) }
+        // No window qualifies: every granting record has ended or starts beyond the look-ahead.
+        let lapsed = scratch.candidates.map { candidate in
+            Evidence(candidate.evidence.record, candidate.span.until <= now ? .ended : .startsBeyondLookahead)
+        }
+        return AccessDecision(group: group, window: nil, evidence: Self.unique(scratch.denials + lapsed))
+    }
+
+    private static func unique(_ evidence: some Sequence<Evidence>) -> [Evidence] {
+        Array(Set(evidence)).sorted()
+    }
+}
+
+/// A managed group's rules with their selectors turned into lookup tables.
+struct CompiledGroup: Sendable {
+    enum Matcher: Sendable {
+        /// Indexed by interned membership type.
+        case memberships([Bool], BlockedMemberships)
+        case registrations(KindSet, [Bool])
+        /// Indexed by interned resource key.
+        case bookings([Bool])
+    }
+
+    struct Rule: Sendable {
+        var rule: GrantRule
+        var matcher: Matcher
+    }
+
+    let config: GroupConfig
+    let rules: [Rule]
+
+    init(_ config: GroupConfig, index: RecordIndex) {
+        self.config = config
+        rules = config.rules.map { rule in
+            switch rule.selector {
+            case .memberships(let types, let blocked):
+                let wanted = Set(types.map(RecordIndex.key))
+                return Rule(rule: rule, matcher: .memberships(index.membershipTypes.table(wanted.contains), blocked))
+            case .registrations(let selector):
+                let patterns = selector.sessions.map(GlobPattern.init)
+                let sessions = index.sessionNames.table { name in patterns.isEmpty || patterns.contains { $0.matches(name) } }
+                return Rule(rule: rule, matcher: .registrations(KindSet(selector.kinds), sessions))
+            case .bookings(let resources):
+                let table = index.resourceKeys.table { key in resources.contains { $0.matches(resourceKey: key) } }
+                return Rule(rule: rule, matcher: .bookings(table))
+            }
+        }
+    }
+}
+
+/// Registration kinds a rule accepts; an empty selection accepts every kind.
+struct KindSet: Sendable {
+    private var accepted: [Bool]
+
+    init(_ kinds: [Registration.Kind]) {
+        accepted = Registration.Kind.allCases.map { kinds.isEmpty || kinds.contains($0) }
+    }
+
+    subscript(kind: Registration.Kind) -> Bool {
+        switch kind {
+        case .class: return accepted[0]
+        case .appointment: return accepted[1]
+        case .course: return accepted[2]
+        }
+    }
+}
+
+extension ResourceSelector {
+    /// Matches an interned `type:name` key (name lower-cased).
+    func matches(resourceKey key: String) -> Bool {
+        let prefix = type.rawValue + ":"
+        guard key.hasPrefix(prefix) else { return false }
+        guard let name else { return true }
+        return GlobPattern(name).matches(String(key.dropFirst(prefix.count)))
+    }
+}

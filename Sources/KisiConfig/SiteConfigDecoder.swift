@@ -1,0 +1,314 @@
+import Foundation
+import AccessModel
+import Yams
+
+/// Turns the YAML nodes of a site's files into a ``SiteConfig``, collecting every problem.
+struct SiteConfigDecoder {
+    static let topKeys = ["version", "timezone", "kisi", "source", "policy", "groups"]
+    static let kisiKeys = ["api_key_env", "endpoint"]
+    static let sourceKeys = ["files", "command", "timeout"]
+    static let policyKeys = ["notify", "unexplained_members", "max_revocations", "exempt", "lookahead"]
+    static let groupKeys = ["name", "description", "place", "doors", "managed", "grant"]
+    static let ruleKeys = ["memberships", "blocked", "registrations", "bookings", "window", "invitees"]
+    static let selectorKeys = ["memberships", "registrations", "bookings"]
+    static let registrationKeys = ["kinds", "sessions"]
+    static let windowKeys = ["before", "after"]
+
+    struct Settings {
+        var version: Int?
+        var timeZone: SiteTimeZone?
+        var kisi = KisiSettings()
+        var source: SourceSpec?
+        var policy = AccessPolicy()
+    }
+
+    /// Reads the main file's settings; its `groups` node is returned for the group reader.
+    static func settings(_ root: Node, reader: inout NodeReader) -> (Settings, groups: Node?) {
+        var settings = Settings()
+        guard let top = reader.mapping(root, "", allowed: topKeys,
+                                       expected: "a mapping with version, timezone, source and groups") else {
+            return (settings, nil)
+        }
+        for required in ["version", "timezone", "source", "groups"] where !top.has(required) {
+            reader.error(root, "", "missing key \"\(required)\"")
+        }
+        if let node = top["version"], let version = reader.int(node, "version") {
+            if version == 1 {
+                settings.version = version
+            } else {
+                reader.error(node, "version", "unsupported config version \(version); this kisictl reads version 1")
+            }
+        }
+        if let node = top["timezone"] {
+            settings.timeZone = timeZone(node, reader: &reader)
+        }
+        if let node = top["kisi"] {
+            settings.kisi = kisi(node, reader: &reader)
+        }
+        if let node = top["source"] {
+            settings.source = source(node, reader: &reader)
+        }
+        if let node = top["policy"] {
+            settings.policy = policy(node, reader: &reader)
+        }
+        return (settings, top["groups"])
+    }
+
+    private static func timeZone(_ node: Node, reader: inout NodeReader) -> SiteTimeZone? {
+        guard let name = reader.string(node, "timezone") else { return nil }
+        if let zone = SiteTimeZone(identifier: name) { return zone }
+        reader.error(node, "timezone", "expected an IANA time zone such as Europe/London or America/New_York, found \"\(name)\"\(Suggestions.hint(for: name, in: SiteTimeZone.knownIdentifiers))")
+        return nil
+    }
+
+    private static func kisi(_ node: Node, reader: inout NodeReader) -> KisiSettings {
+        var settings = KisiSettings()
+        guard let fields = reader.mapping(node, "kisi", allowed: kisiKeys, expected: "a mapping with api_key_env") else {
+            return settings
+        }
+        if let node = fields["api_key_env"], let name = reader.string(node, fields.path("api_key_env")) {
+            if name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil {
+                settings.apiKeyEnv = name
+            } else {
+                reader.error(node, fields.path("api_key_env"),
+                             "expected the name of an environment variable (letters, digits and _), found \"\(name.count > 12 ? "a value that looks like a key, not a variable name" : name)\"; never put the key itself in the config")
+            }
+        }
+        if let node = fields["endpoint"], let url = reader.string(node, fields.path("endpoint")) {
+            if url.hasPrefix("https://") || url.hasPrefix("http://") {
+                settings.endpoint = url
+            } else {
+                reader.expected("an http:// or https:// URL", node, fields.path("endpoint"))
+            }
+        }
+        return settings
+    }
+
+    private static func source(_ node: Node, reader: inout NodeReader) -> SourceSpec? {
+        guard let fields = reader.mapping(node, "source", allowed: sourceKeys,
+                                          expected: "a mapping with files: FOLDER or command: [PROGRAM, ARGS…]") else { return nil }
+        switch (fields["files"], fields["command"]) {
+        case (nil, nil):
+            reader.error(node, "source", "expected files: FOLDER or command: [PROGRAM, ARGS…]")
+            return nil
+        case (_?, _?):
+            reader.error(fields.key("command")!, "source", "files and command are alternatives: keep one")
+            return nil
+        case (let files?, nil):
+            if let timeout = fields.key("timeout") {
+                reader.error(timeout, fields.path("timeout"), "timeout applies to command sources only")
+            }
+            return reader.string(files, fields.path("files")).map { .files(directory: $0) }
+        case (nil, let command?):
+            let arguments: [String]?
+            if case .scalar = command {
+                arguments = reader.string(command, fields.path("command")).map { [$0] }
+            } else {
+                arguments = reader.stringList(command, fields.path("command"), expected: "a list [PROGRAM, ARGS…]")
+            }
+            var timeout = SourceSpec.defaultCommandTimeout
+            if let node = fields["timeout"], let span = reader.duration(node, fields.path("timeout")) {
+                if span.seconds > 0 { timeout = span } else { reader.expected("a duration above zero", node, fields.path("timeout")) }
+            }
+            return arguments.map { .command(arguments: $0, timeout: timeout) }
+        }
+    }
+
+    private static func policy(_ node: Node, reader: inout NodeReader) -> AccessPolicy {
+        var policy = AccessPolicy()
+        guard let fields = reader.mapping(node, "policy", allowed: policyKeys, expected: "a mapping") else { return policy }
+        if let node = fields["notify"], let value = reader.bool(node, fields.path("notify")) {
+            policy.notify = value
+        }
+        if let node = fields["unexplained_members"],
+           let value = reader.oneOf(AccessPolicy.UnexplainedMembers.self, node, fields.path("unexplained_members")) {
+            policy.unexplainedMembers = value
+        }
+        if let node = fields["max_revocations"], let limit = revocationLimit(node, fields.path("max_revocations"), reader: &reader) {
+            policy.maxRevocations = limit
+        }
+        if let node = fields["exempt"],
+           let emails = reader.list(node, fields.path("exempt"), expected: "a list of e-mail addresses", nonEmpty: false, item: { reader, element, path -> String? in
+               guard let email = reader.string(element, path) else { return nil }
+               guard EmailAddress.isValid(email) else {
+                   reader.expected("an e-mail address", element, path)
+                   return nil
+               }
+               return EmailAddress.normalized(email)
+           }) {
+            policy.exempt = Array(Set(emails)).sorted()
+        }
+        if let node = fields["lookahead"], let span = reader.duration(node, fields.path("lookahead")) {
+            policy.lookahead = span
+        }
+        return policy
+    }
+
+    private static func revocationLimit(_ node: Node, _ path: String, reader: inout NodeReader) -> AccessPolicy.RevocationLimit? {
+        let what = "a number of people (10) or a share of a group (10%)"
+        guard case .scalar(let scalar) = node else {
+            reader.expected(what, node, path)
+            return nil
+        }
+        let text = scalar.string.trimmingWhitespace()
+        if text.hasSuffix("%"), let percent = Double(text.dropLast().trimmingWhitespace()), percent >= 0, percent <= 100 {
+            return .percent(percent)
+        }
+        if let count = Int(text), count >= 0 { return .count(count) }
+        reader.expected(what, node, path)
+        return nil
+    }
+
+    // MARK: - Groups
+
+    static let addressPattern = "^[A-Za-z0-9_][A-Za-z0-9_-]*$"
+
+    /// Reads a mapping of group addresses to groups.
+    static func groups(_ node: Node, path: String, reader: inout NodeReader) -> [GroupConfig] {
+        guard let pairs = reader.pairs(node, path, expected: "a mapping of group addresses to groups") else { return [] }
+        var groups: [GroupConfig] = []
+        for (address, keyNode, value) in pairs {
+            let groupPath = Fields.join(path, address)
+            guard address.range(of: addressPattern, options: .regularExpression) != nil else {
+                reader.error(keyNode, groupPath, "expected a group address made of letters, digits, _ and -, found \"\(address)\"")
+                continue
+            }
+            if let group = group(address, keyNode: keyNode, value, path: groupPath, reader: &reader) {
+                groups.append(group)
+            }
+        }
+        return groups
+    }
+
+    private static func group(_ address: String, keyNode: Node, _ node: Node, path: String, reader: inout NodeReader) -> GroupConfig? {
+        guard let fields = reader.mapping(node, path, allowed: groupKeys, expected: "a mapping with the group's name and rules") else {
+            return nil
+        }
+        let before = reader.diagnostics.errors.count
+        var group = GroupConfig(address: address, name: "", location: reader.location(keyNode))
+        if let node = fields["name"], let name = reader.string(node, fields.path("name")) {
+            group.name = name
+        } else if !fields.has("name") {
+            reader.error(keyNode, path, "missing key \"name\": the group's name in Kisi")
+        }
+        if let node = fields["description"] {
+            group.description = reader.string(node, fields.path("description"), nonEmpty: false)
+        }
+        if let node = fields["place"] {
+            group.place = reader.string(node, fields.path("place"))
+        }
+        if let node = fields["doors"], let doors = reader.stringList(node, fields.path("doors"), expected: "a list of door names", nonEmpty: false) {
+            var seen = Set<String>()
+            for (position, door) in doors.enumerated() where !seen.insert(door).inserted {
+                reader.error(node, "\(fields.path("doors"))[\(position)]", "door \"\(door)\" is listed twice")
+            }
+            group.doors = doors
+        }
+        if let node = fields["managed"], let managed = reader.bool(node, fields.path("managed")) {
+            group.managed = managed
+        }
+        if let node = fields["grant"] {
+            group.rules = reader.list(node, fields.path("grant"), expected: "a list of rules", nonEmpty: false) { reader, element, path -> GrantRule? in
+                rule(element, path: path, reader: &reader)
+            } ?? []
+            if !group.managed, !group.rules.isEmpty {
+                reader.warning(fields.key("managed") ?? keyNode, path,
+                               "the group has grant rules but managed: false, so kisictl evaluates and changes nothing in it")
+            }
+        } else if group.managed {
+            reader.error(keyNode, path, "a managed group needs grant rules: add grant, set managed: false to leave its members alone, or write grant: [] to empty it")
+        }
+        return reader.diagnostics.errors.count == before ? group : nil
+    }
+
+    private static func rule(_ node: Node, path: String, reader: inout NodeReader) -> GrantRule? {
+        guard let fields = reader.mapping(node, path, allowed: ruleKeys,
+                                          expected: "a rule with memberships, registrations or bookings") else { return nil }
+        let selectors = selectorKeys.filter(fields.has)
+        guard selectors.count == 1, let kind = selectors.first else {
+            if selectors.isEmpty {
+                reader.error(node, path, "a rule needs a selector: memberships, registrations or bookings")
+            } else {
+                reader.error(fields.key(selectors[1])!, path,
+                             "a rule has one selector, found \(selectors.joined(separator: " and ")): write one rule for each (rules are ORed)")
+            }
+            return nil
+        }
+        let before = reader.diagnostics.errors.count
+        var selector: GrantSelector?
+        switch kind {
+        case "memberships":
+            let types = reader.stringList(fields["memberships"]!, fields.path("memberships"), expected: "a list of membership types such as [Unlimited]")
+            var blocked = BlockedMemberships.deny
+            if let node = fields["blocked"], let value = reader.oneOf(BlockedMemberships.self, node, fields.path("blocked")) {
+                blocked = value
+            }
+            selector = types.map { .memberships(types: $0, blocked: blocked) }
+        case "registrations":
+            selector = registrations(fields["registrations"]!, path: fields.path("registrations"), reader: &reader).map { .registrations($0) }
+        default:
+            let resources = reader.list(fields["bookings"]!, fields.path("bookings"), expected: "a list of resource types such as [room, desk]", nonEmpty: true) { reader, element, path -> ResourceSelector? in
+                resource(element, path: path, reader: &reader)
+            }
+            selector = resources.map { .bookings($0) }
+        }
+        if kind != "memberships", let node = fields.key("blocked") {
+            reader.error(node, fields.path("blocked"), "blocked applies to memberships rules only")
+        }
+        var invitees = false
+        if let node = fields["invitees"] {
+            if kind != "bookings" {
+                reader.error(fields.key("invitees")!, fields.path("invitees"), "invitees applies to bookings rules only")
+            } else if let value = reader.bool(node, fields.path("invitees")) {
+                invitees = value
+            }
+        }
+        var window = RuleWindow.none
+        if let node = fields["window"], let windowFields = reader.mapping(node, fields.path("window"), allowed: windowKeys,
+                                                                          expected: "a mapping such as {before: 30m, after: 15m}") {
+            for key in windowKeys {
+                guard let value = windowFields[key], let span = reader.duration(value, windowFields.path(key)) else { continue }
+                if key == "before" { window.before = span } else { window.after = span }
+            }
+        }
+        guard let selector, reader.diagnostics.errors.count == before else { return nil }
+        return GrantRule(selector, window: window, invitees: invitees, location: reader.location(node))
+    }
+
+    private static func registrations(_ node: Node, path: String, reader: inout NodeReader) -> RegistrationSelector? {
+        guard let fields = reader.mapping(node, path, allowed: registrationKeys,
+                                          expected: "a mapping such as {kinds: [class], sessions: [\"Yoga *\"]}") else { return nil }
+        var selector = RegistrationSelector()
+        if let node = fields["kinds"] {
+            guard let kinds = reader.list(node, fields.path("kinds"), expected: "a list of kinds (class, appointment, course)", nonEmpty: true, item: { reader, element, path -> Registration.Kind? in
+                reader.oneOf(Registration.Kind.self, element, path)
+            }) else { return nil }
+            selector.kinds = kinds
+        }
+        if let node = fields["sessions"] {
+            guard let sessions = reader.stringList(node, fields.path("sessions"), expected: "a list of session names or patterns such as \"Yoga *\"") else {
+                return nil
+            }
+            selector.sessions = sessions
+        }
+        return selector
+    }
+
+    private static func resource(_ node: Node, path: String, reader: inout NodeReader) -> ResourceSelector? {
+        guard let text = reader.string(node, path) else { return nil }
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let typeName = parts[0].trimmingWhitespace()
+        guard let type = Booking.ResourceType(rawValue: typeName) else {
+            let options = Booking.ResourceType.allCases.map(\.rawValue)
+            reader.error(node, path, "expected a resource type (\(options.joined(separator: ", "))) or type:name, found \"\(text)\"\(Suggestions.hint(for: typeName, in: options))")
+            return nil
+        }
+        guard parts.count == 2 else { return ResourceSelector(type: type) }
+        let name = parts[1].trimmingWhitespace()
+        guard !name.isEmpty else {
+            reader.expected("a resource name after \"\(typeName):\"", node, path)
+            return nil
+        }
+        return ResourceSelector(type: type, name: name)
+    }
+}

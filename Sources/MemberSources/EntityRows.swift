@@ -1,0 +1,270 @@
+import AccessModel
+
+/// The columns of each entity, as DESIGN.md's member-data contract names them.
+struct EntitySpec {
+    let entity: MemberEntity
+    let required: [String]
+    let optional: [String]
+
+    var columns: [String] { required + optional }
+
+    static let customers = EntitySpec(entity: .customers, required: ["id", "name", "email"], optional: ["company_id"])
+    static let memberships = EntitySpec(entity: .memberships, required: ["id", "type", "status", "starts_on"],
+                                        optional: ["customer_id", "company_id", "ends_on", "sessions_remaining", "blocked_reason"])
+    static let registrations = EntitySpec(entity: .registrations,
+                                          required: ["id", "customer_id", "kind", "session", "starts_at", "ends_at", "status"], optional: [])
+    static let bookings = EntitySpec(entity: .bookings,
+                                     required: ["id", "customer_id", "resource_type", "resource", "starts_at", "ends_at", "status"],
+                                     optional: ["invitees"])
+
+    static func of(_ entity: MemberEntity) -> EntitySpec {
+        switch entity {
+        case .customers: return .customers
+        case .memberships: return .memberships
+        case .registrations: return .registrations
+        case .bookings: return .bookings
+        }
+    }
+
+    /// Columns that look like a misspelling of one of ours: a silently ignored `ends_onn` would
+    /// turn every membership open-ended, so those are errors. Other extra columns are ignored.
+    func misspelledColumns(in present: [String]) -> [(column: String, suggestion: String)] {
+        present.filter { !columns.contains($0) }.compactMap { column in
+            Suggestions.closest(to: column, in: columns).map { (column, $0) }
+        }
+    }
+}
+
+/// One record of an export, from a CSV row or a JSON object.
+struct Row {
+    enum Storage {
+        case csv(fields: [String], columns: [String: Int])
+        case json([(key: String, value: JSONValue)])
+    }
+
+    let storage: Storage
+    let location: SourceLocation
+
+    enum Value {
+        case missing
+        case text(String)
+        case list([String])
+        case invalid(String)
+    }
+
+    func value(_ column: String) -> Value {
+        switch storage {
+        case .csv(let fields, let columns):
+            guard let position = columns[column], position < fields.count else { return .missing }
+            return fields[position].isEmpty ? .missing : .text(fields[position])
+        case .json(let members):
+            guard let value = members.first(where: { $0.key == column })?.value else { return .missing }
+            switch value {
+            case .null: return .missing
+            case .string(let text): return text.isEmpty ? .missing : .text(text)
+            case .number(let text): return .text(text)
+            case .array(let elements):
+                var items: [String] = []
+                for element in elements {
+                    guard case .string(let text) = element else { return .invalid("an array holding \(element.kindDescription)") }
+                    items.append(text)
+                }
+                return .list(items)
+            case .bool, .object: return .invalid(value.kindDescription)
+            }
+        }
+    }
+}
+
+/// Decodes rows into member records, collecting one diagnostic per bad value.
+///
+/// A row with any bad value yields no record; the run then fails on the errors, because a
+/// half-read export must never be evaluated as if it were complete.
+struct RowDecoder {
+    static let maximumErrorsPerFile = 50
+
+    private(set) var diagnostics: [Diagnostic] = []
+    private var errorsInFile: [String: Int] = [:]
+    private var rowFailed = false
+
+    mutating func error(_ row: Row, _ column: String?, _ message: String) {
+        rowFailed = true
+        let count = errorsInFile[row.location.file, default: 0] + 1
+        errorsInFile[row.location.file] = count
+        if count <= Self.maximumErrorsPerFile {
+            diagnostics.append(.error(at: row.location, path: column, message))
+        }
+    }
+
+    /// A summary line for files with more errors than were listed.
+    mutating func finish() {
+        for (file, count) in errorsInFile.sorted(by: { $0.key < $1.key }) where count > Self.maximumErrorsPerFile {
+            diagnostics.append(.error(at: SourceLocation(file: file, line: 1), "… and \(count - Self.maximumErrorsPerFile) more errors in this file"))
+        }
+    }
+
+    mutating func append(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    private mutating func text(_ row: Row, _ column: String, required: Bool) -> String? {
+        switch row.value(column) {
+        case .text(let text): return text
+        case .missing:
+            if required { error(row, column, "missing value") }
+            return nil
+        case .list(let items): return items.joined(separator: ";")
+        case .invalid(let kind):
+            error(row, column, "expected text, found \(kind)")
+            return nil
+        }
+    }
+
+    mutating func required(_ row: Row, _ column: String) -> String? {
+        text(row, column, required: true).map { $0.trimmingWhitespace() }.flatMap { value in
+            if value.isEmpty { error(row, column, "missing value"); return nil }
+            return value
+        }
+    }
+
+    mutating func optional(_ row: Row, _ column: String) -> String? {
+        text(row, column, required: false).map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Free text kept as written (names may legitimately be empty).
+    mutating func raw(_ row: Row, _ column: String) -> String {
+        text(row, column, required: false) ?? ""
+    }
+
+    mutating func date(_ row: Row, _ column: String, required: Bool = true) -> LocalDate? {
+        guard let text = required ? self.required(row, column) : optional(row, column) else { return nil }
+        guard let date = TimeParsing.localDate(text) else {
+            error(row, column, "expected a date such as 2026-11-23, found \"\(text)\"")
+            return nil
+        }
+        return date
+    }
+
+    mutating func moment(_ row: Row, _ column: String) -> Moment? {
+        guard let text = required(row, column) else { return nil }
+        guard let moment = TimeParsing.moment(text) else {
+            error(row, column, "expected a time such as 2026-11-23T07:00 (site time) or 2026-11-23T07:00:00-05:00, found \"\(text)\"")
+            return nil
+        }
+        return moment
+    }
+
+    /// Enumerations are read case-insensitively, with `-` or a space standing for `_` (`No-Show`).
+    mutating func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ row: Row, _ column: String) -> T? where T.RawValue == String {
+        guard let text = required(row, column) else { return nil }
+        let normalized = String(text.lowercased().map { $0 == "-" || $0 == " " ? "_" : $0 })
+        if let value = T(rawValue: normalized) { return value }
+        let options = T.allCases.map(\.rawValue)
+        error(row, column, "expected one of \(options.joined(separator: ", ")), found \"\(text)\"\(Suggestions.hint(for: text, in: options))")
+        return nil
+    }
+
+    mutating func count(_ row: Row, _ column: String) -> Int? {
+        guard let text = optional(row, column) else { return nil }
+        guard let value = Int(text), value >= 0 else {
+            error(row, column, "expected a whole number of sessions (0 or more), found \"\(text)\"")
+            return nil
+        }
+        return value
+    }
+
+    /// A `;`-separated cell, or a JSON array of strings.
+    mutating func list(_ row: Row, _ column: String) -> [String] {
+        switch row.value(column) {
+        case .missing: return []
+        case .list(let items): return items.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        case .text(let text): return text.split(separator: ";").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        case .invalid(let kind):
+            error(row, column, "expected a list, found \(kind)")
+            return []
+        }
+    }
+
+    // MARK: - Entities
+
+    mutating func beginRow() { rowFailed = false }
+
+    mutating func customer(_ row: Row) -> Customer? {
+        beginRow()
+        let id = required(row, "id")
+        let name = raw(row, "name").trimmingWhitespace()
+        let email = raw(row, "email")
+        let company = optional(row, "company_id")
+        guard let id, !rowFailed else { return nil }
+        return Customer(id: id, name: name, email: email, companyID: company, origin: row.location)
+    }
+
+    mutating func membership(_ row: Row) -> Membership? {
+        beginRow()
+        let id = required(row, "id")
+        let customer = optional(row, "customer_id")
+        let company = optional(row, "company_id")
+        let type = required(row, "type")
+        let status = oneOf(Membership.Status.self, row, "status")
+        let startsOn = date(row, "starts_on")
+        let endsOn = date(row, "ends_on", required: false)
+        let sessions = count(row, "sessions_remaining")
+        let reason = optional(row, "blocked_reason")
+        var holder: Membership.Holder?
+        switch (customer, company) {
+        case (let c?, nil): holder = .customer(c)
+        case (nil, let c?): holder = .company(c)
+        case (nil, nil): error(row, "customer_id", "a membership needs customer_id or company_id")
+        case (_?, _?): error(row, "company_id", "a membership belongs to a customer or to a company, not both: empty one of customer_id and company_id")
+        }
+        if let startsOn, let endsOn, endsOn < startsOn {
+            error(row, "ends_on", "ends_on \(endsOn) is before starts_on \(startsOn)")
+        }
+        guard let id, let holder, let type, let status, let startsOn, !rowFailed else { return nil }
+        return Membership(id: id, holder: holder, type: type, status: status, startsOn: startsOn, endsOn: endsOn,
+                          sessionsRemaining: sessions, blockedReason: reason, origin: row.location)
+    }
+
+    mutating func registration(_ row: Row) -> Registration? {
+        beginRow()
+        let id = required(row, "id")
+        let customer = required(row, "customer_id")
+        let kind = oneOf(Registration.Kind.self, row, "kind")
+        let session = required(row, "session")
+        let startsAt = moment(row, "starts_at")
+        let endsAt = moment(row, "ends_at")
+        let status = oneOf(Registration.Status.self, row, "status")
+        checkOrder(row, startsAt, endsAt)
+        guard let id, let customer, let kind, let session, let startsAt, let endsAt, let status, !rowFailed else { return nil }
+        return Registration(id: id, customerID: customer, kind: kind, session: session, startsAt: startsAt, endsAt: endsAt,
+                            status: status, origin: row.location)
+    }
+
+    mutating func booking(_ row: Row) -> Booking? {
+        beginRow()
+        let id = required(row, "id")
+        let customer = required(row, "customer_id")
+        let type = oneOf(Booking.ResourceType.self, row, "resource_type")
+        let resource = required(row, "resource")
+        let startsAt = moment(row, "starts_at")
+        let endsAt = moment(row, "ends_at")
+        let status = oneOf(Booking.Status.self, row, "status")
+        let invitees = list(row, "invitees")
+        checkOrder(row, startsAt, endsAt)
+        guard let id, let customer, let type, let resource, let startsAt, let endsAt, let status, !rowFailed else { return nil }
+        return Booking(id: id, customerID: customer, resourceType: type, resource: resource, startsAt: startsAt, endsAt: endsAt,
+                       status: status, invitees: invitees, origin: row.location)
+    }
+
+    /// Ends must follow starts; comparable only when both are written the same way.
+    private mutating func checkOrder(_ row: Row, _ start: Moment?, _ end: Moment?) {
+        switch (start, end) {
+        case let (.instant(s)?, .instant(e)?) where e <= s:
+            error(row, "ends_at", "ends_at is not after starts_at")
+        case let (.local(s)?, .local(e)?) where e <= s:
+            error(row, "ends_at", "ends_at is not after starts_at")
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import AccessModel
+import Foundation
+
+/// A folder of exports: one `customers.csv` or `customers.json` (and so on) per entity.
+struct FileSource {
+    let folder: String
+
+    func load() throws(DiagnosticsError) -> LoadedMemberData {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DiagnosticsError([.error("member data folder not found: \(folder) (source.files in the config)")])
+        }
+        var builder = MemberDataBuilder()
+        for entity in MemberEntity.allCases {
+            let csv = MemberSource.join(folder, entity.rawValue + ".csv")
+            let json = MemberSource.join(folder, entity.rawValue + ".json")
+            let hasCSV = FileManager.default.fileExists(atPath: csv)
+            let hasJSON = FileManager.default.fileExists(atPath: json)
+            switch (hasCSV, hasJSON) {
+            case (true, true):
+                builder.decoder.append(.error(at: SourceLocation(file: json, line: 1),
+                                              "both \(csv) and \(json) exist; keep one so it is clear which export is current"))
+            case (true, false):
+                readCSV(csv, entity: entity, into: &builder)
+            case (false, true):
+                readJSON(json, entity: entity, into: &builder)
+            case (false, false):
+                continue
+            }
+        }
+        let customersLabel = MemberSource.join(folder, "customers.csv")
+        let (data, warnings) = try builder.finish(customersLabel: customersLabel)
+        return LoadedMemberData(data: data, warnings: warnings, origin: "files in \(folder)")
+    }
+
+    private func bytes(_ path: String, into builder: inout MemberDataBuilder) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            builder.decoder.append(.error(at: SourceLocation(file: path, line: 1), "cannot read the file"))
+            return nil
+        }
+        return [UInt8](data)
+    }
+
+    private func readCSV(_ path: String, entity: MemberEntity, into builder: inout MemberDataBuilder) {
+        guard let bytes = bytes(path, into: &builder) else { return }
+        let spec = EntitySpec.of(entity)
+        var columns: [String: Int]?
+        var headerOK = true
+        do {
+            try CSVReader.read(bytes) { record in
+                guard let columnIndex = columns else {
+                    let names = record.fields.map { $0.trimmingWhitespace().lowercased() }
+                    columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+                    headerOK = checkHeader(names, spec: spec, file: path, line: record.line, into: &builder)
+                    builder.data.providedEntities.insert(entity)
+                    return
+                }
+                guard headerOK else { return }
+                builder.add(Row(storage: .csv(fields: record.fields, columns: columnIndex),
+                                location: SourceLocation(file: path, line: record.line)), as: entity)
+            }
+        } catch CSVReader.Failure.unterminatedQuote(let line) {
+            builder.decoder.append(.error(at: SourceLocation(file: path, line: line), "a quoted field is never closed"))
+        } catch CSVReader.Failure.invalidUTF8(let line) {
+            builder.decoder.append(.error(at: SourceLocation(file: path, line: line), "the file is not UTF-8 text (export it as UTF-8 CSV)"))
+        } catch {
+            builder.decoder.append(.error(at: SourceLocation(file: path, line: 1), "cannot read CSV: \(error)"))
+        }
+        if columns == nil {
+            // An empty file still says the entity was exported: it holds no records.
+            builder.data.providedEntities.insert(entity)
+        }
+    }
+
+    private func checkHeader(_ names: [String], spec: EntitySpec, file: String, line: Int, into builder: inout MemberDataBuilder) -> Bool {
+        var ok = true
+        let location = SourceLocation(file: file, line: line)
+        for column in spec.required where !names.contains(column) {
+            let extras = names.filter { !spec.columns.contains($0) }
+            builder.decoder.append(.error(at: location, path: column, "missing column \"\(column)\"\(Suggestions.hint(for: column, in: extras))"))
+            ok = false
+        }
+        if spec.entity == .memberships, !names.contains("customer_id"), !names.contains("company_id") {
+            builder.decoder.append(.error(at: location, path: "customer_id", "missing column \"customer_id\" (or \"company_id\" for company memberships)"))
+            ok = false
+        }
+        for (column, suggestion) in spec.misspelledColumns(in: names) where !spec.required.contains(suggestion) || names.contains(suggestion) {
+            builder.decoder.append(.error(at: location, path: column, "unknown column \"\(column)\" (did you mean \"\(suggestion)\"?)"))
+            ok = false
+        }
+        return ok
+    }
+
+    private func readJSON(_ path: String, entity: MemberEntity, into builder: inout MemberDataBuilder) {
+        guard let bytes = bytes(path, into: &builder) else { return }
+        do {
+            let value = try JSONParser.parse(bytes)
+            builder.addJSONRows(value, entity: entity, file: path, line: 1)
+        } catch {
+            builder.decoder.append(.error(at: SourceLocation(file: path, line: error.line), "invalid JSON: \(error.message)"))
+        }
+    }
+}

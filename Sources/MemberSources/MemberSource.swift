@@ -1,0 +1,102 @@
+import AccessModel
+import Foundation
+
+/// Member data that loaded, with the warnings found on the way.
+public struct LoadedMemberData: Sendable {
+    public var data: MemberData
+    public var warnings: [Diagnostic]
+    /// Where the data came from, for summaries: `files in data/` or `command ./export.sh`.
+    public var origin: String
+}
+
+/// Reads member data from the source a config names.
+///
+/// Anything that would make the data incomplete — a missing or empty customers export, a bad
+/// row, a failing command — is an error: an empty source must never read as "nobody qualifies".
+public enum MemberSource {
+    public static func load(_ spec: SourceSpec, relativeTo directory: String) throws(DiagnosticsError) -> LoadedMemberData {
+        switch spec {
+        case .files(let folder):
+            let path = folder.hasPrefix("/") ? folder : join(directory, folder)
+            return try FileSource(folder: path).load()
+        case .command(let arguments, let timeout):
+            return try CommandSource(arguments: arguments, directory: directory, timeout: timeout).load()
+        }
+    }
+
+    static func join(_ folder: String, _ name: String) -> String {
+        if folder == "." || folder.isEmpty { return name }
+        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+}
+
+/// Collects decoded entities from any row source, then applies the checks every source shares.
+struct MemberDataBuilder {
+    var data = MemberData(providedEntities: [])
+    var decoder = RowDecoder()
+    var warnings: [Diagnostic] = []
+
+    mutating func add(_ row: Row, as entity: MemberEntity) {
+        switch entity {
+        case .customers: decoder.customer(row).map { data.customers.append($0) }
+        case .memberships: decoder.membership(row).map { data.memberships.append($0) }
+        case .registrations: decoder.registration(row).map { data.registrations.append($0) }
+        case .bookings: decoder.booking(row).map { data.bookings.append($0) }
+        }
+    }
+
+    /// Every error and warning, or the data.
+    mutating func finish(customersLabel: String) throws(DiagnosticsError) -> (MemberData, [Diagnostic]) {
+        decoder.finish()
+        var diagnostics = decoder.diagnostics + warnings
+        if !data.providedEntities.contains(.customers) {
+            diagnostics.append(.error("no customers in the member data (\(customersLabel)); refusing to treat a missing export as nobody qualifying"))
+        } else if data.customers.isEmpty, !diagnostics.hasErrors {
+            diagnostics.append(.error("\(customersLabel) holds no customers; refusing to treat an empty export as nobody qualifying"))
+        }
+        diagnostics += duplicateIDs(data.memberships.map { ($0.id, $0.origin) }, entity: "membership")
+        diagnostics += duplicateIDs(data.registrations.map { ($0.id, $0.origin) }, entity: "registration")
+        diagnostics += duplicateIDs(data.bookings.map { ($0.id, $0.origin) }, entity: "booking")
+        if diagnostics.hasErrors { throw DiagnosticsError(diagnostics) }
+        return (data, diagnostics)
+    }
+
+    private func duplicateIDs(_ records: [(String, SourceLocation)], entity: String) -> [Diagnostic] {
+        var first: [String: SourceLocation] = [:]
+        var diagnostics: [Diagnostic] = []
+        for (id, origin) in records {
+            if let earlier = first[id] {
+                diagnostics.append(.warning(at: origin, path: "id", "\(entity) id \(id) also appears at \(earlier); reasons naming #\(id) are ambiguous"))
+            } else {
+                first[id] = origin
+            }
+        }
+        return diagnostics
+    }
+}
+
+/// JSON rows (an array of objects) from a parsed value, checking keys like CSV columns.
+extension MemberDataBuilder {
+    mutating func addJSONRows(_ value: JSONValue, entity: MemberEntity, file: String, line: Int) {
+        guard case .array(let elements) = value else {
+            decoder.append(.error(at: SourceLocation(file: file, line: line), path: entity.rawValue,
+                                  "expected an array of \(entity.rawValue) objects, found \(value.kindDescription)"))
+            return
+        }
+        data.providedEntities.insert(entity)
+        let spec = EntitySpec.of(entity)
+        var reportedKeys = Set<String>()
+        for element in elements {
+            guard case .object(let members, let objectLine) = element else {
+                decoder.append(.error(at: SourceLocation(file: file, line: line), path: entity.rawValue,
+                                      "expected an object for each of the \(entity.rawValue), found \(element.kindDescription)"))
+                continue
+            }
+            let location = SourceLocation(file: file, line: objectLine)
+            for (column, suggestion) in spec.misspelledColumns(in: members.map(\.key)) where reportedKeys.insert(column).inserted {
+                decoder.append(.error(at: location, path: column, "unknown key \"\(column)\" (did you mean \"\(suggestion)\"?)"))
+            }
+            add(Row(storage: .json(members), location: location), as: entity)
+        }
+    }
+}

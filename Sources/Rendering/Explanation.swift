@@ -1,0 +1,113 @@
+import AccessModel
+import AccessRules
+
+/// What `kisictl explain EMAIL` shows: for one person, every managed group, whether they should
+/// have access, the window, and the reasons.
+public struct Explanation: Sendable {
+    public enum State: String, Sendable {
+        /// The grant holds at the instant.
+        case current
+        /// A grant written now with a later `valid_from` (within the look-ahead).
+        case upcoming
+        /// No grant.
+        case none
+    }
+
+    public struct Entry: Sendable {
+        public var address: String
+        public var name: String
+        public var state: State
+        public var window: AccessWindow?
+        public var reasons: [String]
+
+        public var access: Bool { state == .current }
+    }
+
+    /// The address as asked.
+    public var email: String
+    public var person: Person?
+    public var instant: Instant
+    public var zone: SiteTimeZone
+    public var exempt: Bool
+    /// Managed groups, sorted by address.
+    public var entries: [Entry]
+    public var unmanaged: [GroupConfig]
+
+    public init(evaluator: AccessEvaluator, email: String, at instant: Instant) {
+        self.email = email
+        self.instant = instant
+        zone = evaluator.config.timeZone
+        let person = evaluator.directory.person(email: email)
+        self.person = person
+        exempt = evaluator.config.policy.exempt.contains(EmailAddress.normalized(email))
+        unmanaged = evaluator.config.groups.filter { !$0.managed }
+        let decisions = person.map { evaluator.decisions(for: $0.id, at: instant) }
+        entries = evaluator.config.managedGroups.enumerated().map { position, group in
+            guard let decision = decisions?[position] else {
+                return Entry(address: group.address, name: group.name, state: .none, window: nil,
+                             reasons: ["no customer record or booking invitation has this e-mail address"])
+            }
+            let described = decision.evidence.map { evaluator.describe($0, at: instant) }
+            guard let window = decision.window else {
+                let reasons = described.isEmpty
+                    ? ["no rule grants: no membership, registration or booking matches this group's rules"]
+                    : described.map { "no rule grants: " + $0 }
+                return Entry(address: group.address, name: group.name, state: .none, window: nil, reasons: reasons)
+            }
+            return Entry(address: group.address, name: group.name, state: window.contains(instant) ? .current : .upcoming,
+                         window: window, reasons: described)
+        }
+    }
+
+    public var json: JSONDocument {
+        var members: [(String, JSONDocument)] = [
+            ("email", .string(email)),
+            ("at", .string(instant.rfc3339)),
+            ("found", .bool(person != nil)),
+            ("exempt", .bool(exempt)),
+        ]
+        members.append(("groups", .array(entries.map { entry in
+            .object([
+                ("group", .string(entry.address)),
+                ("access", .bool(entry.access)),
+                ("state", .string(entry.state.rawValue)),
+                ("valid_from", .string(entry.window?.from.rfc3339)),
+                ("valid_until", .string(entry.window?.until?.rfc3339)),
+                ("reasons", .array(entry.reasons.map(JSONDocument.string))),
+            ])
+        })))
+        return .object(members)
+    }
+
+    public var text: String {
+        let local = zone.localDateTime(for: instant)
+        var out = email
+        if let person {
+            let identity = [person.name, person.customerIDs.isEmpty ? "booking invitee" : "customer " + person.customerIDs.map { "#\($0)" }.joined(separator: ", ")]
+            out += " (" + identity.compactMap { $0 }.joined(separator: "; ") + ")"
+        } else {
+            out += " (not in the member data)"
+        }
+        out += "\nat \(instant.rfc3339) (\(local.displayString) \(zone.offsetDescription(at: instant)), \(zone.identifier))\n"
+        if exempt { out += "exempt: policy.exempt lists this person, so kisictl never revokes their access\n" }
+        for entry in entries {
+            out += "\n\(entry.address) (\(entry.name))\n"
+            switch entry.state {
+            case .current: out += "  access: yes, \(windowText(entry.window!))\n"
+            case .upcoming: out += "  access: not yet; granted in advance, \(windowText(entry.window!))\n"
+            case .none: out += "  access: no\n"
+            }
+            for reason in entry.reasons { out += "    - \(reason)\n" }
+        }
+        if !unmanaged.isEmpty {
+            out += "\nunmanaged (kisictl does not change them): " + unmanaged.map(\.address).joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+
+    private func windowText(_ window: AccessWindow) -> String {
+        let from = zone.localDateTime(for: window.from).displayString
+        guard let until = window.until else { return "from \(from), no end" }
+        return "from \(from) until \(zone.localDateTime(for: until).displayString)"
+    }
+}

@@ -1,0 +1,49 @@
+import AccessModel
+import ArgumentParser
+import Foundation
+
+/// Options every command that reads a site shares.
+struct SiteOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "A kisictl.yaml file, or a site directory (kisictl.yaml plus groups/*.yaml).",
+        discussion: "Defaults to the working directory's site.", valueName: "path"))
+    var config: String = "."
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The instant to evaluate at, ISO 8601: 2026-11-23T09:00:00Z, with an offset, or without one for the site's local time (a date alone means its local midnight). Defaults to now.",
+        valueName: "time"))
+    var at: InstantArgument?
+
+    /// The instant asked for, resolved in the site's zone; now when none was given.
+    func instant(in zone: SiteTimeZone) -> Instant {
+        guard let at else { return Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))) }
+        switch at.value {
+        case .moment(let moment): return moment.instant(in: zone)
+        case .date(let date): return zone.startOfDay(date)
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `--at` as written; a time without an offset needs the site's zone to become an instant.
+struct InstantArgument: ExpressibleByArgument {
+    enum Value {
+        case moment(Moment)
+        case date(LocalDate)
+    }
+
+    let value: Value
+
+    init?(argument: String) {
+        if let moment = TimeParsing.moment(argument) {
+            value = .moment(moment)
+        } else if let date = TimeParsing.localDate(argument) {
+            value = .date(date)
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import AccessModel
+import ArgumentParser
+import Rendering
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check the config and the member data, and summarise who gets access.",
+        discussion: "Reports every error with file:line:column and exits 1 if there is any."
+    )
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let loaded: Site
+        do {
+            loaded = try Site.load(configPath: site.config)
+        } catch {
+            let diagnostics = error.diagnostics
+            if format == .json {
+                Output.standardOutput(ValidationReport.failureJSON(diagnostics).rendered())
+                throw ExitCode(1)
+            }
+            throw fail(with: diagnostics)
+        }
+        let instant = site.instant(in: loaded.config.timeZone)
+        let access = loaded.evaluator.evaluate(at: instant)
+        let report = ValidationReport(evaluator: loaded.evaluator, access: access, dataOrigin: loaded.dataOrigin, warnings: loaded.warnings)
+        Output.standardOutput(format == .json ? report.json.rendered() : report.text)
+    }
+}

@@ -1,0 +1,77 @@
+import AccessModel
+import AccessRules
+import Testing
+
+@Suite("Evaluation of a whole site")
+struct EvaluationTests {
+    var site: Fixture {
+        var site = Fixture()
+        for n in 1...30 { site.customer("c-\(n)", "person\(n)@example.com") }
+        for n in 1...30 where n % 3 != 0 {
+            site.membership("m-\(n)", customer: "c-\(n)", status: n % 5 == 0 ? .paused : .active, starts: "2026-01-01")
+        }
+        for n in stride(from: 2, through: 30, by: 4) {
+            site.registration("r-\(n)", customer: "c-\(n)", session: "Yoga Flow", from: "2026-11-23T10:00", to: "2026-11-23T11:00")
+        }
+        site.group("gym", .memberships("Unlimited"))
+        site.group("classes", .registrations(before: .minutes(30)))
+        site.group("staff", managed: false)
+        return site
+    }
+
+    @Test("evaluate(at:) agrees with the per-person decisions explain uses")
+    func bulkMatchesDecisions() {
+        let evaluator = site.evaluator
+        let instant = site.at("2026-11-23T09:45")
+        let access = evaluator.evaluate(at: instant)
+        #expect(access.groups.map(\.address) == ["classes", "gym"])
+        for group in access.groups {
+            for person in evaluator.directory.people {
+                let decision = evaluator.decision(for: person.id, in: group.address, at: instant)!
+                let grant = group.grants.first { $0.person == person.id }
+                #expect(grant?.window == decision.window)
+                #expect(grant.map(\.evidence) == (decision.window == nil ? nil : decision.evidence))
+            }
+        }
+        #expect(access.grants(in: "gym").count == 16)
+        #expect(access.grants(in: "classes").count == 8)
+    }
+
+    @Test("grants are sorted by e-mail and evaluation is deterministic")
+    func deterministic() {
+        let evaluator = site.evaluator
+        let instant = site.at("2026-11-23T09:45")
+        let first = evaluator.evaluate(at: instant)
+        let emails = first.grants(in: "gym").map { evaluator.directory.person($0.person).normalizedEmail }
+        #expect(emails == emails.sorted())
+        #expect(first.groups == evaluator.evaluate(at: instant).groups)
+    }
+
+    @Test("unmanaged groups are never evaluated")
+    func unmanagedIgnored() {
+        let evaluator = site.evaluator
+        #expect(evaluator.decision(for: evaluator.directory.people[0].id, in: "staff", at: site.at("2026-11-23T09:00")) == nil)
+        #expect(!evaluator.evaluate(at: site.at("2026-11-23T09:00")).groups.contains { $0.address == "staff" })
+    }
+
+    @Test("a rule naming a membership type no record has is a warning with a suggestion")
+    func typoInMembershipType() {
+        var site = Fixture()
+        site.customer("c-1", "a@example.com")
+        site.membership("m-1", customer: "c-1", starts: "2026-01-01")
+        site.group("gym", .memberships("Unlimted"))
+        #expect(site.evaluator.diagnostics.map(\.description)
+            == ["warning: groups.gym.grant[0].memberships: membership type \"Unlimted\" matches no membership in the data (did you mean \"Unlimited\"?)"])
+    }
+
+    @Test("a rule needing an entity the source did not provide is an error, never 'nobody qualifies'")
+    func missingEntity() {
+        var site = Fixture()
+        site.customer("c-1", "a@example.com")
+        site.data.providedEntities = [.customers, .memberships]
+        site.group("classes", .registrations())
+        let errors = site.evaluator.diagnostics.errors
+        #expect(errors.count == 1)
+        #expect(errors.first?.message.contains("the member data has no registrations") == true)
+    }
+}
