@@ -35,6 +35,7 @@ let package = Package(
             name: "kisictl-benchmarks",
             dependencies: ["AccessModel", "AccessRules", "MemberSources", "SyntheticSites"]
         ),
+        .testTarget(name: "AccessModelTests", dependencies: ["AccessModel"]),
         .testTarget(name: "AccessRulesTests", dependencies: ["AccessModel", "AccessRules"]),
         .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "Yams"]),
         .testTarget(name: "MemberSourcesTests", dependencies: ["AccessModel", "MemberSources"]),

@@ -63,11 +63,12 @@ struct NodeReader {
             }
             let name = scalar.string
             guard allowed.contains(name) else {
-                error(key, Fields.join(path, name), "unknown key \"\(name)\"\(Suggestions.hint(for: name, in: allowed))")
+                let suggestion = Suggestions.closest(to: name, in: allowed)
+                error(key, Fields.join(path, name), "unknown key \"\(name)\"" + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? ""))
+                if let suggestion { fields.misspelled.insert(suggestion) }
                 continue
             }
             fields.entries[name] = (key, value)
-            fields.order.append(name)
         }
         return fields
     }
@@ -163,7 +164,8 @@ struct Fields {
     let node: Node
     let path: String
     var entries: [String: (key: Node, value: Node)] = [:]
-    var order: [String] = []
+    /// Known keys that an unknown key was reported as a likely misspelling of.
+    var misspelled: Set<String> = []
 
     subscript(name: String) -> Node? { entries[name]?.value }
 

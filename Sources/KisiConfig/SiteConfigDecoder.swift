@@ -29,7 +29,7 @@ struct SiteConfigDecoder {
                                        expected: "a mapping with version, timezone, source and groups") else {
             return (settings, nil)
         }
-        for required in ["version", "timezone", "source", "groups"] where !top.has(required) {
+        for required in ["version", "timezone", "source", "groups"] where !top.has(required) && !top.misspelled.contains(required) {
             reader.error(root, "", "missing key \"\(required)\"")
         }
         if let node = top["version"], let version = reader.int(node, "version") {
@@ -188,7 +188,7 @@ struct SiteConfigDecoder {
         var group = GroupConfig(address: address, name: "", location: reader.location(keyNode))
         if let node = fields["name"], let name = reader.string(node, fields.path("name")) {
             group.name = name
-        } else if !fields.has("name") {
+        } else if !fields.has("name"), !fields.misspelled.contains("name") {
             reader.error(keyNode, path, "missing key \"name\": the group's name in Kisi")
         }
         if let node = fields["description"] {
@@ -199,8 +199,8 @@ struct SiteConfigDecoder {
         }
         if let node = fields["doors"], let doors = reader.stringList(node, fields.path("doors"), expected: "a list of door names", nonEmpty: false) {
             var seen = Set<String>()
-            for (position, door) in doors.enumerated() where !seen.insert(door).inserted {
-                reader.error(node, "\(fields.path("doors"))[\(position)]", "door \"\(door)\" is listed twice")
+            for (position, element) in (node.sequence ?? []).enumerated() where !seen.insert(doors[position]).inserted {
+                reader.error(element, "\(fields.path("doors"))[\(position)]", "door \"\(doors[position])\" is listed twice")
             }
             group.doors = doors
         }
@@ -215,7 +215,7 @@ struct SiteConfigDecoder {
                 reader.warning(fields.key("managed") ?? keyNode, path,
                                "the group has grant rules but managed: false, so kisictl evaluates and changes nothing in it")
             }
-        } else if group.managed {
+        } else if group.managed, !fields.misspelled.contains("grant") {
             reader.error(keyNode, path, "a managed group needs grant rules: add grant, set managed: false to leave its members alone, or write grant: [] to empty it")
         }
         return reader.diagnostics.errors.count == before ? group : nil

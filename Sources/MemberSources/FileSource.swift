@@ -34,6 +34,8 @@ struct FileSource {
     }
 
     private func bytes(_ path: String, into builder: inout MemberDataBuilder) -> [UInt8]? {
+        // The export exists: whatever goes wrong reading it, it is not "missing".
+        builder.data.providedEntities.insert(entity(of: path))
         guard let data = FileManager.default.contents(atPath: path) else {
             builder.decoder.append(.error(at: SourceLocation(file: path, line: 1), "cannot read the file"))
             return nil
@@ -52,7 +54,6 @@ struct FileSource {
                     let names = record.fields.map { $0.trimmingWhitespace().lowercased() }
                     columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
                     headerOK = checkHeader(names, spec: spec, file: path, line: record.line, into: &builder)
-                    builder.data.providedEntities.insert(entity)
                     return
                 }
                 guard headerOK else { return }
@@ -66,10 +67,11 @@ struct FileSource {
         } catch {
             builder.decoder.append(.error(at: SourceLocation(file: path, line: 1), "cannot read CSV: \(error)"))
         }
-        if columns == nil {
-            // An empty file still says the entity was exported: it holds no records.
-            builder.data.providedEntities.insert(entity)
-        }
+    }
+
+    private func entity(of path: String) -> MemberEntity {
+        let name = (path as NSString).lastPathComponent
+        return MemberEntity.allCases.first { name.hasPrefix($0.rawValue + ".") }!
     }
 
     private func checkHeader(_ names: [String], spec: EntitySpec, file: String, line: Int, into builder: inout MemberDataBuilder) -> Bool {

@@ -78,12 +78,12 @@ struct MemberDataBuilder {
 /// JSON rows (an array of objects) from a parsed value, checking keys like CSV columns.
 extension MemberDataBuilder {
     mutating func addJSONRows(_ value: JSONValue, entity: MemberEntity, file: String, line: Int) {
+        data.providedEntities.insert(entity)
         guard case .array(let elements) = value else {
             decoder.append(.error(at: SourceLocation(file: file, line: line), path: entity.rawValue,
                                   "expected an array of \(entity.rawValue) objects, found \(value.kindDescription)"))
             return
         }
-        data.providedEntities.insert(entity)
         let spec = EntitySpec.of(entity)
         var reportedKeys = Set<String>()
         for element in elements {

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@Suite("kisictl validate and explain, end to end")
+struct CommandLineTests {
+    static let examples = ["examples/studio", "examples/coworking", "examples/gym"]
+    static let exampleInstant = "2026-11-23T09:00"
+
+    @Test("validate exits 0 and prints a summary for each example", arguments: examples)
+    func validateExamples(site: String) throws {
+        let run = try Kisictl.run(["validate", "--config", site, "--at", Self.exampleInstant])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Config:      \(site)/kisictl.yaml"))
+        #expect(run.stdout.contains("GROUP"))
+        #expect(run.stdout.contains("ACCESS NOW"))
+        #expect(run.stdout.contains("Valid: 0 errors"))
+    }
+
+    @Test("DESIGN.md's example config validates unchanged, with a data folder")
+    func designExample() throws {
+        let run = try Kisictl.run(["validate", "--config", "Tests/Fixtures/design-example/kisictl.yaml", "--at", "2026-11-23T09:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Groups:      4 (3 managed), 3 rules"))
+    }
+
+    @Test("four config mistakes are all printed with file:line:column, exit status 1")
+    func brokenConfig() throws {
+        let run = try Kisictl.run(["validate", "--config", "Tests/Fixtures/broken-config"])
+        #expect(run.status == 1)
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.contains(": error: ") }.count == 4)
+        #expect(lines.contains { $0.hasPrefix("Tests/Fixtures/broken-config/kisictl.yaml:3:11: error: timezone:") })
+        #expect(lines.contains { $0.hasPrefix("Tests/Fixtures/broken-config/kisictl.yaml:9:5: error: groups.classes.grnat: unknown key") })
+        #expect(lines.contains { $0.hasPrefix("Tests/Fixtures/broken-config/kisictl.yaml:15:26: error: groups.rooms.grant[0].window.before:") })
+        #expect(lines.contains { $0.hasPrefix("Tests/Fixtures/broken-config/kisictl.yaml:16:9: error: groups.rooms.grant[1]: a rule needs a selector") })
+        #expect(lines.last == "4 errors, 0 warnings")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("validate --format json reports errors as JSON, exit status 1")
+    func brokenConfigJSON() throws {
+        let run = try Kisictl.run(["validate", "--config", "Tests/Fixtures/broken-config", "--format", "json"])
+        #expect(run.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        #expect(object?["valid"] as? Bool == false)
+        #expect((object?["errors"] as? [[String: Any]])?.count == 4)
+        #expect((object?["errors"] as? [[String: Any]])?.first?["line"] as? Int == 3)
+    }
+
+    @Test("for a fixed --at, validate --format json is byte-identical across runs", arguments: examples)
+    func validateJSONStable(site: String) throws {
+        let arguments = ["validate", "--config", site, "--at", Self.exampleInstant, "--format", "json"]
+        let first = try Kisictl.run(arguments)
+        let second = try Kisictl.run(arguments)
+        #expect(first.status == 0)
+        #expect(!first.stdout.isEmpty)
+        #expect(first.stdout == second.stdout)
+        let object = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
+        #expect(object?["valid"] as? Bool == true)
+        #expect((object?["at"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test("for a fixed --at, explain --format json is byte-identical across runs and has the documented shape")
+    func explainJSON() throws {
+        let arguments = ["explain", "Alice.Archer@studio.example", "--config", "Tests/Fixtures/design-example",
+                         "--at", "2026-11-23T09:00:00Z", "--format", "json"]
+        let first = try Kisictl.run(arguments)
+        let second = try Kisictl.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == second.stdout)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        #expect(object["email"] as? String == "Alice.Archer@studio.example")
+        #expect(object["at"] as? String == "2026-11-23T09:00:00Z")
+        let groups = try #require(object["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["group"] as? String } == ["classes", "rooms", "unlimited"])
+        let unlimited = groups[2]
+        #expect(unlimited["access"] as? Bool == true)
+        #expect(unlimited["valid_from"] as? String == "2026-01-01T00:00:00Z")
+        #expect(unlimited["valid_until"] as? String == "2027-01-01T00:00:00Z")
+        #expect(unlimited["reasons"] as? [String] == ["membership Unlimited #m-1 active until 2026-12-31"])
+        #expect(groups[0]["valid_from"] is NSNull)
+        #expect(groups[0]["access"] as? Bool == false)
+    }
+
+    @Test("explain json is stable for every example's people", arguments: examples)
+    func explainStableExamples(site: String) throws {
+        for email in ["owner@example.com", "nobody@example.com", "ana.guest@partner.example", "zoe.zhang@example.net"] {
+            let arguments = ["explain", email, "--config", site, "--at", Self.exampleInstant, "--format", "json"]
+            let first = try Kisictl.run(arguments)
+            #expect(first.status == 0)
+            #expect(first.stdout == (try Kisictl.run(arguments)).stdout)
+        }
+    }
+
+    @Test("explain text shows each group's access, window and reasons in local time")
+    func explainText() throws {
+        let run = try Kisictl.run(["explain", "carol@studio.example", "--config", "Tests/Fixtures/design-example", "--at", "2026-11-23T09:00"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("rooms (Meeting rooms)\n  access: not yet; granted in advance, from 2026-11-23 11:30 until 2026-11-23 16:30\n    - invited to booking room Board Room #b-1 2026-11-23 12:00–16:00\n"))
+        #expect(run.stdout.contains("unlimited (Unlimited 6am-11pm)\n  access: no\n    - no rule grants: membership Unlimited #m-3 expired 2026-11-15\n"))
+        #expect(run.stdout.contains("unmanaged (kisictl does not change them): staff"))
+    }
+
+    @Test("--config defaults to the site in the working directory")
+    func defaultConfig() throws {
+        let run = try Kisictl.run(["validate", "--at", Self.exampleInstant], in: repositoryRoot + "/examples/studio")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Config:      kisictl.yaml + 3 group files"))
+    }
+
+    @Test("a malformed --at is rejected before anything runs")
+    func badInstant() throws {
+        let run = try Kisictl.run(["validate", "--config", "examples/gym", "--at", "next tuesday"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--at"))
+    }
+}
