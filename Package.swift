@@ -33,7 +33,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "kisictl-benchmarks",
-            dependencies: ["AccessModel", "AccessRules", "MemberSources", "SyntheticSites"]
+            dependencies: [
+                "AccessModel", "AccessRules", "MemberSources", "SyntheticSites",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "AccessModelTests", dependencies: ["AccessModel"]),
         .testTarget(name: "AccessRulesTests", dependencies: ["AccessModel", "AccessRules"]),

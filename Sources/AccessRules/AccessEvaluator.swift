@@ -171,8 +171,9 @@ public struct AccessEvaluator: Sendable {
             if current || upcoming {
                 let window = AccessWindow(from: Instant(secondsSinceEpoch: merged.from),
                                           until: merged.until == Span.open ? nil : Instant(secondsSinceEpoch: merged.until))
-                return AccessDecision(group: group, window: window,
-                                      evidence: Self.unique(scratch.candidates[start..<end].map(\.evidence)))
+                // Records that ended before the instant shaped valid_from but no longer explain access.
+                let live = scratch.candidates[start..<end].filter { $0.span.until > now }
+                return AccessDecision(group: group, window: window, evidence: Self.unique(live.map(\.evidence)))
             }
             if merged.from > horizon { break }
             start = end

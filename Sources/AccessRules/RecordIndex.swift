@@ -45,7 +45,7 @@ struct RecordIndex: Sendable {
         membershipSpans.reserveCapacity(data.memberships.count)
         membershipTypeOf.reserveCapacity(data.memberships.count)
         for (index, membership) in data.memberships.enumerated() {
-            membershipTypeOf.append(membershipTypes.id(Self.key(membership.type)))
+            membershipTypeOf.append(membershipTypes.id(membership.type))
             let start = zone.startOfDay(membership.startsOn).secondsSinceEpoch
             let end = membership.endsOn.map { zone.startOfDay($0.adding(days: 1)).secondsSinceEpoch } ?? Span.open
             membershipSpans.append(Span(from: start, until: end))
@@ -69,7 +69,7 @@ struct RecordIndex: Sendable {
         registrationSpans.reserveCapacity(data.registrations.count)
         sessionNameOf.reserveCapacity(data.registrations.count)
         for (index, registration) in data.registrations.enumerated() {
-            sessionNameOf.append(sessionNames.id(Self.key(registration.session)))
+            sessionNameOf.append(sessionNames.id(registration.session))
             registrationSpans.append(Span(from: registration.startsAt.instant(in: zone).secondsSinceEpoch,
                                           until: registration.endsAt.instant(in: zone).secondsSinceEpoch))
             if let person = directory.person(customerID: registration.customerID) {
@@ -82,7 +82,7 @@ struct RecordIndex: Sendable {
         bookingSpans.reserveCapacity(data.bookings.count)
         resourceKeyOf.reserveCapacity(data.bookings.count)
         for (index, booking) in data.bookings.enumerated() {
-            resourceKeyOf.append(resourceKeys.id(Self.resourceKey(booking.resourceType, booking.resource)))
+            resourceKeyOf.append(resourceKeys.id(booking.resourceType.rawValue + ":" + booking.resource))
             bookingSpans.append(Span(from: booking.startsAt.instant(in: zone).secondsSinceEpoch,
                                      until: booking.endsAt.instant(in: zone).secondsSinceEpoch))
             if let person = directory.person(customerID: booking.customerID) {
@@ -100,10 +100,6 @@ struct RecordIndex: Sendable {
     }
 
     static func key(_ name: String) -> String { name.trimmingWhitespace().lowercased() }
-
-    static func resourceKey(_ type: Booking.ResourceType, _ name: String) -> String {
-        type.rawValue + ":" + key(name)
-    }
 
     private static func unknownCustomer(_ customer: String, record: String, at origin: SourceLocation) -> Diagnostic {
         .warning(at: origin, path: "customer_id",
@@ -123,16 +119,23 @@ struct Span: Hashable, Sendable {
     }
 }
 
-/// Assigns small integer ids to distinct strings.
+/// Assigns small integer ids to distinct names, compared trimmed and lower-cased.
 struct Interner: Sendable {
+    /// Normalized names, by id.
     private(set) var names: [String] = []
     private var ids: [String: Int32] = [:]
+    /// Names as written, so the many repeats of one spelling are normalized once.
+    private var spellings: [String: Int32] = [:]
 
-    mutating func id(_ name: String) -> Int32 {
-        if let id = ids[name] { return id }
-        let id = Int32(names.count)
-        names.append(name)
-        ids[name] = id
+    mutating func id(_ spelling: String) -> Int32 {
+        if let id = spellings[spelling] { return id }
+        let name = RecordIndex.key(spelling)
+        let id = ids[name] ?? Int32(names.count)
+        if id == names.count {
+            names.append(name)
+            ids[name] = id
+        }
+        spellings[spelling] = id
         return id
     }
 

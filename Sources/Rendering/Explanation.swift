@@ -23,6 +23,8 @@ public struct Explanation: Sendable {
         public var access: Bool { state == .current }
     }
 
+    static let nothingMatches = "no rule grants: no membership, registration or booking matches this group's rules"
+
     /// The address as asked.
     public var email: String
     public var person: Person?
@@ -49,9 +51,7 @@ public struct Explanation: Sendable {
             }
             let described = decision.evidence.map { evaluator.describe($0, at: instant) }
             guard let window = decision.window else {
-                let reasons = described.isEmpty
-                    ? ["no rule grants: no membership, registration or booking matches this group's rules"]
-                    : described.map { "no rule grants: " + $0 }
+                let reasons = described.isEmpty ? [Self.nothingMatches] : described.map { "no rule grants: " + $0 }
                 return Entry(address: group.address, name: group.name, state: .none, window: nil, reasons: reasons)
             }
             return Entry(address: group.address, name: group.name, state: window.contains(instant) ? .current : .upcoming,
@@ -95,6 +95,9 @@ public struct Explanation: Sendable {
             switch entry.state {
             case .current: out += "  access: yes, \(windowText(entry.window!))\n"
             case .upcoming: out += "  access: not yet; granted in advance, \(windowText(entry.window!))\n"
+            case .none where entry.reasons == [Self.nothingMatches]:
+                out += "  access: no (no membership, registration or booking matches its rules)\n"
+                continue
             case .none: out += "  access: no\n"
             }
             for reason in entry.reasons { out += "    - \(reason)\n" }

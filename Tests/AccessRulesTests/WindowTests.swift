@@ -12,9 +12,13 @@ struct WindowTests {
         site.registration("r-2", customer: "c-1", session: "HIIT", from: "2026-11-23T08:30", to: "2026-11-23T09:15")
         site.registration("r-3", customer: "c-1", session: "Spin", from: "2026-11-23T18:00", to: "2026-11-23T19:00")
         site.group("classes", .registrations(before: .minutes(30), after: .minutes(15)))
-        let result = site.decide("a@example.com", in: "classes", at: "2026-11-23T08:20")
+        let result = site.decide("a@example.com", in: "classes", at: "2026-11-23T08:10")
         #expect(result.window == "2026-11-23 06:30 → 2026-11-23 09:30")
         #expect(result.reasons == ["registration Yoga Flow #r-1 2026-11-23 07:00–08:00", "registration HIIT #r-2 2026-11-23 08:30–09:15"])
+        // Once a record's own window is over it no longer explains the access (it still set valid_from).
+        let later = site.decide("a@example.com", in: "classes", at: "2026-11-23T08:20")
+        #expect(later.window == "2026-11-23 06:30 → 2026-11-23 09:30")
+        #expect(later.reasons == ["registration HIIT #r-2 2026-11-23 08:30–09:15"])
     }
 
     @Test("between windows, the grant is the next window to start within the look-ahead")

@@ -18,9 +18,13 @@ public enum EmailAddress {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let local = parts.first, let domain = parts.last,
               !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty else { return false }
-        guard !address.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" }) else {
-            return false
+        let forbidden: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"), 0x20, 0x7F]
+        var ascii = true
+        for byte in address.utf8 {
+            if byte < 0x20 || forbidden.contains(byte) { return false }
+            if byte >= 0x80 { ascii = false }
         }
+        if !ascii, address.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { return false }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
             && !local.hasPrefix(".") && !local.hasSuffix(".") && !local.contains("..")
@@ -28,12 +32,20 @@ public enum EmailAddress {
 }
 
 extension StringProtocol {
-    /// Trims spaces, tabs and newlines at both ends without Foundation.
+    /// Trims spaces, tabs and newlines at both ends without Foundation. Exports hold millions
+    /// of cells that need no trimming, so the common case checks two bytes and allocates nothing.
     public func trimmingWhitespace() -> String {
-        let scalars = String(self).unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return String(self) }
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        let string = String(self)
+        guard let first = string.utf8.first, let last = string.utf8.last else { return "" }
+        if first < 0x80, last < 0x80, !isASCIIWhitespace(first), !isASCIIWhitespace(last) { return string }
+        let scalars = string.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(String.UnicodeScalarView(scalars[start...end]))
     }
+}
+
+@inline(__always)
+func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
 }
