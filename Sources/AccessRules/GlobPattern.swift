@@ -9,8 +9,6 @@ public struct GlobPattern: Hashable, Sendable, CustomStringConvertible {
         characters = Array(pattern.lowercased())
     }
 
-    public var isLiteral: Bool { !characters.contains("*") && !characters.contains("?") }
-
     public func matches(_ text: String) -> Bool {
         let text = Array(text.lowercased())
         var p = 0, t = 0

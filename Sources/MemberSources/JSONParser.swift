@@ -9,11 +9,6 @@ indirect enum JSONValue {
     case array([JSONValue])
     case object([(key: String, value: JSONValue)], line: Int)
 
-    subscript(key: String) -> JSONValue? {
-        guard case .object(let members, _) = self else { return nil }
-        return members.first { $0.key == key }?.value
-    }
-
     var kindDescription: String {
         switch self {
         case .null: return "null"

@@ -17,12 +17,7 @@ struct ExplainCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let loaded: Site
-        do {
-            loaded = try Site.load(configPath: site.config)
-        } catch {
-            throw fail(with: error.diagnostics)
-        }
+        let loaded = try site.load(reportingErrorsAs: format)
         let instant = site.instant(in: loaded.config.timeZone)
         let explanation = Explanation(evaluator: loaded.evaluator, email: email, at: instant)
         Output.standardOutput(format == .json ? explanation.json.rendered() : explanation.text)

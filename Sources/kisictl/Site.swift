@@ -31,10 +31,20 @@ struct Site {
     }
 }
 
-/// Writes diagnostics to stderr and ends the command with exit status 1.
-func fail(with diagnostics: [Diagnostic]) -> ExitCode {
-    Output.standardError(DiagnosticText.render(diagnostics))
-    return ExitCode(1)
+extension SiteOptions {
+    /// Loads the site named by `--config`, or reports every problem and ends with exit status 1:
+    /// as JSON on stdout for `--format json` (so scripts read one document either way), else on stderr.
+    func load(reportingErrorsAs format: OutputFormat) throws -> Site {
+        do {
+            return try Site.load(configPath: config)
+        } catch {
+            switch format {
+            case .json: Output.standardOutput(ValidationReport.failureJSON(error.diagnostics).rendered())
+            case .text: Output.standardError(DiagnosticText.render(error.diagnostics))
+            }
+            throw ExitCode(1)
+        }
+    }
 }
 
 enum Output {

@@ -15,17 +15,7 @@ struct ValidateCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let loaded: Site
-        do {
-            loaded = try Site.load(configPath: site.config)
-        } catch {
-            let diagnostics = error.diagnostics
-            if format == .json {
-                Output.standardOutput(ValidationReport.failureJSON(diagnostics).rendered())
-                throw ExitCode(1)
-            }
-            throw fail(with: diagnostics)
-        }
+        let loaded = try site.load(reportingErrorsAs: format)
         let instant = site.instant(in: loaded.config.timeZone)
         let access = loaded.evaluator.evaluate(at: instant)
         let report = ValidationReport(evaluator: loaded.evaluator, access: access, dataOrigin: loaded.dataOrigin, warnings: loaded.warnings)

@@ -12,9 +12,4 @@ public struct AccessWindow: Hashable, Sendable {
     public func contains(_ instant: Instant) -> Bool {
         from <= instant && (until.map { instant < $0 } ?? true)
     }
-
-    /// True when the window has ended by the instant.
-    public func hasEnded(by instant: Instant) -> Bool {
-        until.map { $0 <= instant } ?? false
-    }
 }

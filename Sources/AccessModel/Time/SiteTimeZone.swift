@@ -16,8 +16,6 @@ public struct SiteTimeZone: Sendable, Hashable {
         self.zone = zone
     }
 
-    public static let utc = SiteTimeZone(identifier: "UTC")!
-
     /// Every identifier the system knows, for "did you mean" suggestions.
     public static var knownIdentifiers: [String] {
         TimeZone.knownTimeZoneIdentifiers + ["UTC"]
