@@ -21,6 +21,16 @@ enum RuleChecks {
                                               "this rule selects \(entity.rawValue), but the member data has no \(entity.rawValue) (\(entity.rawValue).csv or \(entity.rawValue).json); refusing to treat that as nobody qualifying"))
                     continue
                 }
+                let records = switch entity {
+                case .memberships: data.memberships.count
+                case .registrations: data.registrations.count
+                default: data.bookings.count
+                }
+                if records == 0 {
+                    diagnostics.append(.warning(at: rule.location, path: path,
+                                                "the member data holds no \(entity.rawValue), so this rule grants nobody"))
+                    continue
+                }
                 switch rule.selector {
                 case .memberships(let types, _):
                     for type in types where !index.membershipTypes.names.contains(RecordIndex.key(type)) {

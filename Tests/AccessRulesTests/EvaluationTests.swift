@@ -74,4 +74,13 @@ struct EvaluationTests {
         #expect(errors.count == 1)
         #expect(errors.first?.message.contains("the member data has no registrations") == true)
     }
+
+    @Test("a rule over an entity the source exported empty is a warning: it grants nobody")
+    func emptyEntity() {
+        var site = Fixture()
+        site.customer("c-1", "a@example.com")
+        site.group("classes", .registrations())
+        #expect(site.evaluator.diagnostics.map(\.description)
+            == ["warning: groups.classes.grant[0]: the member data holds no registrations, so this rule grants nobody"])
+    }
 }

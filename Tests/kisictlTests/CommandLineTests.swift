@@ -114,4 +114,37 @@ struct CommandLineTests {
         #expect(run.status != 0)
         #expect(run.stderr.contains("--at"))
     }
+
+    @Test("Access semantics: exempt people are marked, whatever the spelling of their address")
+    func exemptMarked() throws {
+        let run = try Kisictl.run(["explain", " OWNER@studio.example", "--config", "Tests/Fixtures/design-example",
+                                   "--at", "2026-11-23T09:00", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["exempt"] as? Bool == true)
+        let text = try Kisictl.run(["explain", "owner@studio.example", "--config", "Tests/Fixtures/design-example", "--at", "2026-11-23T09:00"])
+        #expect(text.stdout.contains("exempt: policy.exempt lists this person, so kisictl never revokes their access"))
+    }
+
+    @Test("--at accepts a date (local midnight), a local time, and an instant with an offset, all in the site's zone")
+    func instantForms() throws {
+        func at(_ value: String) throws -> String? {
+            let run = try Kisictl.run(["validate", "--config", "examples/coworking", "--at", value, "--format", "json"])
+            return (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["at"] as? String
+        }
+        #expect(try at("2026-11-23") == "2026-11-23T05:00:00Z")
+        #expect(try at("2026-11-23T09:00") == "2026-11-23T14:00:00Z")
+        #expect(try at("2026-11-23T09:00:00+01:00") == "2026-11-23T08:00:00Z")
+    }
+
+    @Test("an unknown e-mail gets one entry per managed group saying it is not in the data")
+    func unknownPerson() throws {
+        let run = try Kisictl.run(["explain", "stranger@example.com", "--config", "Tests/Fixtures/design-example",
+                                   "--at", "2026-11-23T09:00", "--format", "json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["found"] as? Bool == false)
+        let groups = try #require(object["groups"] as? [[String: Any]])
+        #expect(groups.count == 3)
+        #expect(groups.allSatisfy { ($0["reasons"] as? [String]) == ["no customer record or booking invitation has this e-mail address"] })
+    }
 }
