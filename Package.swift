@@ -14,20 +14,22 @@ let package = Package(
     targets: [
         // Plain value types shared by every module: time, member records, the typed config, diagnostics.
         .target(name: "AccessModel"),
+        // JSON values with ordered keys: a strict parser that records lines, and a deterministic writer.
+        .target(name: "JSONSupport"),
         // Pure evaluation: (config, member data, instant) -> desired access with reasons.
         .target(name: "AccessRules", dependencies: ["AccessModel"]),
         // YAML -> typed, validated SiteConfig with file:line:column diagnostics.
         .target(name: "KisiConfig", dependencies: ["AccessModel", "Yams"]),
         // Member data from CSV/JSON exports or from a command's JSON output.
-        .target(name: "MemberSources", dependencies: ["AccessModel"]),
+        .target(name: "MemberSources", dependencies: ["AccessModel", "JSONSupport"]),
         // Text and JSON renderings of validation summaries and explanations.
-        .target(name: "Rendering", dependencies: ["AccessModel", "AccessRules"]),
+        .target(name: "Rendering", dependencies: ["AccessModel", "AccessRules", "JSONSupport"]),
         // Deterministic synthetic sites for benchmarks and scale tests.
         .target(name: "SyntheticSites", dependencies: ["AccessModel"]),
         .executableTarget(
             name: "kisictl",
             dependencies: [
-                "AccessModel", "AccessRules", "KisiConfig", "MemberSources", "Rendering",
+                "AccessModel", "AccessRules", "JSONSupport", "KisiConfig", "MemberSources", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,5 @@
 import AccessModel
+import JSONSupport
 import Foundation
 
 /// A program that prints every entity as one JSON object on stdout:

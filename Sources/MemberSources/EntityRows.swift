@@ -1,4 +1,5 @@
 import AccessModel
+import JSONSupport
 
 /// The columns of each entity, as DESIGN.md's member-data contract names them.
 struct EntitySpec {

@@ -1,4 +1,5 @@
 import AccessModel
+import JSONSupport
 import Foundation
 
 /// A folder of exports: one `customers.csv` or `customers.json` (and so on) per entity.

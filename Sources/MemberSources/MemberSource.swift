@@ -1,4 +1,5 @@
 import AccessModel
+import JSONSupport
 import Foundation
 
 /// Member data that loaded, with the warnings found on the way.

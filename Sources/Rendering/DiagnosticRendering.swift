@@ -1,8 +1,9 @@
 import AccessModel
+import JSONSupport
 
 extension Diagnostic {
     /// `{"severity", "file", "line", "column", "path", "message"}` with nulls where unknown.
-    public var json: JSONDocument {
+    public var json: JSONValue {
         .object([
             ("severity", .string(severity.rawValue)),
             ("file", .string(location?.file)),

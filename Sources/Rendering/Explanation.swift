@@ -1,4 +1,5 @@
 import AccessModel
+import JSONSupport
 import AccessRules
 
 /// What `kisictl explain EMAIL` shows: for one person, every managed group, whether they should
@@ -59,8 +60,8 @@ public struct Explanation: Sendable {
         }
     }
 
-    public var json: JSONDocument {
-        var members: [(String, JSONDocument)] = [
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
             ("email", .string(email)),
             ("at", .string(instant.rfc3339)),
             ("found", .bool(person != nil)),
@@ -73,7 +74,7 @@ public struct Explanation: Sendable {
                 ("state", .string(entry.state.rawValue)),
                 ("valid_from", .string(entry.window?.from.rfc3339)),
                 ("valid_until", .string(entry.window?.until?.rfc3339)),
-                ("reasons", .array(entry.reasons.map(JSONDocument.string))),
+                ("reasons", .array(entry.reasons.map(JSONValue.string))),
             ])
         })))
         return .object(members)

@@ -1,4 +1,5 @@
 import AccessModel
+import JSONSupport
 import AccessRules
 
 /// What `kisictl validate` reports: the config, the data and, per group, how many people
@@ -43,13 +44,13 @@ public struct ValidationReport: Sendable {
         }
     }
 
-    public var json: JSONDocument {
+    public var json: JSONValue {
         .object([
             ("valid", .bool(true)),
             ("at", .string(instant.rfc3339)),
             ("timezone", .string(config.timeZone.identifier)),
             ("config", .object([
-                ("files", .array(config.files.map(JSONDocument.string))),
+                ("files", .array(config.files.map(JSONValue.string))),
                 ("groups", .int(config.groups.count)),
                 ("managed_groups", .int(config.managedGroups.count)),
                 ("rules", .int(config.groups.reduce(0) { $0 + $1.rules.count })),
@@ -73,7 +74,7 @@ public struct ValidationReport: Sendable {
     }
 
     /// The JSON printed when loading failed: `valid: false` and every diagnostic.
-    public static func failureJSON(_ diagnostics: [Diagnostic]) -> JSONDocument {
+    public static func failureJSON(_ diagnostics: [Diagnostic]) -> JSONValue {
         .object([
             ("valid", .bool(false)),
             ("warnings", .array(diagnostics.warnings.map(\.json))),

@@ -1,38 +1,16 @@
-/// A JSON value that remembers the line each object starts on, so a bad record in a JSON
-/// export or a command's output can be named by line like a CSV row.
-indirect enum JSONValue {
-    case null
-    case bool(Bool)
-    /// The number's text, kept exact (ids can exceed a Double's precision).
-    case number(String)
-    case string(String)
-    case array([JSONValue])
-    case object([(key: String, value: JSONValue)], line: Int)
-
-    var kindDescription: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
-}
-
-/// A strict RFC 8259 parser (no comments, no trailing commas) with line tracking.
-struct JSONParser {
-    struct Failure: Error, Equatable {
-        var line: Int
-        var message: String
+/// A strict RFC 8259 parser (no comments, no trailing commas) that records the line each object
+/// starts on.
+public struct JSONParser {
+    public struct Failure: Error, Equatable {
+        public var line: Int
+        public var message: String
     }
 
     private let bytes: [UInt8]
     private var index = 0
     private var line = 1
 
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
