@@ -10,6 +10,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Plain value types shared by every module: time, member records, the typed config, diagnostics.
@@ -24,12 +28,23 @@ let package = Package(
         .target(name: "MemberSources", dependencies: ["AccessModel", "JSONSupport"]),
         // Text and JSON renderings of validation summaries and explanations.
         .target(name: "Rendering", dependencies: ["AccessModel", "AccessRules", "JSONSupport"]),
+        // A faithful local Kisi REST API over real HTTP: tests, trials and benchmarks run against it.
+        .target(
+            name: "KisiSandbox",
+            dependencies: [
+                "JSONSupport", "Yams",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // Deterministic synthetic sites for benchmarks and scale tests.
         .target(name: "SyntheticSites", dependencies: ["AccessModel"]),
         .executableTarget(
             name: "kisictl",
             dependencies: [
-                "AccessModel", "AccessRules", "JSONSupport", "KisiConfig", "MemberSources", "Rendering",
+                "AccessModel", "AccessRules", "JSONSupport", "KisiConfig", "KisiSandbox", "MemberSources", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,8 +57,11 @@ let package = Package(
         ),
         .testTarget(name: "AccessModelTests", dependencies: ["AccessModel"]),
         .testTarget(name: "AccessRulesTests", dependencies: ["AccessModel", "AccessRules"]),
-        .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "Yams"]),
+        .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "TestSupport", "Yams"]),
         .testTarget(name: "MemberSourcesTests", dependencies: ["AccessModel", "MemberSources"]),
+        .testTarget(name: "KisiSandboxTests", dependencies: ["KisiSandbox", "JSONSupport", "TestSupport"]),
         .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering"]),
+        // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
+        .target(name: "TestSupport", dependencies: ["Yams"], path: "Tests/TestSupport"),
     ]
 )

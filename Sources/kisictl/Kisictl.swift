@@ -1,11 +1,11 @@
 import ArgumentParser
 
 @main
-struct Kisictl: ParsableCommand {
+struct Kisictl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kisictl",
         abstract: "Kisi door access as code: declare groups and the rules that fill them, review, apply.",
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, ExplainCommand.self]
+        subcommands: [ValidateCommand.self, ExplainCommand.self, SandboxCommand.self]
     )
 }

@@ -1,5 +1,6 @@
 import AccessModel
 import Foundation
+import TestSupport
 import KisiConfig
 
 /// The repository root, found from this file's path so tests run from any directory.

@@ -2,12 +2,12 @@ import Foundation
 import Yams
 
 /// A JSON value read from JSON or YAML text, for schema validation in tests.
-indirect enum SchemaValue: Equatable {
+public indirect enum SchemaValue: Equatable, Sendable {
     case null, bool(Bool), int(Int), number(Double), string(String)
     case array([SchemaValue])
     case object([String: SchemaValue])
 
-    init(_ node: Node) {
+    public init(_ node: Node) {
         switch node {
         case .mapping(let mapping):
             self = .object(Dictionary(mapping.map { ($0.key.string ?? "", SchemaValue($0.value)) }, uniquingKeysWith: { a, _ in a }))
@@ -32,11 +32,17 @@ indirect enum SchemaValue: Equatable {
         }
     }
 
-    static func load(_ path: String) throws -> SchemaValue {
-        SchemaValue(try Yams.compose(yaml: try String(contentsOfFile: path, encoding: .utf8))!)
+    public static func load(_ path: String) throws -> SchemaValue {
+        try parse(try String(contentsOfFile: path, encoding: .utf8))
     }
 
-    subscript(key: String) -> SchemaValue? {
+    /// Parses JSON or YAML text (JSON is YAML).
+    public static func parse(_ text: String) throws -> SchemaValue {
+        guard let node = try Yams.compose(yaml: text) else { return .null }
+        return SchemaValue(node)
+    }
+
+    public subscript(key: String) -> SchemaValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
@@ -44,28 +50,32 @@ indirect enum SchemaValue: Equatable {
 
 /// A JSON Schema 2020-12 validator for the keywords kisictl's schemas use. It refuses a schema
 /// using any other keyword, so a schema change cannot be silently ignored by the test.
-struct JSONSchemaValidator {
-    struct UnsupportedKeyword: Error, CustomStringConvertible {
-        var keyword: String
-        var description: String { "the test validator does not implement \(keyword)" }
+public struct JSONSchemaValidator: Sendable {
+    public struct UnsupportedKeyword: Error, CustomStringConvertible {
+        public var keyword: String
+        public var description: String { "the test validator does not implement \(keyword)" }
     }
 
     static let annotations: Set<String> = ["$schema", "$id", "title", "description", "default", "$defs"]
     static let assertions: Set<String> = [
         "type", "additionalProperties", "required", "properties", "const", "pattern", "oneOf", "anyOf", "not", "$ref", "enum",
-        "minItems", "items", "minLength", "minimum", "uniqueItems", "propertyNames", "if", "then",
+        "minItems", "items", "minLength", "maxLength", "minimum", "maximum", "maxProperties", "uniqueItems", "propertyNames",
+        "if", "then", "format",
     ]
 
     /// Schemas by `$id` file name, for `other.json#/$defs/x` references.
     let documents: [String: SchemaValue]
 
-    init(schemaFiles: [String]) throws {
+    public init(schemaFiles: [String]) throws {
         var documents: [String: SchemaValue] = [:]
         for file in schemaFiles {
-            let schema = try SchemaValue.load(file)
-            documents[URL(fileURLWithPath: file).lastPathComponent] = schema
-            try Self.checkKeywords(schema)
+            documents[URL(fileURLWithPath: file).lastPathComponent] = try SchemaValue.load(file)
         }
+        try self.init(documents: documents)
+    }
+
+    public init(documents: [String: SchemaValue]) throws {
+        for schema in documents.values { try Self.checkKeywords(schema) }
         self.documents = documents
     }
 
@@ -86,9 +96,14 @@ struct JSONSchemaValidator {
     }
 
     /// Error messages with JSON pointers; empty when the instance is valid.
-    func errors(_ instance: SchemaValue, against document: String) -> [String] {
+    public func errors(_ instance: SchemaValue, against document: String) -> [String] {
         guard let schema = documents[document] else { return ["no schema \(document)"] }
         return validate(instance, schema, document: document, at: "")
+    }
+
+    /// Validates against a schema taken from inside a document (no references out of it).
+    public func errors(_ instance: SchemaValue, schema: SchemaValue) -> [String] {
+        validate(instance, schema, document: "", at: "")
     }
 
     private func resolve(_ reference: String, from document: String) -> (SchemaValue, String)? {
@@ -119,20 +134,34 @@ struct JSONSchemaValidator {
                 fail("unresolved $ref \(reference)")
             }
         }
-        if case .string(let type)? = keywords["type"], !Self.has(type: type, instance) {
-            fail("expected \(type)")
+        switch keywords["type"] {
+        case .string(let type)? where !Self.has(type: type, instance):
+            fail("expected \(type), found \(Self.describe(instance))")
             return errors
+        case .array(let types)? where !types.contains(where: { if case .string(let type) = $0 { Self.has(type: type, instance) } else { false } }):
+            fail("expected one of \(types), found \(Self.describe(instance))")
+            return errors
+        default: break
         }
         if let constant = keywords["const"], constant != instance { fail("expected const") }
         if case .array(let options)? = keywords["enum"], !options.contains(instance) { fail("not one of the enum values") }
         if case .string(let text) = instance {
             if case .int(let minimum)? = keywords["minLength"], text.count < minimum { fail("shorter than \(minimum)") }
+            if case .int(let maximum)? = keywords["maxLength"], text.count > maximum { fail("longer than \(maximum)") }
             if case .string(let pattern)? = keywords["pattern"], text.range(of: pattern, options: .regularExpression) == nil {
                 fail("\"\(text)\" does not match \(pattern)")
             }
+            if case .string(let format)? = keywords["format"], let pattern = Self.formats[format],
+               text.range(of: pattern, options: .regularExpression) == nil {
+                fail("\"\(text)\" is not a valid \(format)")
+            }
         }
-        if case .int(let value) = instance, case .int(let minimum)? = keywords["minimum"], value < minimum {
-            fail("below \(minimum)")
+        if case .int(let value) = instance {
+            if case .int(let minimum)? = keywords["minimum"], value < minimum { fail("below \(minimum)") }
+            if case .int(let maximum)? = keywords["maximum"], value > maximum { fail("above \(maximum)") }
+        }
+        if case .object(let members) = instance, case .int(let maximum)? = keywords["maxProperties"], members.count > maximum {
+            fail("more than \(maximum) properties")
         }
         if case .array(let elements) = instance {
             if case .int(let minimum)? = keywords["minItems"], elements.count < minimum { fail("fewer than \(minimum) items") }
@@ -177,6 +206,24 @@ struct JSONSchemaValidator {
             errors += validate(instance, consequence, document: document, at: pointer)
         }
         return errors
+    }
+
+    /// Formats checked as assertions; others (float) are annotations.
+    static let formats: [String: String] = [
+        "date-time": #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"#,
+        "email": #"^[^@\s]+@[^@\s]+$"#,
+        "uri": #"^[A-Za-z][A-Za-z0-9+.-]*:"#,
+    ]
+
+    private static func describe(_ value: SchemaValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .number: "a number"
+        case .string(let text): "\"\(text.prefix(40))\""
+        case .array: "an array"
+        case .object: "an object"
+        }
     }
 
     private static func has(type: String, _ value: SchemaValue) -> Bool {

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Reproducible trouble for clients to survive: added latency, a share of 429/500/503 answers,
+/// and connections dropped before a request is applied or after it is applied (the answer is
+/// lost but the write happened: the case that makes naive clients create duplicates).
+///
+/// The n-th request's fate is a function of the seed and n only, so the same sequence of
+/// requests meets the same faults on every run.
+public struct FaultPlan: Sendable, Equatable {
+    public enum Fault: Sendable, Equatable {
+        case status(Int)
+        case dropBeforeApplying
+        case dropAfterApplying
+    }
+
+    public var seed: UInt64 = 1
+    /// Added to every request, in milliseconds: a fixed value or a range.
+    public var latency: ClosedRange<Int>?
+    /// Shares (0…1) of requests that meet each fault, checked in this order.
+    public var shares: [(fault: Fault, share: Double)] = []
+    /// How many consecutive requests a 429 fault lasts.
+    public var burst = 1
+
+    public static func == (lhs: FaultPlan, rhs: FaultPlan) -> Bool {
+        lhs.seed == rhs.seed && lhs.latency == rhs.latency && lhs.burst == rhs.burst
+            && lhs.shares.map(\.fault) == rhs.shares.map(\.fault) && lhs.shares.map(\.share) == rhs.shares.map(\.share)
+    }
+
+    /// Parses `seed=42,latency=200ms,429=5%,500=2%,503=1%,drop-before=1%,drop-after=2%,burst=3`
+    /// (`latency=50ms-300ms` for a range). Every key is optional.
+    public init(spec: String) throws {
+        for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw SandboxError.invalidFaults("\"\(item)\" is not key=value") }
+            let (key, value) = (parts[0], parts[1])
+            switch key {
+            case "seed":
+                guard let seed = UInt64(value) else { throw SandboxError.invalidFaults("seed must be a whole number, found \"\(value)\"") }
+                self.seed = seed
+            case "latency":
+                let bounds = value.split(separator: "-").map { Self.milliseconds(String($0)) }
+                guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil, low <= high else {
+                    throw SandboxError.invalidFaults("latency must look like 200ms or 50ms-300ms, found \"\(value)\"")
+                }
+                latency = low...high
+            case "burst":
+                guard let length = Int(value), length >= 1 else { throw SandboxError.invalidFaults("burst must be 1 or more, found \"\(value)\"") }
+                burst = length
+            case "429", "500", "502", "503", "504", "drop-before", "drop-after":
+                guard value.hasSuffix("%"), let percent = Double(value.dropLast()), (0...100).contains(percent) else {
+                    throw SandboxError.invalidFaults("\(key) must be a share such as 5%, found \"\(value)\"")
+                }
+                let fault: Fault = switch key {
+                case "drop-before": .dropBeforeApplying
+                case "drop-after": .dropAfterApplying
+                default: .status(Int(key)!)
+                }
+                shares.append((fault, percent / 100))
+            default:
+                throw SandboxError.invalidFaults("unknown key \"\(key)\" (known: seed, latency, 429, 500, 502, 503, 504, drop-before, drop-after, burst)")
+            }
+        }
+        guard shares.map(\.share).reduce(0, +) <= 1 else { throw SandboxError.invalidFaults("the shares add up to more than 100%") }
+    }
+
+    private static func milliseconds(_ text: String) -> Int? {
+        if text.hasSuffix("ms") { return Int(text.dropLast(2)) }
+        if text.hasSuffix("s") { return Int(text.dropLast()).map { $0 * 1000 } }
+        return Int(text)
+    }
+
+    /// The fate of request number `n` (0-based): its latency and its fault, if any.
+    func decide(_ n: UInt64) -> (latency: Int, fault: Fault?) {
+        var random = SplitMix(seed: seed ^ (n &* 0x9E37_79B9_7F4A_7C15))
+        let roll = random.unit()
+        let delay = latency.map { range in range.lowerBound + Int(random.unit() * Double(range.upperBound - range.lowerBound + 1)) } ?? 0
+        var threshold = 0.0
+        for (fault, share) in shares {
+            threshold += share
+            if roll < threshold { return (delay, fault) }
+        }
+        return (delay, nil)
+    }
+}
+
+/// Numbers requests as they arrive and applies the plan, including 429 bursts.
+actor FaultInjector {
+    let plan: FaultPlan
+    private var next: UInt64 = 0
+    private var burstLeft = 0
+
+    init(plan: FaultPlan) {
+        self.plan = plan
+    }
+
+    func nextFate() -> (latency: Int, fault: FaultPlan.Fault?) {
+        var fate = plan.decide(next)
+        next += 1
+        if burstLeft > 0 {
+            burstLeft -= 1
+            fate.fault = .status(429)
+        } else if fate.fault == .status(429) {
+            burstLeft = plan.burst - 1
+        }
+        return fate
+    }
+}
+
+/// SplitMix64, a fixed algorithm so a seed means the same faults everywhere.
+struct SplitMix {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JSONSupport
+import Logging
+import NIOCore
+
+/// The sandbox behind real HTTP (Hummingbird): the same paths, statuses and headers as Kisi,
+/// plus fault injection and the operator endpoint `/__sandbox/stats`.
+public struct SandboxServer: Sendable {
+    public let api: SandboxAPI
+    let faults: FaultInjector?
+
+    public init(api: SandboxAPI, faults: FaultPlan? = nil) {
+        self.api = api
+        self.faults = faults.map(FaultInjector.init)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then stops cleanly. `onReady` gets the bound port.
+    public func serve(host: String, port: Int, onReady: @escaping @Sendable (Int) async -> Void) async throws {
+        try await application(host: host, port: port, onReady: onReady).runService()
+    }
+
+    /// Starts in the background on a loopback port (0 picks a free one), for tests and for
+    /// `--sandbox`; stop it with ``RunningSandbox/stop()``.
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> RunningSandbox {
+        let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
+        let app = application(host: host, port: port) { readyContinuation.yield($0) }
+        let task = Task { try await app.run() }
+        var iterator = ready.makeAsyncIterator()
+        guard let bound = await iterator.next() else { throw SandboxError.cannotSave("server did not start") }
+        return RunningSandbox(port: bound, api: api, task: task)
+    }
+
+    private func application(host: String, port: Int, onReady: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        var logger = Logger(label: "kisictl.sandbox")
+        logger.logLevel = .critical
+        return Application(
+            responder: Responder(api: api, faults: faults),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    struct Context: RequestContext {
+        var coreContext: CoreRequestContextStorage
+        let channel: any Channel
+
+        init(source: ApplicationRequestContextSource) {
+            coreContext = .init(source: source)
+            channel = source.channel
+        }
+    }
+
+    struct Responder: HTTPResponder {
+        let api: SandboxAPI
+        let faults: FaultInjector?
+
+        func respond(to request: Request, context: Context) async throws -> Response {
+            var request = request
+            let body = try await request.collectBody(upTo: 8 * 1024 * 1024)
+            let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+            let sandboxRequest = SandboxRequest(
+                method: request.method.rawValue, path: request.uri.path, query: query,
+                authorization: request.headers[.authorization], body: Array(buffer: body),
+                client: context.channel.remoteAddress?.ipAddress ?? "unknown"
+            )
+            if sandboxRequest.path.hasPrefix("/__sandbox/") { return await operatorResponse(sandboxRequest) }
+
+            let fate = await faults?.nextFate()
+            if let latency = fate?.latency, latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
+            let endpoint = Route.match(sandboxRequest.method, sandboxRequest.path)?.template ?? sandboxRequest.method
+            switch fate?.fault {
+            case .status(let status)?:
+                return Self.http(await api.faultResponse(status, for: sandboxRequest))
+            case .dropBeforeApplying?:
+                await api.stats.recordDrop(endpoint, applied: false)
+                return try await drop(context)
+            case .dropAfterApplying?:
+                _ = await api.handle(sandboxRequest)
+                await api.stats.recordDrop(endpoint, applied: true)
+                return try await drop(context)
+            case nil:
+                return Self.http(await api.handle(sandboxRequest))
+            }
+        }
+
+        /// Closes the connection without an answer.
+        private func drop(_ context: Context) async throws -> Response {
+            try? await context.channel.close()
+            throw CancellationError()
+        }
+
+        private func operatorResponse(_ request: SandboxRequest) async -> Response {
+            switch (request.method, request.path) {
+            case ("GET", "/__sandbox/stats"):
+                return Self.http(.json(await api.stats.json))
+            case ("DELETE", "/__sandbox/stats"):
+                await api.stats.reset()
+                return Self.http(.noContent)
+            default:
+                return Self.http(APIError.notFound("Route \(request.method) \(request.path)").response)
+            }
+        }
+
+        static func http(_ response: SandboxResponse) -> Response {
+            var headers = HTTPFields()
+            if response.status != 204 { headers[.contentType] = "application/json; charset=utf-8" }
+            for (name, value) in response.headers {
+                if let field = HTTPField.Name(name) { headers[field] = value }
+            }
+            return Response(status: .init(code: response.status), headers: headers,
+                            body: response.body.isEmpty ? .init() : .init(byteBuffer: ByteBuffer(bytes: response.body)))
+        }
+    }
+}
+
+/// A sandbox serving in the background of this process.
+public struct RunningSandbox: Sendable {
+    public let port: Int
+    public let api: SandboxAPI
+    let task: Task<Void, any Error>
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Stops serving and waits until the port is closed.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+}
