@@ -45,17 +45,14 @@ extension Handlers {
 
     func updateGroup(_ id: Int) async throws -> SandboxResponse {
         var attributes = try attributes("group")
+        // A group's scope is fixed at creation: Kisi's update body has no place_id, so one sent
+        // anyway is ignored, as Rails' strong parameters ignore what they do not permit.
         let name = attributes.has("name") ? attributes.string("name", required: true) : nil
         let description = attributes.string("description")
-        let placeID = attributes.id("place_id")
         let flags = groupFlags(&attributes)
         try attributes.check()
         return try await write { state, now throws(APIError) in
             guard let index = state.groups.index(of: id) else { throw .notFound("Group") }
-            if let placeID, placeID != state.groups[index].placeID {
-                // A group's scope is fixed at creation (Kisi leaves place_id out of the update body).
-                throw .invalid("place_id", "cannot be changed")
-            }
             if let name = name ?? nil { state.groups[index].name = name }
             if let description { state.groups[index].description = description }
             apply(flags, to: &state.groups[index])

@@ -78,8 +78,9 @@ extension Handlers {
     }
 
     func updateUser(_ id: Int) async throws -> SandboxResponse {
+        // Kisi's update body has no email: an e-mail cannot change, and is ignored like any
+        // attribute Rails' strong parameters do not permit.
         var attributes = try attributes("user")
-        let email = attributes.string("email")
         let name = attributes.string("name")
         let notes = attributes.string("notes")
         let accessEnabled = attributes.bool("access_enabled")
@@ -87,9 +88,6 @@ extension Handlers {
         try attributes.check()
         return try await write { state, now throws(APIError) in
             guard let index = state.users.index(of: id) else { throw .notFound("User") }
-            if let email = email ?? nil, email.lowercased() != state.users[index].email.lowercased() {
-                throw .invalid("email", "cannot be changed")
-            }
             if let name { state.users[index].name = name ?? "" }
             if let notes { state.users[index].notes = notes }
             if let accessEnabled { state.users[index].accessEnabled = accessEnabled }

@@ -21,7 +21,9 @@ public struct SandboxAPI: Sendable {
         var role: APIKeyRecord.Role
     }
 
-    public func handle(_ request: SandboxRequest) async -> SandboxResponse {
+    /// Answers a request. `counted: false` leaves it out of the statistics (a request whose
+    /// answer a fault will drop is counted as dropped instead).
+    public func handle(_ request: SandboxRequest, counted: Bool = true) async -> SandboxResponse {
         let route = Route.match(request.method, request.path)
         let response: SandboxResponse
         do {
@@ -31,7 +33,7 @@ public struct SandboxAPI: Sendable {
         } catch {
             response = APIError.internalError.response
         }
-        await stats.record(route?.template ?? "\(request.method) (unknown path)", status: response.status)
+        if counted { await stats.record(route?.template ?? "\(request.method) (unknown path)", status: response.status) }
         return response
     }
 

@@ -78,7 +78,7 @@ public struct SandboxServer: Sendable {
                 await api.stats.recordDrop(endpoint, applied: false)
                 return try await drop(context)
             case .dropAfterApplying?:
-                _ = await api.handle(sandboxRequest)
+                _ = await api.handle(sandboxRequest, counted: false)
                 await api.stats.recordDrop(endpoint, applied: true)
                 return try await drop(context)
             case nil:
