@@ -18,6 +18,8 @@ let package = Package(
     targets: [
         // Plain value types shared by every module: time, member records, the typed config, diagnostics.
         .target(name: "AccessModel"),
+        // A seeded random generator with a fixed algorithm, for reproducible sites and faults.
+        .target(name: "SeededRandom"),
         // JSON values with ordered keys: a strict parser that records lines, and a deterministic writer.
         .target(name: "JSONSupport"),
         // Pure evaluation: (config, member data, instant) -> desired access with reasons.
@@ -32,7 +34,7 @@ let package = Package(
         .target(
             name: "KisiSandbox",
             dependencies: [
-                "JSONSupport", "Yams",
+                "JSONSupport", "SeededRandom", "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -40,7 +42,7 @@ let package = Package(
             ]
         ),
         // Deterministic synthetic sites for benchmarks and scale tests.
-        .target(name: "SyntheticSites", dependencies: ["AccessModel"]),
+        .target(name: "SyntheticSites", dependencies: ["AccessModel", "SeededRandom"]),
         .executableTarget(
             name: "kisictl",
             dependencies: [
@@ -51,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "kisictl-benchmarks",
             dependencies: [
-                "AccessModel", "AccessRules", "MemberSources", "SyntheticSites",
+                "AccessModel", "AccessRules", "KisiSandbox", "MemberSources", "SyntheticSites",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

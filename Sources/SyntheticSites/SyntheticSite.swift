@@ -1,4 +1,5 @@
 import AccessModel
+import SeededRandom
 
 /// A deterministic, realistic synthetic site: member data plus a config with many groups.
 ///
@@ -117,24 +118,4 @@ public struct SyntheticSite: Sendable {
             return GroupConfig(address: "group-\(index + 1)", name: "Group \(index + 1)", rules: [rule])
         }
     }
-}
-
-/// SplitMix64: a tiny, fast, well-distributed PRNG with a fixed algorithm, so a seed means
-/// the same site on every platform and Swift version.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    mutating func chance(_ probability: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < probability }
 }

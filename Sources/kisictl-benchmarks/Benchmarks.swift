@@ -7,11 +7,11 @@ import SyntheticSites
 
 /// Benchmarks print their figures; targets live in BENCHMARKS.md, never in timed tests.
 @main
-struct Benchmarks: ParsableCommand {
+struct Benchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kisictl-benchmarks",
         abstract: "Measure kisictl's engine on synthetic sites.",
-        subcommands: [EngineBenchmark.self]
+        subcommands: [EngineBenchmark.self, SandboxBenchmark.self]
     )
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// Reproducible trouble for clients to survive: added latency, a share of 429/500/503 answers,
 /// and connections dropped before a request is applied or after it is applied (the answer is
@@ -71,7 +72,7 @@ public struct FaultPlan: Sendable, Equatable {
 
     /// The fate of request number `n` (0-based): its latency and its fault, if any.
     func decide(_ n: UInt64) -> (latency: Int, fault: Fault?) {
-        var random = SplitMix(seed: seed ^ (n &* 0x9E37_79B9_7F4A_7C15))
+        var random = SplitMix64(seed: seed ^ (n &* 0x9E37_79B9_7F4A_7C15))
         let roll = random.unit()
         let delay = latency.map { range in range.lowerBound + Int(random.unit() * Double(range.upperBound - range.lowerBound + 1)) } ?? 0
         var threshold = 0.0
@@ -104,22 +105,4 @@ actor FaultInjector {
         }
         return fate
     }
-}
-
-/// SplitMix64, a fixed algorithm so a seed means the same faults everywhere.
-struct SplitMix {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
