@@ -41,12 +41,16 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Typed Kisi REST client: auth, pagination, pacing under the rate limit, retries, errors.
+        .target(name: "KisiAPI", dependencies: ["JSONSupport"]),
+        // Refresh live Kisi, diff against desired access, plan, guard, and apply with an audit log.
+        .target(name: "Reconciler", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "KisiAPI"]),
         // Deterministic synthetic sites for benchmarks and scale tests.
         .target(name: "SyntheticSites", dependencies: ["AccessModel", "SeededRandom"]),
         .executableTarget(
             name: "kisictl",
             dependencies: [
-                "AccessModel", "AccessRules", "JSONSupport", "KisiConfig", "KisiSandbox", "MemberSources", "Rendering",
+                "AccessModel", "AccessRules", "JSONSupport", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

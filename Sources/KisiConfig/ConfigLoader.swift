@@ -6,6 +6,8 @@ import Yams
 public struct LoadedConfig: Sendable {
     public var config: SiteConfig
     public var warnings: [Diagnostic]
+    /// A fingerprint of the files' text, recorded in saved plans.
+    public var fingerprint: String
 }
 
 /// Loads a site's config from a file, or from a site directory (`kisictl.yaml` plus every
@@ -21,11 +23,13 @@ public enum ConfigLoader {
         var settings = SiteConfigDecoder.Settings()
         var groups: [GroupConfig] = []
         var firstDefinition: [String: SourceLocation] = [:]
+        var texts: [String] = []
 
         for (position, file) in files.paths.enumerated() {
             var reader = NodeReader(file: file)
             defer { diagnostics += reader.diagnostics }
-            guard let root = parse(file, reader: &reader) else { continue }
+            guard let (root, text) = parse(file, reader: &reader) else { continue }
+            texts.append(file + "\n" + text)
             let fileGroups: [GroupConfig]
             if position == 0 {
                 let (main, groupsNode) = SiteConfigDecoder.settings(root, reader: &reader)
@@ -50,11 +54,11 @@ public enum ConfigLoader {
         }
         let config = SiteConfig(version: version, timeZone: zone, kisi: settings.kisi, source: source, policy: settings.policy,
                                 groups: groups, directory: files.directory, files: files.paths)
-        return LoadedConfig(config: config, warnings: diagnostics.sortedByLocation())
+        return LoadedConfig(config: config, warnings: diagnostics.sortedByLocation(), fingerprint: Fingerprint.of(texts.joined(separator: "\n")))
     }
 
     /// Parses one YAML file; syntax errors and duplicate keys become diagnostics.
-    private static func parse(_ file: String, reader: inout NodeReader) -> Node? {
+    private static func parse(_ file: String, reader: inout NodeReader) -> (Node, String)? {
         let text: String
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
@@ -68,7 +72,7 @@ public enum ConfigLoader {
                                                   "the file is empty; expected a YAML mapping"))
                 return nil
             }
-            return root
+            return (root, text)
         } catch let error as YamlError {
             reader.appendDiagnostic(yamlDiagnostic(error, file: file))
             return nil

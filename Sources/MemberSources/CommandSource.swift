@@ -52,7 +52,8 @@ struct CommandSource {
             builder.addJSONRows(entityValue, entity: entity, file: outputName, line: 1)
         }
         let (data, warnings) = try builder.finish(customersLabel: "the \"customers\" array of \(label)")
-        return LoadedMemberData(data: data, warnings: warnings, origin: "command \(arguments.joined(separator: " "))")
+        return LoadedMemberData(data: data, warnings: warnings, origin: "command \(arguments.joined(separator: " "))",
+                                fingerprint: Fingerprint.of(bytes: result.stdout))
     }
 
     /// The end of the program's stderr, ready to append to a message.

@@ -12,6 +12,7 @@ struct FileSource {
             throw DiagnosticsError([.error("member data folder not found: \(folder) (source.files in the config)")])
         }
         var builder = MemberDataBuilder()
+        var fingerprints: [String] = []
         for entity in MemberEntity.allCases {
             let csv = MemberSource.join(folder, entity.rawValue + ".csv")
             let json = MemberSource.join(folder, entity.rawValue + ".json")
@@ -22,16 +23,17 @@ struct FileSource {
                 builder.decoder.append(.error(at: SourceLocation(file: json, line: 1),
                                               "both \(csv) and \(json) exist; keep one so it is clear which export is current"))
             case (true, false):
-                readCSV(csv, entity: entity, into: &builder)
+                fingerprints.append(readCSV(csv, entity: entity, into: &builder))
             case (false, true):
-                readJSON(json, entity: entity, into: &builder)
+                fingerprints.append(readJSON(json, entity: entity, into: &builder))
             case (false, false):
                 continue
             }
         }
         let customersLabel = MemberSource.join(folder, "customers.csv")
         let (data, warnings) = try builder.finish(customersLabel: customersLabel)
-        return LoadedMemberData(data: data, warnings: warnings, origin: "files in \(folder)")
+        return LoadedMemberData(data: data, warnings: warnings, origin: "files in \(folder)",
+                                fingerprint: Fingerprint.of(fingerprints.joined(separator: "\n")))
     }
 
     private func bytes(_ path: String, into builder: inout MemberDataBuilder) -> [UInt8]? {
@@ -44,8 +46,9 @@ struct FileSource {
         return [UInt8](data)
     }
 
-    private func readCSV(_ path: String, entity: MemberEntity, into builder: inout MemberDataBuilder) {
-        guard let bytes = bytes(path, into: &builder) else { return }
+    /// Reads one export; returns the fingerprint of its bytes.
+    private func readCSV(_ path: String, entity: MemberEntity, into builder: inout MemberDataBuilder) -> String {
+        guard let bytes = bytes(path, into: &builder) else { return "" }
         let spec = EntitySpec.of(entity)
         var columns: [String: Int]?
         var headerOK = true
@@ -68,6 +71,7 @@ struct FileSource {
         } catch {
             builder.decoder.append(.error(at: SourceLocation(file: path, line: 1), "cannot read CSV: \(error)"))
         }
+        return entity.rawValue + " " + Fingerprint.of(bytes: bytes)
     }
 
     private func entity(of path: String) -> MemberEntity {
@@ -94,13 +98,14 @@ struct FileSource {
         return ok
     }
 
-    private func readJSON(_ path: String, entity: MemberEntity, into builder: inout MemberDataBuilder) {
-        guard let bytes = bytes(path, into: &builder) else { return }
+    private func readJSON(_ path: String, entity: MemberEntity, into builder: inout MemberDataBuilder) -> String {
+        guard let bytes = bytes(path, into: &builder) else { return "" }
         do {
             let value = try JSONParser.parse(bytes)
             builder.addJSONRows(value, entity: entity, file: path, line: 1)
         } catch {
             builder.decoder.append(.error(at: SourceLocation(file: path, line: error.line), "invalid JSON: \(error.message)"))
         }
+        return entity.rawValue + " " + Fingerprint.of(bytes: bytes)
     }
 }

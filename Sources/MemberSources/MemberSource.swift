@@ -8,6 +8,8 @@ public struct LoadedMemberData: Sendable {
     public var warnings: [Diagnostic]
     /// Where the data came from, for summaries: `files in data/` or `command ./export.sh`.
     public var origin: String
+    /// A fingerprint of the exported bytes, recorded in saved plans.
+    public var fingerprint: String
 }
 
 /// Reads member data from the source a config names.

@@ -12,6 +12,8 @@ struct Site {
     var dataOrigin: String
     /// Config, data and rule warnings, sorted by location.
     var warnings: [Diagnostic]
+    var configFingerprint: String
+    var dataFingerprint: String
 
     var config: SiteConfig { evaluator.config }
 
@@ -27,7 +29,8 @@ struct Site {
         let evaluator = AccessEvaluator(config: loaded.config, data: data.data)
         let diagnostics = loaded.warnings + data.warnings + evaluator.diagnostics
         if diagnostics.hasErrors { throw DiagnosticsError(diagnostics) }
-        return Site(evaluator: evaluator, dataOrigin: data.origin, warnings: diagnostics)
+        return Site(evaluator: evaluator, dataOrigin: data.origin, warnings: diagnostics,
+                    configFingerprint: loaded.fingerprint, dataFingerprint: data.fingerprint)
     }
 }
 

@@ -14,9 +14,9 @@ struct SiteOptions: ParsableArguments {
         valueName: "time"))
     var at: InstantArgument?
 
-    /// The instant asked for, resolved in the site's zone; now when none was given.
-    func instant(in zone: SiteTimeZone) -> Instant {
-        guard let at else { return Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))) }
+    /// The instant asked for, resolved in the site's zone; else `fallback` (a sandbox's clock); else now.
+    func instant(in zone: SiteTimeZone, fallback: Instant? = nil) -> Instant {
+        guard let at else { return fallback ?? Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))) }
         switch at.value {
         case .moment(let moment): return moment.instant(in: zone)
         case .date(let date): return zone.startOfDay(date)
@@ -26,6 +26,10 @@ struct SiteOptions: ParsableArguments {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+}
+
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
 }
 
 /// `--at` as written; a time without an offset needs the site's zone to become an instant.

@@ -103,15 +103,15 @@ public struct GroupConfig: Sendable, Hashable {
     public var description: String?
     /// The Kisi place of a place-scoped group; nil for an organization group.
     public var place: String?
-    /// Names of the Kisi locks linked to the group.
-    public var doors: [String]
+    /// Names of the Kisi locks linked to the group; nil leaves the group's doors as they are.
+    public var doors: [String]?
     /// Unmanaged groups are shown but never changed.
     public var managed: Bool
     /// Any rule grants (OR).
     public var rules: [GrantRule]
     public var location: SourceLocation?
 
-    public init(address: String, name: String, description: String? = nil, place: String? = nil, doors: [String] = [],
+    public init(address: String, name: String, description: String? = nil, place: String? = nil, doors: [String]? = nil,
                 managed: Bool = true, rules: [GrantRule] = [], location: SourceLocation? = nil) {
         self.address = address
         self.name = name

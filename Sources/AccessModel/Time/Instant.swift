@@ -30,3 +30,20 @@ public struct Instant: Hashable, Comparable, Sendable {
 extension Instant: CustomStringConvertible {
     public var description: String { rfc3339 }
 }
+
+extension Instant: Codable {
+    /// Encoded as RFC 3339 UTC text, as everywhere else kisictl writes times.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard case .instant(let instant)? = TimeParsing.moment(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time with an offset: \(text)")
+        }
+        self = instant
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rfc3339)
+    }
+}

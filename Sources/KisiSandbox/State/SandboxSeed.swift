@@ -173,9 +173,11 @@ public struct SandboxSeed: Decodable, Sendable {
     var integrations: [Integration]
     /// When the seeded objects were created (`created_at`), so a seed gives the same state each time.
     var createdAt: String
+    /// The sandbox world's fixed "now", if any (see ``SandboxState/clock``).
+    var clock: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case organization, apiKeys = "api_keys", places, users, groups, integrations, createdAt = "created_at"
+        case organization, apiKeys = "api_keys", places, users, groups, integrations, createdAt = "created_at", clock
     }
 
     public init(from decoder: any Decoder) throws {
@@ -188,6 +190,7 @@ public struct SandboxSeed: Decodable, Sendable {
         groups = try container.decodeIfPresent([Group].self, forKey: .groups) ?? []
         integrations = try container.decodeIfPresent([Integration].self, forKey: .integrations) ?? []
         createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt) ?? "2026-01-01T00:00:00.000Z"
+        clock = try container.decodeIfPresent(String.self, forKey: .clock)
     }
 
     /// Reads a seed file; errors name the file and the key path.
@@ -240,6 +243,9 @@ public struct SandboxSeed: Decodable, Sendable {
             return place
         }
 
+        if let clock {
+            state.clock = try Self.time(clock, "clock")
+        }
         for seeded in users {
             let id = user(seeded.email)
             let index = state.users.index(of: id)!

@@ -18,10 +18,13 @@ public struct SandboxState: Codable, Sendable, Equatable {
     public var invites: Int
     /// The next id of each kind; ids are never reused.
     public var nextIDs: [String: Int]
+    /// The sandbox world's "now" (RFC 3339), if its seed fixes one: `--sandbox` plans and applies
+    /// evaluate at it unless `--at` says otherwise, so an example tells the same story any day.
+    public var clock: String?
 
     enum CodingKeys: String, CodingKey {
         case organization, apiKeys = "api_keys", places, locks, groups, groupLocks = "group_locks", users
-        case roleAssignments = "role_assignments", integrations, invites, nextIDs = "next_ids"
+        case roleAssignments = "role_assignments", integrations, invites, nextIDs = "next_ids", clock
     }
 
     public init(organization: OrganizationRecord) {

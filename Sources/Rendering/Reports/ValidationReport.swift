@@ -39,7 +39,7 @@ public struct ValidationReport: Sendable {
             let grants = access.grants(in: group.address)
             let now = grants.filter { $0.isCurrent(at: access.instant) }.count
             return GroupLine(address: group.address, name: group.name, managed: group.managed, place: group.place,
-                             doors: group.doors.count, rules: group.rules.count, accessNow: group.managed ? now : 0,
+                             doors: group.doors?.count ?? 0, rules: group.rules.count, accessNow: group.managed ? now : 0,
                              upcoming: group.managed ? grants.count - now : 0)
         }
     }

@@ -1,0 +1,145 @@
+import Foundation
+
+/// What kisictl reads of Kisi's objects. Decoding is lenient: only the fields a plan needs are
+/// read, and unknown fields are ignored, so Kisi adding fields never breaks a run.
+public struct KisiOrganization: Decodable, Sendable, Hashable {
+    public var id: Int
+    public var name: String
+    public var domain: String?
+}
+
+public struct KisiUser: Decodable, Sendable, Hashable {
+    public var id: Int
+    public var name: String?
+    public var email: String
+
+    public init(id: Int, name: String?, email: String) {
+        self.id = id
+        self.name = name
+        self.email = email
+    }
+}
+
+public struct KisiPlace: Decodable, Sendable, Hashable {
+    public var id: Int
+    public var name: String
+    public var timeZone: String?
+
+    enum CodingKeys: String, CodingKey { case id, name, timeZone = "time_zone" }
+}
+
+public struct KisiLock: Decodable, Sendable, Hashable {
+    public var id: Int
+    public var name: String
+    public var placeID: Int?
+
+    enum CodingKeys: String, CodingKey { case id, name, placeID = "place_id" }
+}
+
+public struct KisiGroup: Decodable, Sendable, Hashable {
+    public var id: Int
+    public var name: String
+    public var description: String?
+    public var placeID: Int?
+
+    enum CodingKeys: String, CodingKey { case id, name, description, placeID = "place_id" }
+
+    public init(id: Int, name: String, description: String?, placeID: Int?) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.placeID = placeID
+    }
+}
+
+/// A door linked to a group.
+public struct KisiGroupLock: Decodable, Sendable, Hashable {
+    public var id: Int
+    public var groupID: Int
+    public var lockID: Int
+
+    enum CodingKeys: String, CodingKey { case id, groupID = "group_id", lockID = "lock_id" }
+}
+
+/// A user's role in a group, with the window Kisi enforces.
+public struct KisiRoleAssignment: Decodable, Sendable, Hashable {
+    public var id: Int
+    public var roleID: String
+    public var groupID: Int
+    public var userID: Int
+    /// The assignee's e-mail, embedded by Kisi, so listing a group's roles lists its members.
+    public var email: String
+    public var validFrom: Date?
+    public var validUntil: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, roleID = "role_id", groupID = "group_id", userID = "user_id", user, assignee, appliesToID = "applies_to_id"
+        case assigneeID = "assignee_id", validFrom = "valid_from", validUntil = "valid_until"
+    }
+
+    struct Person: Decodable { var email: String? }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int.self, forKey: .id)
+        roleID = try container.decode(String.self, forKey: .roleID)
+        groupID = try container.decodeIfPresent(Int.self, forKey: .groupID) ?? container.decode(Int.self, forKey: .appliesToID)
+        userID = try container.decodeIfPresent(Int.self, forKey: .userID) ?? container.decode(Int.self, forKey: .assigneeID)
+        let person = try container.decodeIfPresent(Person.self, forKey: .user) ?? container.decodeIfPresent(Person.self, forKey: .assignee)
+        email = person?.email ?? ""
+        validFrom = try KisiTime.decode(container, .validFrom)
+        validUntil = try KisiTime.decode(container, .validUntil)
+    }
+
+    public init(id: Int, roleID: String, groupID: Int, userID: Int, email: String, validFrom: Date?, validUntil: Date?) {
+        self.id = id
+        self.roleID = roleID
+        self.groupID = groupID
+        self.userID = userID
+        self.email = email
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+    }
+}
+
+/// Another integration; `GET /integrations?group_id=` finds those feeding a group.
+public struct KisiIntegration: Decodable, Sendable, Hashable {
+    public var id: Int
+    public var name: String
+    public var type: String
+}
+
+/// The answer to `POST /invites`: the user found or created, and the new role.
+public struct KisiInvite: Decodable, Sendable, Hashable {
+    public var inviteeID: Int
+    public var roleAssignmentID: Int
+
+    enum CodingKeys: String, CodingKey { case inviteeID = "invitee_id", roleAssignmentID = "role_assignment_id" }
+}
+
+/// RFC 3339 as Kisi writes it, with or without fractional seconds.
+public enum KisiTime {
+    public static func parse(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
+    }
+
+    /// `2026-11-23T09:00:00Z`: the form kisictl sends.
+    public static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    static func decode<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> Date? {
+        guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard let date = parse(text) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an RFC 3339 time: \(text)")
+        }
+        return date
+    }
+}

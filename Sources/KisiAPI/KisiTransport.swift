@@ -1,0 +1,257 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Where Kisi is and the key to use. The key is held here only: it never appears in a
+/// description, an error, a plan or a log.
+public struct KisiCredentials: Sendable, CustomStringConvertible {
+    public static let defaultEndpoint = URL(string: "https://api.kisi.io")!
+
+    public let baseURL: URL
+    let apiKey: String
+    /// Where the key came from, for messages: `$KISI_API_KEY`, `--api-key-file keys/kisi`.
+    public let keySource: String
+
+    public init(baseURL: URL, apiKey: String, keySource: String) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.keySource = keySource
+    }
+
+    public var description: String { "Kisi at \(baseURL.absoluteString) with the key from \(keySource)" }
+}
+
+/// How hard the client may push Kisi and how patiently it retries.
+public struct KisiClientOptions: Sendable {
+    /// Requests per second (Kisi allows 5 per user); 0 means no pacing.
+    public var requestsPerSecond: Double
+    /// Requests in flight at once.
+    public var concurrency: Int
+    /// Attempts per request, the first included.
+    public var attempts: Int
+    /// First backoff; it doubles per retry (with jitter) up to `maximumBackoff`.
+    public var initialBackoff: Duration
+    public var maximumBackoff: Duration
+    public var timeout: TimeInterval
+
+    public init(requestsPerSecond: Double = 5, concurrency: Int = 4, attempts: Int = 7, initialBackoff: Duration = .milliseconds(500),
+                maximumBackoff: Duration = .seconds(8), timeout: TimeInterval = 30) {
+        self.requestsPerSecond = requestsPerSecond
+        self.concurrency = concurrency
+        self.attempts = attempts
+        self.initialBackoff = initialBackoff
+        self.maximumBackoff = maximumBackoff
+        self.timeout = timeout
+    }
+}
+
+struct KisiRequest: Sendable {
+    var method: String
+    var path: String
+    var query: [(String, String)] = []
+    var body: Data?
+
+    /// GET, PATCH and DELETE may be sent again safely; a POST may not, once it might have arrived.
+    var idempotent: Bool { method != "POST" }
+
+    var description: String { "\(method) \(path)" }
+}
+
+struct KisiResponse: Sendable {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+}
+
+/// Sends requests to Kisi: authentication, pacing under the rate limit, bounded concurrency,
+/// retries with exponential backoff and jitter, and errors a user can act on.
+final class KisiTransport: Sendable {
+    let credentials: KisiCredentials
+    let options: KisiClientOptions
+    private let pacer: Pacer
+    private let slots: Slots
+    let counter = RequestCounter()
+    private let session: URLSession
+
+    init(credentials: KisiCredentials, options: KisiClientOptions) {
+        self.credentials = credentials
+        self.options = options
+        pacer = Pacer(requestsPerSecond: options.requestsPerSecond)
+        slots = Slots(options.concurrency)
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = options.timeout
+        session = URLSession(configuration: configuration)
+    }
+
+    /// Sends a request, retrying what is safe to retry. A POST whose fate is unknown (its
+    /// connection failed or Kisi answered 500 after it may have been applied) is not re-sent:
+    /// it throws ``KisiError/outcomeUnknown(_:_:)`` so the caller can read back first.
+    func send(_ request: KisiRequest) async throws(KisiError) -> KisiResponse {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let outcome = await once(request)
+            let retryAfter: Duration?
+            switch outcome {
+            case .success(let response) where response.status < 400:
+                return response
+            case .success(let response):
+                if response.status == 429 {
+                    retryAfter = Self.retryAfter(response.headers) ?? .seconds(1)
+                    await pacer.pause(for: retryAfter!)
+                } else if response.status >= 500 {
+                    // 503 means Kisi did not take the request; other 5xx may come after a write applied.
+                    guard request.idempotent || response.status == 503 else {
+                        throw .outcomeUnknown(request.description, "Kisi answered \(response.status)")
+                    }
+                    retryAfter = Self.retryAfter(response.headers)
+                } else {
+                    throw KisiError.from(response, request: request, keySource: credentials.keySource)
+                }
+                if attempt >= options.attempts {
+                    throw response.status == 429 ? .rateLimited(request.description)
+                        : .server(request.description, response.status)
+                }
+            case .failure(let message):
+                guard request.idempotent else { throw .outcomeUnknown(request.description, message) }
+                if attempt >= options.attempts { throw .network(request.description, message) }
+                retryAfter = nil
+            }
+            try? await Task.sleep(for: retryAfter ?? backoff(attempt))
+        }
+    }
+
+    /// Exponential backoff with full jitter.
+    private func backoff(_ attempt: Int) -> Duration {
+        let ceiling = min(options.initialBackoff * (1 << min(attempt - 1, 16)), options.maximumBackoff)
+        return ceiling * Double.random(in: 0.5...1)
+    }
+
+    static func retryAfter(_ headers: [String: String]) -> Duration? {
+        guard let value = headers["retry-after"] else { return nil }
+        if let seconds = Double(value.trimmingCharacters(in: .whitespaces)) { return .milliseconds(Int(seconds * 1000)) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return .milliseconds(max(0, Int(date.timeIntervalSinceNow * 1000)))
+    }
+
+    private enum Outcome {
+        case success(KisiResponse)
+        case failure(String)
+    }
+
+    private func once(_ request: KisiRequest) async -> Outcome {
+        await slots.acquire()
+        let outcome = await exchange(request)
+        await slots.release()
+        return outcome
+    }
+
+    private func exchange(_ request: KisiRequest) async -> Outcome {
+        await pacer.wait()
+        await counter.count(request)
+        var components = URLComponents(url: credentials.baseURL.appendingPathComponent(String(request.path.dropFirst())),
+                                       resolvingAgainstBaseURL: false)!
+        if !request.query.isEmpty { components.queryItems = request.query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        var urlRequest = URLRequest(url: components.url!)
+        urlRequest.httpMethod = request.method
+        urlRequest.timeoutInterval = options.timeout
+        urlRequest.setValue("KISI-LOGIN \(credentials.apiKey)", forHTTPHeaderField: "Authorization")
+        urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
+        urlRequest.setValue("kisictl", forHTTPHeaderField: "X-Kisi-Integration-Identifier")
+        if let body = request.body {
+            urlRequest.httpBody = body
+            urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        // A POST goes over a connection of its own: libcurl (behind URLSession on Linux) silently
+        // re-sends a request whose reused connection dropped, which for a write that was applied
+        // would be a second write.
+        let session = request.idempotent ? self.session : URLSession(configuration: .ephemeral)
+        defer { if !request.idempotent { session.finishTasksAndInvalidate() } }
+        do {
+            let (data, response) = try await session.data(for: urlRequest)
+            guard let http = response as? HTTPURLResponse else { return .failure("not an HTTP response") }
+            var headers: [String: String] = [:]
+            for (name, value) in http.allHeaderFields { headers[String(describing: name).lowercased()] = String(describing: value) }
+            return .success(KisiResponse(status: http.statusCode, headers: headers, body: data))
+        } catch {
+            return .failure(Self.describe(error))
+        }
+    }
+
+    /// A network error in words, without the URL's query (which could hold an e-mail).
+    static func describe(_ error: any Error) -> String {
+        let nsError = error as NSError
+        switch nsError.code {
+        case NSURLErrorTimedOut: return "the request timed out"
+        case NSURLErrorCannotConnectToHost: return "cannot connect to Kisi"
+        case NSURLErrorNetworkConnectionLost: return "the connection was lost"
+        case NSURLErrorBadServerResponse: return "the connection closed without an answer"
+        case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: return "cannot resolve Kisi's host name"
+        case NSURLErrorNotConnectedToInternet: return "no network connection"
+        default: return "network error \(nsError.code)"
+        }
+    }
+}
+
+/// Spaces requests evenly at the configured rate, so no one-second window ever holds more than
+/// Kisi allows; a 429 pauses everyone.
+actor Pacer {
+    private let interval: Duration?
+    private var next = ContinuousClock.now
+
+    init(requestsPerSecond: Double) {
+        interval = requestsPerSecond > 0 ? .milliseconds(Int((1000 / requestsPerSecond).rounded(.up))) : nil
+    }
+
+    func wait() async {
+        guard let interval else { return }
+        let now = ContinuousClock.now
+        let slot = max(now, next)
+        next = slot + interval
+        if slot > now { try? await Task.sleep(until: slot, clock: .continuous) }
+    }
+
+    func pause(for duration: Duration) {
+        guard interval != nil else { return }
+        next = max(next, ContinuousClock.now + duration)
+    }
+}
+
+/// At most N requests in flight.
+actor Slots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = max(1, count) }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+/// Requests actually sent (retries included), for `--stats` and benchmarks.
+public actor RequestCounter {
+    public private(set) var total = 0
+    public private(set) var byKind: [String: Int] = [:]
+
+    func count(_ request: KisiRequest) {
+        total += 1
+        byKind[request.method == "GET" ? "reads" : "writes", default: 0] += 1
+    }
+}

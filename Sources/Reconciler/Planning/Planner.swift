@@ -1,0 +1,224 @@
+import AccessModel
+import AccessRules
+import Foundation
+import KisiAPI
+
+/// A plan, or why there can be none.
+public struct PlanOutcome: Sendable {
+    public var plan: Plan
+    /// Reasons the plan must not be applied (a door Kisi lacks, a group another integration feeds,
+    /// members no rule explains under `unexplained_members: fail`).
+    public var problems: [String]
+}
+
+/// Diffs desired access against live Kisi: a pure function of its inputs, including the instant.
+public struct Planner: Sendable {
+    public let evaluator: AccessEvaluator
+    public let desired: DesiredAccess
+    public let live: LiveState
+    public let endpoint: String
+    public let fingerprints: (config: String, data: String)
+
+    public init(evaluator: AccessEvaluator, desired: DesiredAccess, live: LiveState, endpoint: String,
+                fingerprints: (config: String, data: String)) {
+        self.evaluator = evaluator
+        self.desired = desired
+        self.live = live
+        self.endpoint = endpoint
+        self.fingerprints = fingerprints
+    }
+
+    var config: SiteConfig { evaluator.config }
+    var instant: Instant { desired.instant }
+
+    public func plan(createdAt: Instant) -> PlanOutcome {
+        var problems = live.problems
+        var groups: [GroupPlan] = []
+        for group in config.managedGroups {
+            let (plan, groupProblems) = planGroup(group)
+            problems += groupProblems
+            if let plan { groups.append(plan) }
+        }
+        let plan = Plan(instant: instant, createdAt: createdAt,
+                        organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
+                        fingerprints: PlanFingerprints(config: fingerprints.config, data: fingerprints.data,
+                                                       live: live.fingerprints(for: config)),
+                        groups: groups)
+        return PlanOutcome(plan: plan, problems: problems)
+    }
+
+    private func planGroup(_ group: GroupConfig) -> (GroupPlan?, [String]) {
+        let path = "groups.\(group.address)"
+        let existing = live.groups[group.address]
+        if let integration = existing?.integrations.first {
+            return (nil, ["\(path): Kisi group \"\(group.name)\" is fed by the integration \"\(integration.name)\" (\(integration.type)); kisictl will not manage a group another integration writes to. Set managed: false, or give kisictl a group of its own."])
+        }
+        var problems: [String] = []
+        let placeID = group.place.flatMap { live.place(named: $0)?.id }
+        if group.place != nil, placeID == nil { return (nil, []) }   // reported by the refresh
+
+        var update: GroupUpdate?
+        if let existing, let description = group.description, description != (existing.group.description ?? "") {
+            update = GroupUpdate(description: FieldChange(before: existing.group.description, after: description))
+        }
+
+        var doors: [DoorChange] = []
+        if let wanted = group.doors {
+            var wantedLocks: [(String, KisiLock)] = []
+            for door in wanted {
+                let candidates = live.locks.filter { $0.name == door && (placeID == nil || $0.placeID == placeID) }
+                switch candidates.count {
+                case 1: wantedLocks.append((door, candidates[0]))
+                case 0:
+                    let known = live.locks.filter { placeID == nil || $0.placeID == placeID }.map(\.name).sorted()
+                    problems.append("\(path).doors: Kisi has no door named \"\(door)\" in \(group.place ?? "the organization") (doors: \(known.joined(separator: ", ")))")
+                default:
+                    problems.append("\(path).doors: \(candidates.count) doors are named \"\(door)\" in different places; an organization group cannot tell them apart")
+                }
+            }
+            let linked = existing?.doors ?? []
+            for (name, lock) in wantedLocks where !linked.contains(where: { $0.lockID == lock.id }) {
+                doors.append(DoorChange(action: .link, door: name, lockID: lock.id))
+            }
+            for link in linked where !wantedLocks.contains(where: { $0.1.id == link.lockID }) {
+                let name = live.locks.first { $0.id == link.lockID }?.name ?? "lock \(link.lockID)"
+                doors.append(DoorChange(action: .unlink, door: name, lockID: link.lockID, groupLockID: link.id))
+            }
+            doors.sort { ($0.action.rawValue, $0.door) < ($1.action.rawValue, $1.door) }
+        }
+
+        let (access, kept, unchanged, accessProblems) = planAccess(group, existing: existing)
+        problems += accessProblems
+        let plan = GroupPlan(address: group.address, name: group.name, description: group.description, place: group.place, placeID: placeID,
+                             kisiGroupID: existing?.group.id, create: existing == nil, update: update, doors: doors,
+                             access: access, kept: kept, unchanged: unchanged)
+        return (plan, problems)
+    }
+
+    private func planAccess(_ group: GroupConfig, existing: LiveGroup?) -> ([AccessChange], [KeptMember], [MemberState], [String]) {
+        let directory = evaluator.directory
+        var roles: [String: KisiRoleAssignment] = [:]
+        for role in existing?.roles ?? [] { roles[EmailAddress.normalized(role.email)] = role }
+        var changes: [AccessChange] = []
+        var kept: [KeptMember] = []
+        var unexplained: [String] = []
+        var unchangedEmails = Set<String>()
+        let grants = desired.grants(in: group.address)
+        var granted = Set<String>()
+
+        for grant in grants {
+            let person = directory.person(grant.person)
+            let email = person.normalizedEmail
+            granted.insert(email)
+            let after = window(grant.window)
+            let reasons = grant.evidence.map { evaluator.describe($0, at: instant) }
+            guard let role = roles[email] else {
+                let user = live.users[email]
+                changes.append(AccessChange(action: user == nil ? .createUserAndGrant : .grant, email: person.email,
+                                            name: person.name, userID: user?.id, after: after, reasons: reasons))
+                continue
+            }
+            if role.roleID != "group_basic" {
+                kept.append(KeptMember(email: role.email, why: .manager))
+                unchangedEmails.insert(email)
+                continue
+            }
+            let before = PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false))
+            if before == after {
+                unchangedEmails.insert(email)
+            } else {
+                changes.append(AccessChange(action: .change, email: role.email, name: person.name, userID: role.userID,
+                                            roleAssignmentID: role.id, before: before, after: after, reasons: reasons))
+            }
+        }
+
+        for (email, role) in roles.sorted(by: { $0.key < $1.key }) where !granted.contains(email) {
+            if role.roleID != "group_basic" {
+                kept.append(KeptMember(email: role.email, why: .manager))
+                unchangedEmails.insert(email)
+                continue
+            }
+            if config.policy.exempt.contains(email) {
+                kept.append(KeptMember(email: role.email, why: .exempt))
+                unchangedEmails.insert(email)
+                continue
+            }
+            let before = PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false))
+            let decision = directory.person(email: email).flatMap { evaluator.decision(for: $0.id, in: group.address, at: instant) }
+            guard let decision, !decision.evidence.isEmpty else {
+                switch config.policy.unexplainedMembers {
+                case .keep:
+                    kept.append(KeptMember(email: role.email, why: .unexplained))
+                    unchangedEmails.insert(email)
+                case .fail:
+                    unexplained.append(role.email)
+                    unchangedEmails.insert(email)
+                case .revoke:
+                    let why = decision == nil ? "not in the member data" : "no membership, registration or booking matches this group's rules"
+                    changes.append(AccessChange(action: .revoke, email: role.email, userID: role.userID, roleAssignmentID: role.id,
+                                                before: before, reasons: ["no rule explains this member: \(why)"],
+                                                cause: "no rule explains the member"))
+                }
+                continue
+            }
+            changes.append(AccessChange(action: .revoke, email: role.email, userID: role.userID, roleAssignmentID: role.id, before: before,
+                                        reasons: decision.evidence.map { "no rule grants: " + evaluator.describe($0, at: instant) },
+                                        cause: Self.cause(decision.evidence)))
+        }
+
+        var problems: [String] = []
+        if !unexplained.isEmpty {
+            problems.append("groups.\(group.address): \(unexplained.count) member\(unexplained.count == 1 ? "" : "s") no rule explains (\(unexplained.sorted().map(Self.mask).joined(separator: ", "))), and policy.unexplained_members is fail")
+        }
+        let order: [AccessChange.Action: Int] = [.createUserAndGrant: 0, .grant: 0, .change: 1, .revoke: 2]
+        changes.sort { (order[$0.action]!, $0.normalizedEmail) < (order[$1.action]!, $1.normalizedEmail) }
+        kept.sort { ($0.why.rawValue, EmailAddress.normalized($0.email)) < ($1.why.rawValue, EmailAddress.normalized($1.email)) }
+        let unchanged = unchangedEmails.sorted().compactMap { email in
+            roles[email].map { role in
+                MemberState(email: role.email, role: role.roleID,
+                            window: PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false)))
+            }
+        }
+        return (changes, kept, unchanged, problems)
+    }
+
+    /// The window Kisi should hold: a start already past is open, as Kisi treats both alike.
+    func window(_ window: AccessWindow) -> PlanWindow {
+        PlanWindow(from: window.from <= instant ? nil : window.from, until: window.until)
+    }
+
+    /// A live bound in whole seconds; a start already past reads as open.
+    func bound(_ date: Date?, isStart: Bool) -> Instant? {
+        guard let date else { return nil }
+        let instant = Instant(secondsSinceEpoch: Int64(date.timeIntervalSince1970.rounded(.down)))
+        return isStart && instant <= self.instant ? nil : instant
+    }
+
+    /// The short cause of a revocation, from its first piece of evidence.
+    static func cause(_ evidence: [Evidence]) -> String {
+        guard let first = evidence.first else { return "no rule explains the member" }
+        let record: String = switch first.record {
+        case .membership: "membership"
+        case .registration: "registration"
+        case .booking: "booking"
+        case .invitation: "booking invitation"
+        }
+        let finding: String = switch first.finding {
+        case .ended, .expired: record == "membership" ? "expired" : "ended"
+        case .startsBeyondLookahead: "not started yet"
+        case .paused: "paused"
+        case .cancelled: "cancelled"
+        case .blocked: "blocked"
+        case .usedUp: "used up"
+        case .notConfirmed: "not confirmed"
+        case .grants, .grantsWhileBlocked, .grantsInRenewalGrace: "granting"
+        }
+        return "\(record) \(finding)"
+    }
+
+    /// `alice@example.com` → `a***@example.com`: for errors that may end up in CI logs.
+    public static func mask(_ email: String) -> String {
+        guard let at = email.firstIndex(of: "@"), at > email.startIndex else { return "***" }
+        return String(email[email.startIndex]) + "***" + email[at...]
+    }
+}

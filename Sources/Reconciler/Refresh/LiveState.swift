@@ -1,0 +1,66 @@
+import AccessModel
+import KisiAPI
+
+/// What Kisi holds now, as far as the plan needs it.
+public struct LiveState: Sendable {
+    public var organization: KisiOrganization
+    public var places: [KisiPlace]
+    public var locks: [KisiLock]
+    /// Managed groups that exist in Kisi, by config address.
+    public var groups: [String: LiveGroup]
+    /// Kisi users by normalized e-mail: members seen in managed groups and people looked up.
+    public var users: [String: KisiUser]
+    /// Mismatches between the config and Kisi that make a plan impossible.
+    public var problems: [String]
+
+    public init(organization: KisiOrganization, places: [KisiPlace], locks: [KisiLock], groups: [String: LiveGroup],
+                users: [String: KisiUser], problems: [String]) {
+        self.organization = organization
+        self.places = places
+        self.locks = locks
+        self.groups = groups
+        self.users = users
+        self.problems = problems
+    }
+
+    public func place(named name: String) -> KisiPlace? {
+        places.first { $0.name == name } ?? places.first { $0.name.lowercased() == name.lowercased() }
+    }
+
+    /// The fingerprint of what was read for each managed group (or that it was absent).
+    public func fingerprints(for config: SiteConfig) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: config.managedGroups.map { group in
+            (group.address, Fingerprint.of(groups[group.address]?.canonicalText ?? "absent"))
+        })
+    }
+}
+
+/// One managed group as Kisi holds it.
+public struct LiveGroup: Sendable {
+    public var group: KisiGroup
+    /// Every role in the group (`group_basic` members and `group_manager`s).
+    public var roles: [KisiRoleAssignment]
+    /// Door links; nil when the config leaves the group's doors alone (not read).
+    public var doors: [KisiGroupLock]?
+    /// Other integrations feeding the group.
+    public var integrations: [KisiIntegration]
+
+    public init(group: KisiGroup, roles: [KisiRoleAssignment], doors: [KisiGroupLock]?, integrations: [KisiIntegration]) {
+        self.group = group
+        self.roles = roles
+        self.doors = doors
+        self.integrations = integrations
+    }
+
+    /// Everything read, in a canonical order, for fingerprints.
+    var canonicalText: String {
+        var text = "group \(group.id) \(group.name)|\(group.description ?? "")|\(group.placeID.map(String.init) ?? "")\n"
+        for role in roles.sorted(by: { $0.id < $1.id }) {
+            text += "role \(role.id) \(role.roleID) \(role.userID) \(EmailAddress.normalized(role.email)) "
+                + "\(role.validFrom.map { String(Int($0.timeIntervalSince1970)) } ?? "-") \(role.validUntil.map { String(Int($0.timeIntervalSince1970)) } ?? "-")\n"
+        }
+        for door in (doors ?? []).sorted(by: { $0.id < $1.id }) { text += "door \(door.id) \(door.lockID)\n" }
+        for integration in integrations.sorted(by: { $0.id < $1.id }) { text += "integration \(integration.id)\n" }
+        return text
+    }
+}

@@ -1,0 +1,181 @@
+import AccessModel
+import ArgumentParser
+import Foundation
+import KisiAPI
+import Reconciler
+import Rendering
+
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Make Kisi match the configuration: a fresh plan (after confirmation), or a saved plan exactly as reviewed.",
+        discussion: """
+            Order: groups and doors, then users, grants and window changes, then revocations. \
+            Every write is recorded in the audit log. Exit status 1 if anything failed.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("A plan saved with `kisictl plan -out FILE`: applied exactly, or refused if stale.", valueName: "plan-file"))
+    var planFile: String?
+
+    @OptionGroup var site: SiteOptions
+    @OptionGroup var kisi: KisiOptions
+
+    @Flag(name: .customLong("auto-approve"), help: "Apply without asking (needed outside a terminal unless a saved plan is given).")
+    var autoApprove = false
+
+    @Flag(name: .customLong("allow-mass-revoke"), help: "Allow more revocations than policy.max_revocations.")
+    var allowMassRevoke = false
+
+    @Option(name: .customLong("max-plan-age"), help: ArgumentHelp("Refuse a saved plan older than this.", valueName: "duration"))
+    var maxPlanAge = "1h"
+
+    @Option(name: .customLong("audit-log"), help: ArgumentHelp("Where to append the audit log (default: .kisictl/audit.jsonl beside the config).", valueName: "file"))
+    var auditLog: String?
+
+    @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("How long to wait for another apply to finish.", valueName: "duration"))
+    var lockTimeout = "0s"
+
+    @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
+    var noColor = false
+
+    func validate() throws {
+        if site.at != nil, !kisi.sandbox {
+            throw ValidationError("--at applies access as of another time: allowed only against the sandbox (--sandbox)")
+        }
+        if planFile != nil, site.at != nil { throw ValidationError("a saved plan keeps its own instant: drop --at") }
+        guard TimeSpan(parsing: maxPlanAge) != nil else { throw ValidationError("--max-plan-age expects a duration such as 1h or 30m") }
+        guard TimeSpan(parsing: lockTimeout) != nil else { throw ValidationError("--lock-timeout expects a duration such as 30s or 5m") }
+    }
+
+    func run() async throws {
+        let loadedSite = try site.load(reportingErrorsAs: .text)
+        let config = loadedSite.config
+        let stateFolder = KisiConnection.stateDirectory(for: config)
+        let lock: ApplyLock
+        do {
+            lock = try ApplyLock.acquire(at: stateFolder + "/apply.lock", timeout: TimeInterval(TimeSpan(parsing: lockTimeout)!.seconds))
+        } catch {
+            Output.standardError("error: \(error)\n")
+            throw ExitCode(1)
+        }
+        defer { lock.release() }
+
+        let (plan, connection, members) = try await preparePlan()
+        defer { Task { await connection.close() } }
+        guard plan.hasChanges else {
+            Output.standardOutput(plan.summary.line + "\n")
+            await connection.close()
+            return
+        }
+        if let refusal = RevocationGuard.refusal(plan, policy: config.policy, members: members), !allowMassRevoke {
+            Output.standardError("error: \(refusal)\n")
+            await connection.close()
+            throw ExitCode(1)
+        }
+        if planFile == nil, !autoApprove {
+            guard isatty(STDIN_FILENO) == 1 else {
+                Output.standardError("error: apply outside a terminal needs --auto-approve, or a plan saved with `kisictl plan -out FILE` and reviewed.\n")
+                await connection.close()
+                throw ExitCode(1)
+            }
+            Output.standardOutput("\nDo you want to apply these changes? Only 'yes' is accepted: ")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                Output.standardOutput("Apply cancelled: nothing changed.\n")
+                await connection.close()
+                throw ExitCode(1)
+            }
+        }
+
+        let auditPath = auditLog ?? stateFolder + "/audit.jsonl"
+        let audit = try AuditLog(path: auditPath)
+        let progress = StderrProgress(terminal: isatty(STDERR_FILENO) == 1)
+        let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress).apply(plan)
+        await connection.close()
+        Output.standardOutput(Self.describe(report, auditPath: auditPath))
+        if !report.succeeded { throw ExitCode(1) }
+    }
+
+    /// The plan to apply: the saved one after checking it is fresh, or a new one, shown.
+    private func preparePlan() async throws -> (Plan, KisiConnection, Int) {
+        guard let planFile else {
+            let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: .text) { $0.writer }
+            Output.standardOutput(PlanText.render(run.plan, style: run.style(color: useColor(noColor: noColor), maskEmails: false)))
+            if !run.outcome.problems.isEmpty {
+                Output.standardError(run.outcome.problems.map { "error: \($0)\n" }.joined() + "Nothing was applied.\n")
+                await run.connection.close()
+                throw ExitCode(1)
+            }
+            return (run.plan, run.connection, run.managedMembers)
+        }
+        let loadedSite = try site.load(reportingErrorsAs: .text)
+        let plan = try PlanFile.load(from: planFile)
+        let connection = try await KisiConnection.open(config: loadedSite.config, options: kisi)
+        do {
+            let writer = connection.writer
+            let live = try await Refresher(reader: writer).refresh(config: loadedSite.config, desired: nil, directory: nil)
+            if live.organization.id != plan.organization.id || (connection.sandbox == nil && plan.endpoint != connection.credentials.baseURL.absoluteString) {
+                throw PlanFile.Failure.otherTarget(planned: "\(plan.organization.name) at \(plan.endpoint)",
+                                                   now: "\(live.organization.name) at \(connection.target)")
+            }
+            try PlanFile.check(plan, now: Date(), maximumAge: TimeInterval(TimeSpan(parsing: maxPlanAge)!.seconds),
+                               live: live.fingerprints(for: loadedSite.config))
+            Output.standardOutput(PlanText.render(plan, style: PlanStyle(zone: loadedSite.config.timeZone, color: useColor(noColor: noColor),
+                                                                        target: connection.sandbox == nil ? nil : "the embedded sandbox")))
+            let members = live.groups.values.reduce(0) { $0 + $1.roles.filter { $0.roleID == "group_basic" }.count }
+            return (plan, connection, members)
+        } catch {
+            await connection.close()
+            Output.standardError("error: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    static func describe(_ report: ApplyReport, auditPath: String) -> String {
+        let order = ["groups created", "groups updated", "doors linked", "doors unlinked", "users created", "grants", "window changes", "revocations"]
+        let done = order.compactMap { kind in report.completed[kind].map { "\($0) \(kind)" } }
+        var text = "\n" + (report.succeeded ? "Apply complete: " : "Apply finished with failures. Done: ")
+        text += (done.isEmpty ? "nothing" : done.joined(separator: ", ")) + ".\n"
+        if !report.failures.isEmpty {
+            text += "Failed (\(report.failures.count)):\n"
+            for failure in report.failures { text += "  \(failure.group): \(failure.what): \(failure.error)\n" }
+        }
+        if report.skipped > 0 { text += "Not attempted, because a group they needed was not created: \(report.skipped).\n" }
+        if !report.succeeded { text += "Run `kisictl plan` to see what is left, then apply again.\n" }
+        text += "Audit log: \(auditPath)\n"
+        return text
+    }
+}
+
+/// Progress on stderr: a bar on a terminal, a line per tenth in CI.
+actor StderrProgress: ApplyProgress {
+    let terminal: Bool
+    private var total = 0
+    private var done = 0
+    private var lastTenth = 0
+
+    init(terminal: Bool) {
+        self.terminal = terminal
+    }
+
+    func begin(total: Int) {
+        self.total = total
+        if !terminal { Output.standardError("Applying \(total) changes…\n") }
+    }
+
+    func advance(_ step: String) {
+        done += 1
+        guard total > 0 else { return }
+        if terminal {
+            let width = 30, filled = done * width / total
+            Output.standardError("\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(done)/\(total)")
+        } else if done * 10 / total > lastTenth || done == total {
+            lastTenth = done * 10 / total
+            Output.standardError("  \(done)/\(total) changes applied\n")
+        }
+    }
+
+    func finish() {
+        if terminal, total > 0 { Output.standardError("\n") }
+    }
+}

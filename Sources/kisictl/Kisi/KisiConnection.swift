@@ -1,0 +1,114 @@
+import AccessModel
+import ArgumentParser
+import Foundation
+import KisiAPI
+import KisiSandbox
+
+/// How to reach Kisi: the real API with a key, or the embedded sandbox.
+struct KisiOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp(
+        "Run against a Kisi sandbox inside kisictl, seeded from sandbox.yaml beside the config; its state is kept in .kisictl/ beside the config."))
+    var sandbox = false
+
+    @Option(name: .customLong("api-key-file"), help: ArgumentHelp(
+        "Read the Kisi API key from this file instead of the variable the config's kisi.api_key_env names.", valueName: "file"))
+    var apiKeyFile: String?
+
+    @Option(help: "Requests per second to Kisi (Kisi allows 5 per user); 0 for no pacing.")
+    var rate: Double = 5
+
+    @Option(help: "Requests to Kisi in flight at once.")
+    var concurrency = 4
+
+    func validate() throws {
+        guard rate >= 0 else { throw ValidationError("--rate must be 0 or more") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be 1 or more") }
+        if sandbox, apiKeyFile != nil { throw ValidationError("--sandbox needs no key: drop --api-key-file") }
+    }
+}
+
+/// Why kisictl cannot reach Kisi, in words an operator can act on.
+struct ConnectionFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// An open way to Kisi: credentials, and the embedded sandbox when there is one.
+final class KisiConnection: Sendable {
+    let credentials: KisiCredentials
+    let clientOptions: KisiClientOptions
+    let sandbox: RunningSandbox?
+    /// The sandbox world's fixed "now", if its seed sets one.
+    let sandboxClock: Instant?
+
+    private init(credentials: KisiCredentials, clientOptions: KisiClientOptions, sandbox: RunningSandbox?, sandboxClock: Instant?) {
+        self.credentials = credentials
+        self.clientOptions = clientOptions
+        self.sandbox = sandbox
+        self.sandboxClock = sandboxClock
+    }
+
+    /// "the embedded sandbox" or the endpoint, for headers and messages.
+    var target: String { sandbox == nil ? credentials.baseURL.absoluteString : "the embedded sandbox" }
+
+    var reader: KisiReader { KisiReader(credentials: credentials, options: clientOptions) }
+    var writer: KisiWriter { KisiWriter(credentials: credentials, options: clientOptions) }
+
+    static func stateDirectory(for config: SiteConfig) -> String {
+        config.directory == "." ? ".kisictl" : config.directory + "/.kisictl"
+    }
+
+    static func open(config: SiteConfig, options: KisiOptions) async throws -> KisiConnection {
+        let clientOptions = KisiClientOptions(requestsPerSecond: options.rate, concurrency: options.concurrency)
+        if options.sandbox { return try await openSandbox(config: config, options: options, clientOptions: clientOptions) }
+
+        let environment = ProcessInfo.processInfo.environment
+        let key: String, source: String
+        if let file = options.apiKeyFile {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ConnectionFailure(description: "cannot read the API key file \(file)")
+            }
+            key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            source = "the file \(file)"
+        } else {
+            let variable = config.kisi.apiKeyEnv
+            key = (environment[variable] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            source = "$\(variable)"
+        }
+        guard !key.isEmpty else {
+            throw ConnectionFailure(description: "no Kisi API key: set \(source.hasPrefix("$") ? source.dropFirst() : Substring(source)) to the key (the config's kisi.api_key_env names the variable), pass --api-key-file, or try --sandbox")
+        }
+        let endpoint = environment["KISI_ENDPOINT"] ?? config.kisi.endpoint ?? KisiCredentials.defaultEndpoint.absoluteString
+        guard let url = URL(string: endpoint), url.scheme == "https" || url.scheme == "http" else {
+            throw ConnectionFailure(description: "the Kisi endpoint \"\(endpoint)\" is not an http(s) URL")
+        }
+        return KisiConnection(credentials: KisiCredentials(baseURL: url, apiKey: key, keySource: source),
+                              clientOptions: clientOptions, sandbox: nil, sandboxClock: nil)
+    }
+
+    private static func openSandbox(config: SiteConfig, options: KisiOptions, clientOptions: KisiClientOptions) async throws -> KisiConnection {
+        let seed = config.directory == "." ? "sandbox.yaml" : config.directory + "/sandbox.yaml"
+        let stateFolder = stateDirectory(for: config)
+        let stateFile = stateFolder + "/sandbox-state.json"
+        guard FileManager.default.fileExists(atPath: stateFile) || FileManager.default.fileExists(atPath: seed) else {
+            throw ConnectionFailure(description: "--sandbox needs a sandbox.yaml beside the config (\(seed)); see the README's sandbox section")
+        }
+        try FileManager.default.createDirectory(atPath: stateFolder, withIntermediateDirectories: true)
+        let (store, _) = try await SandboxStore.open(stateFile: stateFile, seedFile: seed)
+        guard let key = await store.primaryKey else {
+            throw ConnectionFailure(description: "the sandbox state has no API key (\(stateFile)); delete \(stateFolder) to start again from \(seed)")
+        }
+        // The embedded sandbox enforces the same pace the client keeps (none with --rate 0).
+        let api = SandboxAPI(store: store, rateLimit: Int(options.rate.rounded(.up)))
+        let running = try await SandboxServer(api: api).start()
+        let clock = await store.state.clock.flatMap { TimeParsing.moment($0) }.flatMap { moment -> Instant? in
+            if case .instant(let instant) = moment { return instant }
+            return nil
+        }
+        return KisiConnection(credentials: KisiCredentials(baseURL: URL(string: running.baseURL)!, apiKey: key, keySource: "the sandbox"),
+                              clientOptions: clientOptions, sandbox: running, sandboxClock: clock)
+    }
+
+    func close() async {
+        await sandbox?.stop()
+    }
+}

@@ -1,0 +1,60 @@
+import AccessModel
+import ArgumentParser
+import Foundation
+import JSONSupport
+import KisiAPI
+import Reconciler
+import Rendering
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what apply would change in Kisi, and why. Never writes to Kisi.",
+        discussion: "Exit status: 0 when the plan was made (with --detailed-exitcode: 0 no changes, 2 changes), 1 on any error."
+    )
+
+    @OptionGroup var site: SiteOptions
+    @OptionGroup var kisi: KisiOptions
+
+    @Option(help: "Output format: text, json (Terraform-like plan JSON) or markdown (a pull-request comment).")
+    var format: PlanFormat = .text
+
+    @Flag(name: .customLong("detailed-exitcode"), help: "Exit 0 when there are no changes, 2 when there are, 1 on errors.")
+    var detailedExitcode = false
+
+    @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")],
+            help: ArgumentHelp("Save the plan to this file, for `kisictl apply FILE`.", valueName: "file"))
+    var out: String?
+
+    @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
+    var noColor = false
+
+    @Flag(name: .customLong("mask-emails"), help: "Show e-mail addresses as a***@example.com.")
+    var maskEmails = false
+
+    func run() async throws {
+        let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: format == .json ? .json : .text) { $0.reader }
+        defer { Task { await run.connection.close() } }
+        let style = run.style(color: format == .text && useColor(noColor: noColor), maskEmails: maskEmails)
+        let problems = run.outcome.problems
+        switch format {
+        case .text: Output.standardOutput(PlanText.render(run.plan, style: style))
+        case .json: Output.standardOutput(PlanJSON.render(run.plan, style: style, problems: problems).rendered())
+        case .markdown: Output.standardOutput(PlanMarkdown.render(run.plan, style: style, problems: problems))
+        }
+        if let refusal = RevocationGuard.refusal(run.plan, policy: run.config.policy, members: run.managedMembers) {
+            Output.standardError("warning: apply will refuse this plan: \(refusal)\n")
+        }
+        if !problems.isEmpty {
+            Output.standardError(problems.map { "error: \($0)\n" }.joined() + "The plan cannot be applied.\n")
+            await run.connection.close()
+            throw ExitCode(1)
+        }
+        if let out {
+            try PlanFile.save(run.plan, to: out)
+            Output.standardError("Saved the plan to \(out); apply it with: kisictl apply \(out)\(kisi.sandbox ? " --sandbox" : "")\(site.config == "." ? "" : " --config \(site.config)")\n")
+        }
+        await run.connection.close()
+        if detailedExitcode, run.plan.hasChanges { throw ExitCode(2) }
+    }
+}
