@@ -66,7 +66,11 @@ let package = Package(
         .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "TestSupport", "Yams"]),
         .testTarget(name: "MemberSourcesTests", dependencies: ["AccessModel", "MemberSources"]),
         .testTarget(name: "KisiSandboxTests", dependencies: ["KisiSandbox", "JSONSupport", "TestSupport"]),
-        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering"]),
+        .testTarget(
+            name: "ReconcilerTests",
+            dependencies: ["AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "Rendering", "TestSupport"]
+        ),
+        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering", "KisiSandbox"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
         .target(name: "TestSupport", dependencies: ["Yams"], path: "Tests/TestSupport"),
     ]

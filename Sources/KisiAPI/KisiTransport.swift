@@ -33,10 +33,14 @@ public struct KisiClientOptions: Sendable {
     /// First backoff; it doubles per retry (with jitter) up to `maximumBackoff`.
     public var initialBackoff: Duration
     public var maximumBackoff: Duration
+    /// How long to wait after a 429 that carries no `Retry-After` (Kisi documents none): long
+    /// enough for Kisi's one-second window to move on.
+    public var rateLimitedWait: Duration
     public var timeout: TimeInterval
 
     public init(requestsPerSecond: Double = 5, concurrency: Int = 4, attempts: Int = 7, initialBackoff: Duration = .milliseconds(500),
-                maximumBackoff: Duration = .seconds(8), timeout: TimeInterval = 30) {
+                maximumBackoff: Duration = .seconds(8), rateLimitedWait: Duration = .seconds(1), timeout: TimeInterval = 30) {
+        self.rateLimitedWait = rateLimitedWait
         self.requestsPerSecond = requestsPerSecond
         self.concurrency = concurrency
         self.attempts = attempts
@@ -98,7 +102,7 @@ final class KisiTransport: Sendable {
                 return response
             case .success(let response):
                 if response.status == 429 {
-                    retryAfter = Self.retryAfter(response.headers) ?? .seconds(1)
+                    retryAfter = Self.retryAfter(response.headers) ?? options.rateLimitedWait
                     await pacer.pause(for: retryAfter!)
                 } else if response.status >= 500 {
                     // 503 means Kisi did not take the request; other 5xx may come after a write applied.
@@ -166,11 +170,13 @@ final class KisiTransport: Sendable {
             urlRequest.httpBody = body
             urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        // A POST goes over a connection of its own: libcurl (behind URLSession on Linux) silently
-        // re-sends a request whose reused connection dropped, which for a write that was applied
-        // would be a second write.
-        let session = request.idempotent ? self.session : URLSession(configuration: .ephemeral)
-        defer { if !request.idempotent { session.finishTasksAndInvalidate() } }
+        // A request with a body goes over a connection of its own: libcurl (behind URLSession on
+        // Linux) silently re-sends a request whose reused connection dropped, which for a POST
+        // that was applied would be a second write, and which for any body can hang (the body
+        // is not sent again).
+        let fresh = request.body != nil
+        let session = fresh ? URLSession(configuration: .ephemeral) : self.session
+        defer { if fresh { session.finishTasksAndInvalidate() } }
         do {
             let (data, response) = try await session.data(for: urlRequest)
             guard let http = response as? HTTPURLResponse else { return .failure("not an HTTP response") }
