@@ -70,7 +70,7 @@ let package = Package(
             name: "ReconcilerTests",
             dependencies: ["AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "Rendering", "TestSupport"]
         ),
-        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering", "KisiSandbox"]),
+        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering", "KisiSandbox", "TestSupport"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
         .target(name: "TestSupport", dependencies: ["Yams"], path: "Tests/TestSupport"),
     ]

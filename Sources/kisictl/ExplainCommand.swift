@@ -1,8 +1,10 @@
 import AccessModel
 import ArgumentParser
+import Foundation
+import KisiAPI
 import Rendering
 
-struct ExplainCommand: ParsableCommand {
+struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Show, for one person, every managed group: access or not, the window, and why."
@@ -16,13 +18,45 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    func run() throws {
+    @OptionGroup var kisi: KisiOptions
+
+    @Flag(help: "Do not read Kisi, even when a key is available.")
+    var offline = false
+
+    func run() async throws {
         let loaded = try site.load(reportingErrorsAs: format)
-        let instant = site.instant(in: loaded.config.timeZone)
-        let explanation = Explanation(evaluator: loaded.evaluator, email: email, at: instant)
+        let config = loaded.config
+        let keyAvailable = !(ProcessInfo.processInfo.environment[config.kisi.apiKeyEnv] ?? "").isEmpty || kisi.apiKeyFile != nil
+        let connection = offline || !(kisi.sandbox || keyAvailable) ? nil : try await KisiConnection.open(config: config, options: kisi)
+        let instant = site.instant(in: config.timeZone, fallback: connection?.sandboxClock)
+        var explanation = Explanation(evaluator: loaded.evaluator, email: email, at: instant)
+        if let connection {
+            defer { Task { await connection.close() } }
+            let (user, roles) = try await Self.kisiRoles(of: email, config: config, reader: connection.reader)
+            explanation.addKisi(userID: user, roles: roles)
+            await connection.close()
+        }
         Output.standardOutput(format == .json ? explanation.json.rendered() : explanation.text)
         if !loaded.warnings.isEmpty {
             Output.standardError("note: \(DiagnosticText.plural(loaded.warnings.count, "warning")) in the config or data; kisictl validate lists them\n")
         }
+    }
+
+    /// The person's Kisi user and their role in each managed group, by group address.
+    static func kisiRoles(of email: String, config: SiteConfig, reader: KisiReader) async throws -> (Int?, [String: Explanation.KisiRole]) {
+        guard let user = try await reader.user(email: email) else { return (nil, [:]) }
+        async let places = reader.places()
+        async let groups = reader.groups()
+        async let assignments = reader.roleAssignments(user: user.id)
+        let (placeList, groupList, roleList) = try await (places, groups, assignments)
+        var roles: [String: Explanation.KisiRole] = [:]
+        for group in config.managedGroups {
+            let placeID = group.place.flatMap { name in placeList.first { $0.name == name }?.id }
+            guard let kisiGroup = groupList.first(where: { $0.name == group.name && $0.placeID == placeID }),
+                  let role = roleList.first(where: { $0.groupID == kisiGroup.id }) else { continue }
+            func instant(_ date: Date?) -> Instant? { date.map { Instant(secondsSinceEpoch: Int64($0.timeIntervalSince1970.rounded(.down))) } }
+            roles[group.address] = Explanation.KisiRole(role: role.roleID, validFrom: instant(role.validFrom), validUntil: instant(role.validUntil))
+        }
+        return (user.id, roles)
     }
 }

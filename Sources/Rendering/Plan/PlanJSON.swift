@@ -14,7 +14,6 @@ public enum PlanJSON {
         return .object([
             ("format_version", .string(formatVersion)),
             ("kisictl_plan_version", .string(Plan.formatVersion)),
-            ("timestamp", .string(plan.createdAt.rfc3339)),
             ("evaluated_at", .string(plan.instant.rfc3339)),
             ("time_zone", .string(style.zone.identifier)),
             ("organization", .object([("id", .int(plan.organization.id)), ("name", .string(plan.organization.name))])),

@@ -20,8 +20,32 @@ public struct Explanation: Sendable {
         public var state: State
         public var window: AccessWindow?
         public var reasons: [String]
+        /// What Kisi holds now, when it was read.
+        public var kisi: KisiRole?
 
         public var access: Bool { state == .current }
+    }
+
+    /// A person's role in a Kisi group as Kisi holds it now.
+    public struct KisiRole: Sendable, Equatable {
+        public var role: String
+        public var validFrom: Instant?
+        public var validUntil: Instant?
+
+        public init(role: String, validFrom: Instant?, validUntil: Instant?) {
+            self.role = role
+            self.validFrom = validFrom
+            self.validUntil = validUntil
+        }
+    }
+
+    /// What was read from Kisi: nil when Kisi was not asked.
+    public var kisiUserID: Int??
+
+    /// Adds what Kisi holds now: the user (nil if Kisi has none) and their role per group address.
+    public mutating func addKisi(userID: Int?, roles: [String: KisiRole]) {
+        kisiUserID = .some(userID)
+        for index in entries.indices { entries[index].kisi = roles[entries[index].address] }
     }
 
     static let nothingMatches = "no rule grants: no membership, registration or booking matches this group's rules"
@@ -67,15 +91,23 @@ public struct Explanation: Sendable {
             ("found", .bool(person != nil)),
             ("exempt", .bool(exempt)),
         ]
+        if let kisiUserID { members.append(("kisi_user_id", .int(kisiUserID))) }
         members.append(("groups", .array(entries.map { entry in
-            .object([
+            var fields: [(String, JSONValue)] = [
                 ("group", .string(entry.address)),
                 ("access", .bool(entry.access)),
                 ("state", .string(entry.state.rawValue)),
                 ("valid_from", .string(entry.window?.from.rfc3339)),
                 ("valid_until", .string(entry.window?.until?.rfc3339)),
                 ("reasons", .array(entry.reasons.map(JSONValue.string))),
-            ])
+            ]
+            if kisiUserID != nil {
+                fields.append(("kisi", entry.kisi.map { role in
+                    .object([("role", .string(role.role)), ("valid_from", .string(role.validFrom?.rfc3339)),
+                             ("valid_until", .string(role.validUntil?.rfc3339))])
+                } ?? .null))
+            }
+            return .object(fields)
         })))
         return .object(members)
     }
@@ -98,15 +130,25 @@ public struct Explanation: Sendable {
             case .upcoming: out += "  access: not yet; granted in advance, \(windowText(entry.window!))\n"
             case .none where entry.reasons == [Self.nothingMatches]:
                 out += "  access: no (no membership, registration or booking matches its rules)\n"
+                if kisiUserID != nil { out += "  in Kisi now: \(kisiText(entry.kisi))\n" }
                 continue
             case .none: out += "  access: no\n"
             }
             for reason in entry.reasons { out += "    - \(reason)\n" }
+            if kisiUserID != nil { out += "  in Kisi now: \(kisiText(entry.kisi))\n" }
         }
         if !unmanaged.isEmpty {
             out += "\nunmanaged (kisictl does not change them): " + unmanaged.map(\.address).joined(separator: ", ") + "\n"
         }
         return out
+    }
+
+    private func kisiText(_ role: KisiRole?) -> String {
+        guard case .some(let user) = kisiUserID, user != nil else { return "no Kisi user has this e-mail address" }
+        guard let role else { return "no role in this group" }
+        let from = role.validFrom.map { "from \(zone.localDateTime(for: $0).displayString)" } ?? "from the start"
+        let until = role.validUntil.map { "until \(zone.localDateTime(for: $0).displayString)" } ?? "with no end"
+        return "\(role.role), \(from) \(until)"
     }
 
     private func windowText(_ window: AccessWindow) -> String {

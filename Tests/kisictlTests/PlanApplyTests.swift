@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A copy of an example site in a temporary folder, so applying to its sandbox changes nothing
+/// in the repository.
+func copyExample(_ name: String) throws -> String {
+    let target = NSTemporaryDirectory() + "kisictl-example-\(name)-" + UUID().uuidString
+    try FileManager.default.copyItem(atPath: repositoryRoot + "/examples/" + name, toPath: target)
+    try? FileManager.default.removeItem(atPath: target + "/.kisictl")
+    return target
+}
+
+@Suite("kisictl plan and apply", .serialized)
+struct PlanApplyTests {
+    static let examples = ["studio", "coworking", "gym"]
+
+    @Test("plan shows grants, a window change and revocations with reasons; apply converges; the next plan has no changes",
+          arguments: examples)
+    func quickstart(example: String) throws {
+        let site = try copyExample(example)
+        let plan = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"])
+        #expect(plan.status == 2, "\(plan.stderr)")
+        let lines = plan.stdout.split(separator: "\n").map(String.init)
+        for marker in ["  + grant ", "  + create user ", "  ~ window of ", "  - revoke "] {
+            let index = try #require(lines.firstIndex { $0.hasPrefix(marker) }, "\(marker) in \(example)")
+            #expect(lines[index + 1].hasPrefix("      "), "a reason under \(lines[index])")
+        }
+        #expect(lines.last?.hasPrefix("Plan: ") == true)
+
+        let apply = try Kisictl.run(["apply", "--config", site, "--sandbox", "--auto-approve", "--rate", "0"])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        #expect(apply.stdout.contains("Apply complete: "))
+        let again = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"])
+        #expect(again.status == 0)
+        #expect(again.stdout.hasSuffix("No changes. Kisi matches the configuration.\n"))
+    }
+
+    @Test("the JSON plan follows schema/plan.schema.json, and text, JSON and Markdown are byte-identical across runs")
+    func formats() throws {
+        let site = try copyExample("coworking")
+        let validator = try JSONSchemaValidator(schemaFiles: [repositoryRoot + "/schema/plan.schema.json"])
+        for format in ["text", "json", "markdown"] {
+            let first = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--format", format])
+            let second = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--format", format])
+            #expect(first.status == 0)
+            #expect(first.stdout == second.stdout, "\(format) output changed between runs")
+            if format == "json" {
+                #expect(validator.errors(try SchemaValue.parse(first.stdout), against: "plan.schema.json") == [])
+                let json = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
+                let changes = json?["resource_changes"] as? [[String: Any]] ?? []
+                let actions = Set(changes.compactMap { ($0["change"] as? [String: Any])?["actions"] as? [String] }.flatMap { $0 })
+                #expect(actions == ["create", "update", "delete", "no-op"])
+            }
+        }
+    }
+
+    @Test("the Markdown plan for a pull request has a summary table, collapsed groups, and masks e-mails on request")
+    func markdown() throws {
+        let site = try copyExample("studio")
+        let run = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--format", "markdown", "--mask-emails"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("### kisictl plan: Riverside Studio Ltd\n"))
+        #expect(run.stdout.contains("| group | change | grants | window changes | revocations | doors |"))
+        #expect(run.stdout.contains("<details><summary><code>unlimited</code>"))
+        #expect(run.stdout.contains("```diff\n+ "))
+        #expect(run.stdout.contains("l***@example.net"))
+        #expect(!run.stdout.contains("lena.becker@example.net"))
+        #expect(run.stdout.range(of: #"[a-z]{2,}\.[a-z]+@example"#, options: .regularExpression) == nil)
+    }
+
+    @Test("a saved plan is applied exactly, without asking; a stale or too old one is refused, saying why")
+    func savedPlans() throws {
+        let site = try copyExample("gym")
+        let file = site + "/reviewed.plan"
+        let saved = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "-out", file])
+        #expect(saved.status == 0)
+        #expect(saved.stderr.contains("Saved the plan to \(file)"))
+        let tooOld = try Kisictl.run(["apply", file, "--config", site, "--sandbox", "--rate", "0", "--max-plan-age", "0s"])
+        #expect(tooOld.status == 1)
+        #expect(tooOld.stderr.contains("older than --max-plan-age 0s"))
+
+        let fresh = try Kisictl.run(["apply", file, "--config", site, "--sandbox", "--rate", "0"])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(fresh.stdout.contains("Apply complete: "))
+        #expect(try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"]).status == 0)
+
+        // A plan made before someone else changed Kisi is stale.
+        let second = try copyExample("gym")
+        let stale = second + "/reviewed.plan"
+        #expect(try Kisictl.run(["plan", "--config", second, "--sandbox", "--rate", "0", "-out", stale]).status == 0)
+        #expect(try Kisictl.run(["apply", "--config", second, "--sandbox", "--rate", "0", "--auto-approve"]).status == 0)
+        let refused = try Kisictl.run(["apply", stale, "--config", second, "--sandbox", "--rate", "0"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("the saved plan is stale: Kisi changed since it was made, in "))
+    }
+
+    @Test("more revocations than policy.max_revocations need --allow-mass-revoke; the refusal counts them and names the causes")
+    func massRevocationGuard() throws {
+        let site = try copyExample("studio")
+        let config = try String(contentsOfFile: site + "/kisictl.yaml", encoding: .utf8)
+        try config.replacingOccurrences(of: "max_revocations: 10%", with: "max_revocations: 2")
+            .write(toFile: site + "/kisictl.yaml", atomically: true, encoding: .utf8)
+        let plan = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0"])
+        #expect(plan.stderr.contains("warning: apply will refuse this plan"))
+        let refused = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refusing to revoke access of 4 members: policy.max_revocations is 2 (top causes: "))
+        #expect(refused.stderr.contains("--allow-mass-revoke"))
+        #expect(try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"]).status == 2, "nothing applied")
+        let allowed = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve", "--allow-mass-revoke"])
+        #expect(allowed.status == 0)
+    }
+
+    @Test("a second apply waits for the lock or stops, saying who holds it")
+    func concurrentApplies() throws {
+        let site = try copyExample("gym")
+        try FileManager.default.createDirectory(atPath: site + "/.kisictl", withIntermediateDirectories: true)
+        let lock = site + "/.kisictl/apply.lock"
+        let holder = #"{"pid":\#(getpid()),"host":"\#(ProcessInfo.processInfo.hostName)","user":"ci","since":"2026-11-22T10:00:00Z"}"#
+        try holder.write(toFile: lock, atomically: true, encoding: .utf8)
+        let blocked = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve"])
+        #expect(blocked.status == 1)
+        #expect(blocked.stderr.contains("another apply holds \(lock): process \(getpid()) of ci on"))
+
+        let release = Thread { Thread.sleep(forTimeInterval: 1); try? FileManager.default.removeItem(atPath: lock) }
+        release.start()
+        let waited = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve", "--lock-timeout", "10s"])
+        #expect(waited.status == 0, "\(waited.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: lock), "the lock is released after the apply")
+    }
+
+    @Test("outside a terminal, apply needs --auto-approve or a saved plan; --at is for the sandbox only")
+    func approvals() throws {
+        let site = try copyExample("gym")
+        let run = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("apply outside a terminal needs --auto-approve"))
+        let at = try Kisictl.run(["apply", "--config", site, "--at", "2026-11-23T09:00", "--auto-approve"])
+        #expect(at.status != 0)
+        #expect(at.stderr.contains("--at applies access as of another time: allowed only against the sandbox"))
+    }
+}
