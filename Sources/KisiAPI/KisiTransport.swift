@@ -177,15 +177,19 @@ final class KisiTransport: Sendable {
         let fresh = request.body != nil
         let session = fresh ? URLSession(configuration: .ephemeral) : self.session
         defer { if fresh { session.finishTasksAndInvalidate() } }
-        do {
-            let (data, response) = try await session.data(for: urlRequest)
-            guard let http = response as? HTTPURLResponse else { return .failure("not an HTTP response") }
-            var headers: [String: String] = [:]
-            for (name, value) in http.allHeaderFields { headers[String(describing: name).lowercased()] = String(describing: value) }
-            return .success(KisiResponse(status: http.statusCode, headers: headers, body: data))
-        } catch {
-            return .failure(Self.describe(error))
+        // The completion-handler API, not `data(for:)`: cancelling a Swift task cancels the
+        // latter's URLSession task, which can deadlock FoundationNetworking on Linux. A request
+        // once sent is left to finish; its answer is simply not used.
+        let (data, response, error): (Data?, URLResponse?, (any Error)?) = await withCheckedContinuation { continuation in
+            session.dataTask(with: urlRequest) { data, response, error in
+                continuation.resume(returning: (data, response, error))
+            }.resume()
         }
+        if let error { return .failure(Self.describe(error)) }
+        guard let http = response as? HTTPURLResponse else { return .failure("not an HTTP response") }
+        var headers: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { headers[String(describing: name).lowercased()] = String(describing: value) }
+        return .success(KisiResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
     }
 
     /// A network error in words, without the URL's query (which could hold an e-mail).
