@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "kisictl-benchmarks",
             dependencies: [
-                "AccessModel", "AccessRules", "KisiSandbox", "MemberSources", "SyntheticSites",
+                "AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "SyntheticSites",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,7 +11,7 @@ struct Benchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kisictl-benchmarks",
         abstract: "Measure kisictl's engine on synthetic sites.",
-        subcommands: [EngineBenchmark.self, SandboxBenchmark.self]
+        subcommands: [EngineBenchmark.self, SandboxBenchmark.self, RequestsBenchmark.self]
     )
 }
 
