@@ -31,10 +31,8 @@ struct ExplainCommand: AsyncParsableCommand {
         let instant = site.instant(in: config.timeZone, fallback: connection?.sandboxClock)
         var explanation = Explanation(evaluator: loaded.evaluator, email: email, at: instant)
         if let connection {
-            defer { Task { await connection.close() } }
-            let (user, roles) = try await Self.kisiRoles(of: email, config: config, reader: connection.reader)
+            let (user, roles) = try await connection.closing { try await Self.kisiRoles(of: email, config: config, reader: connection.reader) }
             explanation.addKisi(userID: user, roles: roles)
-            await connection.close()
         }
         Output.standardOutput(format == .json ? explanation.json.rendered() : explanation.text)
         if !loaded.warnings.isEmpty {

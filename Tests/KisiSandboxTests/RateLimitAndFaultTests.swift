@@ -10,7 +10,8 @@ import Testing
 struct RateLimitAndFaultTests {
     @Test("with a limit of 5 per second, a burst of 20 gets 429 beyond the fifth, in Kisi's error shape")
     func burst() async throws {
-        let sandbox = try await SandboxHarness.start(rateLimit: 5)
+        let clock = ManualClock()
+        let sandbox = try await SandboxHarness.start(rateLimit: 5, rateClock: clock)
         defer { Task { await sandbox.stop() } }
         let replies = try await withThrowingTaskGroup(of: SandboxHarness.Reply.self) { group in
             for _ in 0..<20 { group.addTask { try await sandbox.get("/groups?limit=1") } }
@@ -20,8 +21,10 @@ struct RateLimitAndFaultTests {
         let refused = replies.filter { $0.status == 429 }
         #expect(refused.count == 15)
         #expect(refused.allSatisfy { $0.json?["code"]?.stringValue == "a00429" && $0.json?["error"] != nil })
-        try await Task.sleep(for: .milliseconds(1100))
-        #expect(try await sandbox.get("/groups?limit=1").status == 200)
+        clock.advance(milliseconds: 999)
+        #expect(try await sandbox.get("/groups?limit=1").status == 429, "still inside the same second")
+        clock.advance(milliseconds: 1)
+        #expect(try await sandbox.get("/groups?limit=1").status == 200, "one second after the burst")
     }
 
     @Test("the quota is per user: another user's key has its own")
@@ -33,7 +36,7 @@ struct RateLimitAndFaultTests {
               - {key: second-key, user: second@example.com, role: administrator}
               - {key: first-other-key, user: first@example.com}
             """)
-        let sandbox = try await SandboxHarness.start(seed: seed.path, rateLimit: 5)
+        let sandbox = try await SandboxHarness.start(seed: seed.path, rateLimit: 5, rateClock: ManualClock())
         defer { Task { await sandbox.stop() } }
         for _ in 0..<5 { #expect(try await sandbox.send("GET", "/user", key: .some("first-key")).status == 200) }
         #expect(try await sandbox.send("GET", "/user", key: .some("first-key")).status == 429)

@@ -30,11 +30,13 @@ struct SandboxHarness {
     static let studioSeed = repositoryRoot + "/examples/studio/sandbox.yaml"
 
     /// Starts a sandbox from a seed (the studio example's by default).
-    static func start(seed: String = studioSeed, rateLimit: Int = 0, faults: FaultPlan? = nil,
+    static func start(seed: String = studioSeed, rateLimit: Int = 0, rateClock: ManualClock? = nil, faults: FaultPlan? = nil,
                       stateFile: String? = nil) async throws -> SandboxHarness {
         let state = try SandboxSeed.load(path: seed).state()
         let store = SandboxStore(state: state, stateFile: stateFile)
-        let server = SandboxServer(api: SandboxAPI(store: store, rateLimit: rateLimit), faults: faults)
+        var clock: (@Sendable () -> UInt64)?
+        if let rateClock { clock = { rateClock.now } }
+        let server = SandboxServer(api: SandboxAPI(store: store, rateLimit: rateLimit, rateClock: clock), faults: faults)
         let running = try await server.start()
         return SandboxHarness(running: running, key: state.apiKeys[0].key, freshConnections: faults != nil)
     }
@@ -107,4 +109,14 @@ enum KisiSchemas {
         guard let body = reply.schemaValue else { return ["the body is not JSON: \(reply.text.prefix(200))"] }
         return validator.errors(body, against: "\(operation) \(reply.status)")
     }
+}
+
+/// A clock for the rate limit that moves only when a test says so.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nanoseconds: UInt64 = 1_000_000_000
+
+    var now: UInt64 { lock.withLock { nanoseconds } }
+
+    func advance(milliseconds: UInt64) { lock.withLock { nanoseconds += milliseconds * 1_000_000 } }
 }

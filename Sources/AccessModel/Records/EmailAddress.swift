@@ -9,6 +9,19 @@ public enum EmailAddress {
         raw.trimmingWhitespace()
     }
 
+    /// `alice@example.com` → `a***@example.com`: for pull-request comments, logs and errors
+    /// that may end up in CI output.
+    public static func masked(_ address: String) -> String {
+        guard let at = address.firstIndex(of: "@"), at > address.startIndex else { return "***" }
+        return String(address[address.startIndex]) + "***" + address[at...]
+    }
+
+    /// A name for a person known only by address: `ana.guest@partner.example` → `Ana Guest`.
+    public static func displayName(from address: String) -> String {
+        let local = address.split(separator: "@").first.map(String.init) ?? address
+        return local.split(whereSeparator: { ".-_+".contains($0) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+    }
+
     /// A deliberately plain syntax check: one `@`, a non-empty local part, a domain with a dot
     /// and no empty labels, no whitespace or control characters. Kisi's mail servers drop
     /// addresses that fail it, so granting access to them would only produce bounces.

@@ -9,9 +9,10 @@ public struct SandboxAPI: Sendable {
     let limiter: RateLimiter
     public let stats: RequestStats
 
-    public init(store: SandboxStore, rateLimit: Int) {
+    /// - Parameter rateClock: monotonic nanoseconds for the rate limit (tests move it by hand).
+    public init(store: SandboxStore, rateLimit: Int, rateClock: (@Sendable () -> UInt64)? = nil) {
         self.store = store
-        limiter = RateLimiter(requestsPerSecond: rateLimit)
+        limiter = rateClock.map { RateLimiter(requestsPerSecond: rateLimit, clock: $0) } ?? RateLimiter(requestsPerSecond: rateLimit)
         stats = RequestStats()
     }
 

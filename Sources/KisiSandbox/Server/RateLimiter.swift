@@ -5,15 +5,18 @@ import Dispatch
 actor RateLimiter {
     /// 0 turns limiting off.
     let requestsPerSecond: Int
+    /// Monotonic nanoseconds; tests pass a clock they move by hand.
+    private let clock: @Sendable () -> UInt64
     private var admitted: [String: [UInt64]] = [:]
 
-    init(requestsPerSecond: Int) {
+    init(requestsPerSecond: Int, clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }) {
         self.requestsPerSecond = requestsPerSecond
+        self.clock = clock
     }
 
     func admit(_ bucket: String) -> Bool {
         guard requestsPerSecond > 0 else { return true }
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = clock()
         var times = admitted[bucket, default: []]
         if let firstRecent = times.firstIndex(where: { now &- $0 < 1_000_000_000 }) {
             times.removeFirst(firstRecent)

@@ -178,9 +178,9 @@ public struct Applier: Sendable {
     /// Applies one access change; for a grant, returns the user it went to.
     @discardableResult
     private func apply(_ change: AccessChange, in group: GroupPlan, groupID: Int, instant: Instant, _ report: ReportBuilder) async -> Int? {
-        var target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID)), ("person", .string(Self.mask(change.email)))]
+        var target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID)), ("person", .string(EmailAddress.masked(change.email)))]
         if let user = change.userID { target.append(("user_id", .int(user))) }
-        let who = Self.mask(change.email)
+        let who = EmailAddress.masked(change.email)
         switch change.action {
         case .revoke:
             target.append(("role_assignment_id", .int(change.roleAssignmentID)))
@@ -222,7 +222,7 @@ public struct Applier: Sendable {
                 if let user = userID {
                     _ = try await writer.grant(group: groupID, user: user, validFrom: date(wanted.from), validUntil: date(wanted.until), notify: notify)
                 } else {
-                    let invite = try await writer.invite(group: groupID, email: change.email, name: change.name ?? Self.name(from: change.email),
+                    let invite = try await writer.invite(group: groupID, email: change.email, name: change.name ?? EmailAddress.displayName(from: change.email),
                                                          validFrom: date(wanted.from), validUntil: date(wanted.until), notify: notify)
                     userID = invite.inviteeID
                     await count("users created", report)
@@ -247,11 +247,11 @@ public struct Applier: Sendable {
                     lastError = error
                 }
             } catch {
-                await failed(kind, group, target, "grant \(Self.mask(change.email))", error, report)
+                await failed(kind, group, target, "grant \(EmailAddress.masked(change.email))", error, report)
                 return userID
             }
         }
-        await failed(kind, group, target, "grant \(Self.mask(change.email))", lastError, report)
+        await failed(kind, group, target, "grant \(EmailAddress.masked(change.email))", lastError, report)
         return userID
     }
 
@@ -283,14 +283,6 @@ public struct Applier: Sendable {
         audit?.record(action: action, group: group.address, target: target, outcome: "failed", detail: "\(error)")
         await report.fail(ApplyReport.Failure(group: group.address, what: what, error: "\(error)"))
         await progress?.advance(action)
-    }
-
-    static func mask(_ email: String) -> String { Planner.mask(email) }
-
-    /// A display name for a new Kisi user with no name in the data: `ana.guest@…` → `Ana Guest`.
-    static func name(from email: String) -> String {
-        let local = email.split(separator: "@").first.map(String.init) ?? email
-        return local.split(whereSeparator: { ".-_+".contains($0) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
     }
 }
 

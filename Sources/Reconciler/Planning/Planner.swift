@@ -168,7 +168,7 @@ public struct Planner: Sendable {
 
         var problems: [String] = []
         if !unexplained.isEmpty {
-            problems.append("groups.\(group.address): \(unexplained.count) member\(unexplained.count == 1 ? "" : "s") no rule explains (\(unexplained.sorted().map(Self.mask).joined(separator: ", "))), and policy.unexplained_members is fail")
+            problems.append("groups.\(group.address): \(unexplained.count) member\(unexplained.count == 1 ? "" : "s") no rule explains (\(unexplained.sorted().map(EmailAddress.masked).joined(separator: ", "))), and policy.unexplained_members is fail")
         }
         let order: [AccessChange.Action: Int] = [.createUserAndGrant: 0, .grant: 0, .change: 1, .revoke: 2]
         changes.sort { (order[$0.action]!, $0.normalizedEmail) < (order[$1.action]!, $1.normalizedEmail) }
@@ -214,11 +214,5 @@ public struct Planner: Sendable {
         case .grants, .grantsWhileBlocked, .grantsInRenewalGrace: "granting"
         }
         return "\(record) \(finding)"
-    }
-
-    /// `alice@example.com` → `a***@example.com`: for errors that may end up in CI logs.
-    public static func mask(_ email: String) -> String {
-        guard let at = email.firstIndex(of: "@"), at > email.startIndex else { return "***" }
-        return String(email[email.startIndex]) + "***" + email[at...]
     }
 }

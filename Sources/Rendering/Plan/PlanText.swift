@@ -19,8 +19,7 @@ public struct PlanStyle: Sendable {
     }
 
     func email(_ address: String) -> String {
-        guard maskEmails, let at = address.firstIndex(of: "@"), at > address.startIndex else { return address }
-        return String(address[address.startIndex]) + "***" + address[at...]
+        maskEmails ? EmailAddress.masked(address) : address
     }
 
     func local(_ instant: Instant) -> String { zone.localDateTime(for: instant).displayString }

@@ -62,38 +62,37 @@ struct ApplyCommand: AsyncParsableCommand {
         defer { lock.release() }
 
         let (plan, connection, members) = try await preparePlan()
-        defer { Task { await connection.close() } }
-        guard plan.hasChanges else {
-            Output.standardOutput(plan.summary.line + "\n")
-            await connection.close()
-            return
+        try await connection.closing {
+            guard plan.hasChanges else {
+                Output.standardOutput(plan.summary.line + "\n")
+                return
+            }
+            if let refusal = RevocationGuard.refusal(plan, policy: config.policy, members: members), !allowMassRevoke {
+                Output.standardError("error: \(refusal)\n")
+                throw ExitCode(1)
+            }
+            try confirm()
+            let auditPath = auditLog ?? stateFolder + "/audit.jsonl"
+            let audit = try AuditLog(path: auditPath)
+            let progress = StderrProgress(terminal: isatty(STDERR_FILENO) == 1)
+            let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress).apply(plan)
+            Output.standardOutput(Self.describe(report, auditPath: auditPath))
+            if !report.succeeded { throw ExitCode(1) }
         }
-        if let refusal = RevocationGuard.refusal(plan, policy: config.policy, members: members), !allowMassRevoke {
-            Output.standardError("error: \(refusal)\n")
-            await connection.close()
+    }
+
+    /// A fresh plan needs `yes` on a terminal, or --auto-approve; a saved plan was reviewed already.
+    private func confirm() throws {
+        guard planFile == nil, !autoApprove else { return }
+        guard isatty(STDIN_FILENO) == 1 else {
+            Output.standardError("error: apply outside a terminal needs --auto-approve, or a plan saved with `kisictl plan -out FILE` and reviewed.\n")
             throw ExitCode(1)
         }
-        if planFile == nil, !autoApprove {
-            guard isatty(STDIN_FILENO) == 1 else {
-                Output.standardError("error: apply outside a terminal needs --auto-approve, or a plan saved with `kisictl plan -out FILE` and reviewed.\n")
-                await connection.close()
-                throw ExitCode(1)
-            }
-            Output.standardOutput("\nDo you want to apply these changes? Only 'yes' is accepted: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                Output.standardOutput("Apply cancelled: nothing changed.\n")
-                await connection.close()
-                throw ExitCode(1)
-            }
+        Output.standardOutput("\nDo you want to apply these changes? Only 'yes' is accepted: ")
+        guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+            Output.standardOutput("Apply cancelled: nothing changed.\n")
+            throw ExitCode(1)
         }
-
-        let auditPath = auditLog ?? stateFolder + "/audit.jsonl"
-        let audit = try AuditLog(path: auditPath)
-        let progress = StderrProgress(terminal: isatty(STDERR_FILENO) == 1)
-        let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress).apply(plan)
-        await connection.close()
-        Output.standardOutput(Self.describe(report, auditPath: auditPath))
-        if !report.succeeded { throw ExitCode(1) }
     }
 
     /// The plan to apply: the saved one after checking it is fresh, or a new one, shown.

@@ -111,4 +111,16 @@ final class KisiConnection: Sendable {
     func close() async {
         await sandbox?.stop()
     }
+
+    /// Runs `body`, then closes the connection (stopping an embedded sandbox), whatever happens.
+    func closing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
+    }
 }

@@ -34,7 +34,10 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: format == .json ? .json : .text) { $0.reader }
-        defer { Task { await run.connection.close() } }
+        try await run.connection.closing { try report(run) }
+    }
+
+    private func report(_ run: PlanningRun) throws {
         let style = run.style(color: format == .text && useColor(noColor: noColor), maskEmails: maskEmails)
         let problems = run.outcome.problems
         switch format {
@@ -47,14 +50,12 @@ struct PlanCommand: AsyncParsableCommand {
         }
         if !problems.isEmpty {
             Output.standardError(problems.map { "error: \($0)\n" }.joined() + "The plan cannot be applied.\n")
-            await run.connection.close()
             throw ExitCode(1)
         }
         if let out {
             try PlanFile.save(run.plan, to: out)
             Output.standardError("Saved the plan to \(out); apply it with: kisictl apply \(out)\(kisi.sandbox ? " --sandbox" : "")\(site.config == "." ? "" : " --config \(site.config)")\n")
         }
-        await run.connection.close()
         if detailedExitcode, run.plan.hasChanges { throw ExitCode(2) }
     }
 }
