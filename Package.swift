@@ -46,12 +46,12 @@ let package = Package(
         // Refresh live Kisi, diff against desired access, plan, guard, and apply with an audit log.
         .target(name: "Reconciler", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "KisiAPI"]),
         // Deterministic synthetic sites for benchmarks and scale tests.
-        .target(name: "SyntheticSites", dependencies: ["AccessModel", "SeededRandom"]),
+        .target(name: "SyntheticSites", dependencies: ["AccessModel", "AccessRules", "SeededRandom"]),
         .executableTarget(
             name: "kisictl",
             dependencies: [
                 "AccessModel", "AccessRules", "JSONSupport", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "Rendering",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SyntheticSites", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(

@@ -93,8 +93,15 @@ public struct SyntheticSite: Sendable {
                                                endsOn: nil, origin: origin("memberships.csv", data.memberships.count + 2)))
         }
         self.data = data
-        config = SiteConfig(timeZone: zone, source: .files(directory: "data"), groups: Self.groups(parameters.groups))
+        config = SiteConfig(timeZone: zone, source: .files(directory: "data"), policy: AccessPolicy(exempt: [Self.owner]),
+                            groups: Self.groups(parameters.groups))
     }
+
+    /// The site's Kisi place and its doors.
+    public static let place = "Synthetic Site"
+    public static let doors = ["Main Entrance"] + (1...8).map { "Zone \($0)" }
+    /// The organization owner: the API key's user, exempt from revocation.
+    public static let owner = "owner@example.com"
 
     /// Groups cycling through membership, registration and booking rules.
     static func groups(_ count: Int) -> [GroupConfig] {
@@ -115,7 +122,8 @@ public struct SyntheticSite: Sendable {
                 rule = GrantRule(.bookings([ResourceSelector(type: type)]), window: RuleWindow(before: .minutes(30), after: .minutes(30)),
                                  invitees: true)
             }
-            return GroupConfig(address: "group-\(index + 1)", name: "Group \(index + 1)", rules: [rule])
+            return GroupConfig(address: "group-\(index + 1)", name: "Group \(index + 1)", place: place,
+                               doors: [doors[0], doors[1 + index % 8]], rules: [rule])
         }
     }
 }

@@ -229,11 +229,14 @@ public struct SandboxSeed: Decodable, Sendable {
             id: 1, name: organization.name, domain: organization.domain ?? Self.slug(organization.name),
             timeZone: organization.timeZone ?? places.first?.timeZone ?? "UTC", userID: nil, createdAt: time, updatedAt: time))
 
+        var usersByEmail: [String: Int] = [:]
         func user(_ email: String) -> Int {
-            if let existing = state.users.first(where: { $0.email.lowercased() == email.lowercased() }) { return existing.id }
+            let key = email.lowercased()
+            if let existing = usersByEmail[key] { return existing }
             let record = UserRecord(id: state.nextID("user"), name: Self.name(from: email), email: email, notes: nil, accessEnabled: true,
                                     passwordFlowEnabled: false, confirmed: true, sendEmails: false, createdAt: time, updatedAt: time)
             state.users.append(record)
+            usersByEmail[key] = record.id
             return record.id
         }
         func place(_ name: String, for what: String) throws -> PlaceRecord {
@@ -284,9 +287,10 @@ public struct SandboxSeed: Decodable, Sendable {
             }
             let roles = seeded.managers.map { ($0, "group_manager", String?.none, String?.none) }
                 + seeded.members.map { ($0.email, "group_basic", $0.validFrom, $0.validUntil) }
+            var inGroup = Set<Int>()
             for (email, role, from, until) in roles {
                 let userID = user(email)
-                guard !state.roleAssignments.contains(where: { $0.groupID == group.id && $0.userID == userID }) else {
+                guard inGroup.insert(userID).inserted else {
                     throw SandboxError.invalidSeed("group \(seeded.name)", "\(email) is listed twice (one role per user per group)")
                 }
                 let validFrom = try from.map { try Self.time($0, "group \(seeded.name): valid_from of \(email)") }

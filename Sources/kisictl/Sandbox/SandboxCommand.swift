@@ -6,7 +6,7 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
         abstract: "A local, faithful Kisi API for trying kisictl, tests and benchmarks.",
-        subcommands: [ServeCommand.self]
+        subcommands: [ServeCommand.self, GenerateCommand.self]
     )
 }
 
