@@ -18,6 +18,8 @@ let package = Package(
     targets: [
         // Plain value types shared by every module: time, member records, the typed config, diagnostics.
         .target(name: "AccessModel"),
+        // RFC 3339 timestamps parsed and printed fast, for the Kisi client and the sandbox.
+        .target(name: "RFC3339"),
         // A seeded random generator with a fixed algorithm, for reproducible sites and faults.
         .target(name: "SeededRandom"),
         // JSON values with ordered keys: a strict parser that records lines, and a deterministic writer.
@@ -34,7 +36,7 @@ let package = Package(
         .target(
             name: "KisiSandbox",
             dependencies: [
-                "JSONSupport", "SeededRandom", "Yams",
+                "JSONSupport", "RFC3339", "SeededRandom", "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -42,7 +44,7 @@ let package = Package(
             ]
         ),
         // Typed Kisi REST client: auth, pagination, pacing under the rate limit, retries, errors.
-        .target(name: "KisiAPI", dependencies: ["JSONSupport"]),
+        .target(name: "KisiAPI", dependencies: ["JSONSupport", "RFC3339"]),
         // Refresh live Kisi, diff against desired access, plan, guard, and apply with an audit log.
         .target(name: "Reconciler", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "KisiAPI"]),
         // Deterministic synthetic sites for benchmarks and scale tests.

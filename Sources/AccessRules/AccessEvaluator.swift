@@ -1,4 +1,6 @@
 import AccessModel
+import Dispatch
+import Foundation
 
 /// Decides who should be in which managed group, and why, at a given instant.
 ///
@@ -27,24 +29,24 @@ public struct AccessEvaluator: Sendable {
         diagnostics = directory.warnings + index.warnings + RuleChecks.diagnostics(config: config, data: data, index: index)
     }
 
-    /// Every managed group's desired members at `instant`.
+    /// Every managed group's desired members at `instant`, groups evaluated in parallel.
+    /// Grants carry no evidence (``decision(for:in:at:)`` gives it for the few that need reasons),
+    /// which keeps a million-customer site in memory.
     public func evaluate(at instant: Instant) -> DesiredAccess {
-        var perGroup = Array(repeating: [DesiredGrant](), count: groups.count)
-        var scratch = Scratch()
-        for person in directory.people {
-            for (position, group) in groups.enumerated() {
-                let decision = decide(person.id, group, at: instant, explaining: false, scratch: &scratch)
-                if let window = decision.window {
-                    perGroup[position].append(DesiredGrant(person: person.id, window: window, evidence: decision.evidence))
+        let results = GroupResults(count: groups.count)
+        DispatchQueue.concurrentPerform(iterations: groups.count) { position in
+            let group = groups[position]
+            var scratch = Scratch()
+            var grants: [DesiredGrant] = []
+            for person in 0..<directory.count {
+                let id = PersonID(person)
+                if let window = decide(id, group, at: instant, explaining: false, scratch: &scratch).window {
+                    grants.append(DesiredGrant(person: id, window: window))
                 }
             }
+            results.set(position, GroupGrants(address: group.config.address, grants: grants))
         }
-        let people = directory.people
-        return DesiredAccess(instant: instant, groups: zip(groups, perGroup).map { group, grants in
-            GroupGrants(address: group.config.address, grants: grants.sorted {
-                people[Int($0.person.index)].normalizedEmail < people[Int($1.person.index)].normalizedEmail
-            })
-        })
+        return DesiredAccess(instant: instant, groups: results.values)
     }
 
     /// One person in one managed group, with the evidence for or against.
@@ -87,9 +89,8 @@ public struct AccessEvaluator: Sendable {
                 }
             case .registrations(let kinds, let sessions):
                 for r in index.registrations[p] {
-                    let registration = data.registrations[Int(r)]
-                    guard kinds[registration.kind], sessions[Int(index.sessionNameOf[Int(r)])] else { continue }
-                    switch registration.status {
+                    guard kinds[index.registrationKind[Int(r)]], sessions[Int(index.sessionNameOf[Int(r)])] else { continue }
+                    switch index.registrationStatus[Int(r)] {
                     case .booked, .attended:
                         scratch.candidates.append(Candidate(span: index.registrationSpans[Int(r)].widened(by: rule.rule.window),
                                                             evidence: Evidence(.registration(r), .grants)))
@@ -112,11 +113,10 @@ public struct AccessEvaluator: Sendable {
     }
 
     private func judgeMembership(_ m: Int32, rule: GrantRule, blocked: BlockedMemberships, now: Int64, scratch: inout Scratch) {
-        let membership = data.memberships[Int(m)]
         let span = index.membershipSpans[Int(m)]
         let record = Evidence.Record.membership(m)
         var finding = Evidence.Finding.grants
-        switch membership.status {
+        switch index.membershipStatus[Int(m)] {
         case .active: break
         case .paused: scratch.denials.append(Evidence(record, .paused)); return
         case .cancelled: scratch.denials.append(Evidence(record, .cancelled)); return
@@ -131,7 +131,7 @@ public struct AccessEvaluator: Sendable {
             }
             finding = .grantsInRenewalGrace
         }
-        if let remaining = membership.sessionsRemaining, remaining <= 0 {
+        if index.membershipSessions[Int(m)] == 0 {
             scratch.denials.append(Evidence(record, .usedUp))
             return
         }
@@ -141,7 +141,7 @@ public struct AccessEvaluator: Sendable {
     }
 
     private func judgeBooking(_ b: Int32, as record: Evidence.Record, rule: GrantRule, scratch: inout Scratch) {
-        switch data.bookings[Int(b)].status {
+        switch index.bookingStatus[Int(b)] {
         case .confirmed:
             scratch.candidates.append(Candidate(span: index.bookingSpans[Int(b)].widened(by: rule.window),
                                                 evidence: Evidence(record, .grants)))
@@ -253,4 +253,16 @@ extension ResourceSelector {
         guard let name else { return true }
         return GlobPattern(name).matches(String(key.dropFirst(prefix.count)))
     }
+}
+
+/// One slot per group, filled from parallel evaluations.
+private final class GroupResults: @unchecked Sendable {
+    private var slots: [GroupGrants?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ position: Int, _ value: GroupGrants) { lock.withLock { slots[position] = value } }
+
+    var values: [GroupGrants] { lock.withLock { slots.map { $0! } } }
 }

@@ -1,10 +1,9 @@
 import AccessModel
 
-/// A person's grant in one group: the window written to Kisi and the records behind it.
+/// A person's grant in one group: the window written to Kisi.
 public struct DesiredGrant: Hashable, Sendable {
     public var person: PersonID
     public var window: AccessWindow
-    public var evidence: [Evidence]
 
     /// False for a grant that starts later within the look-ahead (written with a future `valid_from`).
     public func isCurrent(at instant: Instant) -> Bool { window.contains(instant) }
@@ -13,7 +12,7 @@ public struct DesiredGrant: Hashable, Sendable {
 /// Everyone who should be in one managed group.
 public struct GroupGrants: Hashable, Sendable {
     public var address: String
-    /// Sorted by normalized e-mail address.
+    /// In person order (the order of the member data).
     public var grants: [DesiredGrant]
 }
 

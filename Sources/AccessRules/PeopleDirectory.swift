@@ -6,6 +6,8 @@ public struct PersonID: Hashable, Comparable, Sendable {
 
     init(_ index: Int) { self.index = Int32(index) }
 
+    public init(index: Int32) { self.index = index }
+
     public static func < (lhs: PersonID, rhs: PersonID) -> Bool { lhs.index < rhs.index }
 }
 
@@ -115,6 +117,11 @@ public struct PeopleDirectory: Sendable {
     /// Looks a person up by any spelling of their address.
     public func person(email: String) -> Person? {
         byEmail[EmailAddress.normalized(email)].map(person)
+    }
+
+    /// Looks a person up by an address already trimmed and lower-cased.
+    public func person(normalizedEmail: String) -> Person? {
+        byEmail[normalizedEmail].map(person)
     }
 
     public func person(customerID: String) -> PersonID? { byCustomer[customerID] }

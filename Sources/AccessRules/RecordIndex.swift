@@ -1,18 +1,27 @@
 import AccessModel
 
-/// Member data rearranged for evaluation: each person's records, every time resolved to an
-/// instant once, and names interned so rules match integers instead of strings.
+/// Member data rearranged for evaluation: each person's records in flat lists, every time
+/// resolved to an instant once, statuses in compact arrays, and names interned so rules match
+/// integers instead of strings. Evaluating never touches the record structs themselves.
 struct RecordIndex: Sendable {
-    /// Per person: indexes of their memberships, including their companies' memberships.
-    var memberships: [[Int32]]
-    var registrations: [[Int32]]
-    var bookings: [[Int32]]
-    var invitations: [[Int32]]
+    /// Per person: their memberships (their companies' included), registrations, bookings made,
+    /// and bookings they are invited to.
+    var memberships: PersonLists
+    var registrations: PersonLists
+    var bookings: PersonLists
+    var invitations: PersonLists
 
     /// Per membership: [start of starts_on, start of the day after ends_on) in the site's zone.
     var membershipSpans: [Span]
     var registrationSpans: [Span]
     var bookingSpans: [Span]
+
+    var membershipStatus: [Membership.Status]
+    /// Sessions left; -1 for unlimited.
+    var membershipSessions: [Int32]
+    var registrationKind: [Registration.Kind]
+    var registrationStatus: [Registration.Status]
+    var bookingStatus: [Booking.Status]
 
     var membershipTypes: Interner
     var membershipTypeOf: [Int32]
@@ -27,23 +36,16 @@ struct RecordIndex: Sendable {
 
     init(data: MemberData, directory: PeopleDirectory, zone: SiteTimeZone) {
         let count = directory.count
-        memberships = Array(repeating: [], count: count)
-        registrations = Array(repeating: [], count: count)
-        bookings = Array(repeating: [], count: count)
-        invitations = Array(repeating: [], count: count)
-        membershipTypes = Interner()
-        sessionNames = Interner()
-        resourceKeys = Interner()
-        membershipTypeOf = []
-        sessionNameOf = []
-        resourceKeyOf = []
-        membershipSpans = []
-        registrationSpans = []
-        bookingSpans = []
         var warnings: [Diagnostic] = []
+        var membershipTypes = Interner(), sessionNames = Interner(), resourceKeys = Interner()
 
+        var membershipOwners = PersonLists.Builder(people: count)
+        membershipSpans = []
         membershipSpans.reserveCapacity(data.memberships.count)
+        membershipTypeOf = []
         membershipTypeOf.reserveCapacity(data.memberships.count)
+        membershipStatus = data.memberships.map(\.status)
+        membershipSessions = data.memberships.map { $0.sessionsRemaining.map { Int32(clamping: $0) } ?? -1 }
         for (index, membership) in data.memberships.enumerated() {
             membershipTypeOf.append(membershipTypes.id(membership.type))
             let start = zone.startOfDay(membership.startsOn).secondsSinceEpoch
@@ -52,7 +54,7 @@ struct RecordIndex: Sendable {
             switch membership.holder {
             case .customer(let customer):
                 if let person = directory.person(customerID: customer) {
-                    memberships[Int(person.index)].append(Int32(index))
+                    membershipOwners.add(Int32(index), to: person)
                 } else {
                     warnings.append(Self.unknownCustomer(customer, record: "membership #\(membership.id)", at: membership.origin))
                 }
@@ -62,40 +64,58 @@ struct RecordIndex: Sendable {
                     warnings.append(.warning(at: membership.origin, path: "company_id",
                                              "company membership #\(membership.id): no customer has company_id \(company); it grants nobody"))
                 }
-                for person in people { memberships[Int(person.index)].append(Int32(index)) }
+                for person in people { membershipOwners.add(Int32(index), to: person) }
             }
         }
 
+        var registrationOwners = PersonLists.Builder(people: count)
+        registrationSpans = []
         registrationSpans.reserveCapacity(data.registrations.count)
+        sessionNameOf = []
         sessionNameOf.reserveCapacity(data.registrations.count)
+        registrationKind = data.registrations.map(\.kind)
+        registrationStatus = data.registrations.map(\.status)
         for (index, registration) in data.registrations.enumerated() {
             sessionNameOf.append(sessionNames.id(registration.session))
             registrationSpans.append(Span(from: registration.startsAt.instant(in: zone).secondsSinceEpoch,
                                           until: registration.endsAt.instant(in: zone).secondsSinceEpoch))
             if let person = directory.person(customerID: registration.customerID) {
-                registrations[Int(person.index)].append(Int32(index))
+                registrationOwners.add(Int32(index), to: person)
             } else {
                 warnings.append(Self.unknownCustomer(registration.customerID, record: "registration #\(registration.id)", at: registration.origin))
             }
         }
 
+        var bookingOwners = PersonLists.Builder(people: count)
+        var invitees = PersonLists.Builder(people: count)
+        bookingSpans = []
         bookingSpans.reserveCapacity(data.bookings.count)
+        resourceKeyOf = []
         resourceKeyOf.reserveCapacity(data.bookings.count)
+        bookingStatus = data.bookings.map(\.status)
         for (index, booking) in data.bookings.enumerated() {
             resourceKeyOf.append(resourceKeys.id(booking.resourceType.rawValue + ":" + booking.resource))
             bookingSpans.append(Span(from: booking.startsAt.instant(in: zone).secondsSinceEpoch,
                                      until: booking.endsAt.instant(in: zone).secondsSinceEpoch))
             if let person = directory.person(customerID: booking.customerID) {
-                bookings[Int(person.index)].append(Int32(index))
+                bookingOwners.add(Int32(index), to: person)
             } else {
                 warnings.append(Self.unknownCustomer(booking.customerID, record: "booking #\(booking.id)", at: booking.origin))
             }
-            var invited = Set<PersonID>()
+            var invited: [PersonID] = []
             for invitee in booking.invitees {
-                guard let person = directory.person(email: invitee)?.id, invited.insert(person).inserted else { continue }
-                invitations[Int(person.index)].append(Int32(index))
+                guard let person = directory.person(email: invitee)?.id, !invited.contains(person) else { continue }
+                invited.append(person)
+                invitees.add(Int32(index), to: person)
             }
         }
+        memberships = membershipOwners.build()
+        registrations = registrationOwners.build()
+        bookings = bookingOwners.build()
+        invitations = invitees.build()
+        self.membershipTypes = membershipTypes
+        self.sessionNames = sessionNames
+        self.resourceKeys = resourceKeys
         self.warnings = warnings
     }
 
@@ -104,6 +124,42 @@ struct RecordIndex: Sendable {
     private static func unknownCustomer(_ customer: String, record: String, at origin: SourceLocation) -> Diagnostic {
         .warning(at: origin, path: "customer_id",
                  "\(record): customer_id \(customer) matches no customer with a valid e-mail address; skipped")
+    }
+}
+
+/// Record indexes per person, in one flat array (compressed rows): no array per person.
+struct PersonLists: Sendable {
+    /// `items[offsets[p] ..< offsets[p + 1]]` are person p's records.
+    private let offsets: [Int32]
+    private let items: [Int32]
+
+    subscript(person: Int) -> ArraySlice<Int32> {
+        items[Int(offsets[person])..<Int(offsets[person + 1])]
+    }
+
+    /// Collects (record, person) pairs in record order, then lays them out by person.
+    struct Builder {
+        private var pairs: [(person: Int32, record: Int32)] = []
+        private let people: Int
+
+        init(people: Int) { self.people = people }
+
+        mutating func add(_ record: Int32, to person: PersonID) {
+            pairs.append((person.index, record))
+        }
+
+        func build() -> PersonLists {
+            var offsets = [Int32](repeating: 0, count: people + 1)
+            for pair in pairs { offsets[Int(pair.person) + 1] += 1 }
+            for person in 0..<people { offsets[person + 1] += offsets[person] }
+            var next = offsets
+            var items = [Int32](repeating: 0, count: pairs.count)
+            for pair in pairs {
+                items[Int(next[Int(pair.person)])] = pair.record
+                next[Int(pair.person)] += 1
+            }
+            return PersonLists(offsets: offsets, items: items)
+        }
     }
 }
 

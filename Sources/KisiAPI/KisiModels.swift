@@ -1,4 +1,5 @@
 import Foundation
+import RFC3339
 
 /// What kisictl reads of Kisi's objects. Decoding is lenient: only the fields a plan needs are
 /// read, and unknown fields are ignored, so Kisi adding fields never breaks a run.
@@ -6,6 +7,12 @@ public struct KisiOrganization: Decodable, Sendable, Hashable {
     public var id: Int
     public var name: String
     public var domain: String?
+
+    public init(id: Int, name: String, domain: String?) {
+        self.id = id
+        self.name = name
+        self.domain = domain
+    }
 }
 
 public struct KisiUser: Decodable, Sendable, Hashable {
@@ -26,6 +33,12 @@ public struct KisiPlace: Decodable, Sendable, Hashable {
     public var timeZone: String?
 
     enum CodingKeys: String, CodingKey { case id, name, timeZone = "time_zone" }
+
+    public init(id: Int, name: String, timeZone: String?) {
+        self.id = id
+        self.name = name
+        self.timeZone = timeZone
+    }
 }
 
 public struct KisiLock: Decodable, Sendable, Hashable {
@@ -34,6 +47,12 @@ public struct KisiLock: Decodable, Sendable, Hashable {
     public var placeID: Int?
 
     enum CodingKeys: String, CodingKey { case id, name, placeID = "place_id" }
+
+    public init(id: Int, name: String, placeID: Int?) {
+        self.id = id
+        self.name = name
+        self.placeID = placeID
+    }
 }
 
 public struct KisiGroup: Decodable, Sendable, Hashable {
@@ -59,6 +78,12 @@ public struct KisiGroupLock: Decodable, Sendable, Hashable {
     public var lockID: Int
 
     enum CodingKeys: String, CodingKey { case id, groupID = "group_id", lockID = "lock_id" }
+
+    public init(id: Int, groupID: Int, lockID: Int) {
+        self.id = id
+        self.groupID = groupID
+        self.lockID = lockID
+    }
 }
 
 /// A user's role in a group, with the window Kisi enforces.
@@ -119,21 +144,10 @@ public struct KisiInvite: Decodable, Sendable, Hashable {
 
 /// RFC 3339 as Kisi writes it, with or without fractional seconds.
 public enum KisiTime {
-    public static func parse(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
-    }
+    public static func parse(_ text: String) -> Date? { RFC3339.parse(text) }
 
     /// `2026-11-23T09:00:00Z`: the form kisictl sends.
-    public static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    public static func format(_ date: Date) -> String { RFC3339.seconds(date) }
 
     static func decode<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> Date? {
         guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }

@@ -19,7 +19,7 @@ public enum SiteFiles {
 
     static func list(_ items: [String]) -> String { "[" + items.map(quoted).joined(separator: ", ") + "]" }
 
-    static func configYAML(_ config: SiteConfig, comment: String) -> String {
+    public static func configYAML(_ config: SiteConfig, comment: String) -> String {
         var out = "# \(comment)\nversion: 1\ntimezone: \(config.timeZone.identifier)\n"
         out += "kisi:\n  api_key_env: KISI_API_KEY\nsource:\n  files: data\n"
         out += "policy:\n  unexplained_members: \(config.policy.unexplainedMembers.rawValue)\n"

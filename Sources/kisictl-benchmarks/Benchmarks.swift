@@ -2,7 +2,10 @@ import AccessModel
 import AccessRules
 import ArgumentParser
 import Foundation
+import KisiAPI
+import KisiConfig
 import MemberSources
+import Reconciler
 import SyntheticSites
 
 /// Benchmarks print their figures; targets live in BENCHMARKS.md, never in timed tests.
@@ -10,76 +13,163 @@ import SyntheticSites
 struct Benchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kisictl-benchmarks",
-        abstract: "Measure kisictl's engine on synthetic sites.",
-        subcommands: [EngineBenchmark.self, SandboxBenchmark.self, RequestsBenchmark.self]
+        abstract: "Measure kisictl on synthetic sites.",
+        subcommands: [EngineBenchmark.self, EngineRun.self, SandboxBenchmark.self, RequestsBenchmark.self]
     )
 }
 
+/// The engine: load member data, evaluate every group, and diff against live Kisi state held in
+/// memory. Each size runs in a child process of its own, so its peak memory is its own.
 struct EngineBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
-        abstract: "Load CSV member data and evaluate every group, for a synthetic site."
+        abstract: "Load CSV member data, evaluate every group and diff against in-memory live state."
     )
 
-    @Option(help: "Customers in the synthetic site.")
-    var customers = 100_000
+    @Option(parsing: .upToNextOption, help: "Sizes, in customers.")
+    var customers: [Int] = [10_000, 100_000, 1_000_000]
 
     @Option(help: "Managed groups.")
     var groups = 20
 
-    @Option(help: "Timed runs; medians are reported.")
+    @Option(help: "Churn of the live state (0.02 for 2%).")
+    var churn = 0.02
+
+    @Option(help: "Timed runs per size; medians are reported.")
     var runs = 5
 
     @Option(help: "Generator seed.")
     var seed: UInt64 = 1
 
     func run() throws {
-        let site = SyntheticSite(.init(customers: customers, groups: groups, seed: seed))
-        let folder = NSTemporaryDirectory() + "kisictl-bench-\(customers)-\(seed)"
-        try SiteWriter.writeCSV(site.data, to: folder)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let bytes = MemberEntity.allCases.reduce(0) { total, entity in
-            total + ((try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(entity.rawValue).csv")[.size] as? Int) ?? 0)
+        FileHandle.standardOutput.write(Data("customers  load (s)  index (s)  evaluate (s)  diff (s)  total (s)  per customer (µs)  peak RSS (MB)  runs\n".utf8))
+        for size in customers {
+            let folder = try Self.prepare(customers: size, groups: groups, churn: churn, seed: seed)
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            child.arguments = ["engine-run", "--dir", folder, "--runs", String(runs)]
+            try child.run()
+            child.waitUntilExit()
+            guard child.terminationStatus == 0 else { throw ExitCode(child.terminationStatus) }
         }
-        print("site: \(customers) customers, \(site.data.memberships.count) memberships, \(site.data.registrations.count) registrations, \(site.data.bookings.count) bookings, \(groups) groups; CSV \(bytes / 1_000_000) MB")
+    }
 
-        var load: [Double] = [], prepare: [Double] = [], evaluate: [Double] = [], total: [Double] = []
-        var grants = 0
+    /// Writes the site (data, config, live state) once per parameters, in the temporary folder.
+    static func prepare(customers: Int, groups: Int, churn: Double, seed: UInt64) throws -> String {
+        let folder = NSTemporaryDirectory() + "kisictl-bench-\(customers)-\(groups)-\(churn)-\(seed)"
+        if FileManager.default.fileExists(atPath: folder + "/live.tsv") { return folder }
+        let site = SyntheticSite(.init(customers: customers, groups: groups, seed: seed))
+        let kisi = SyntheticKisi(site: site, churn: churn, seed: seed)
+        try SiteWriter.writeCSV(site.data, to: folder + "/data")
+        try SiteFiles.configYAML(site.config, comment: "engine benchmark").write(toFile: folder + "/kisictl.yaml", atomically: true, encoding: .utf8)
+        try LiveStateFile.write(kisi, to: folder + "/live.tsv")
+        return folder
+    }
+}
+
+/// One size of the engine benchmark, in its own process (started by `engine`).
+struct EngineRun: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "engine-run", shouldDisplay: false)
+
+    @Option var dir: String
+    @Option var runs = 5
+
+    func run() throws {
+        let config = try ConfigLoader.load(path: dir).config
+        let live = try LiveStateFile.read(dir + "/live.tsv", config: config)
+        let anchor = Instant(secondsSinceEpoch: 1_795_424_400)
+        var load: [Double] = [], index: [Double] = [], evaluate: [Double] = [], diff: [Double] = [], total: [Double] = []
+        var customers = 0
         for _ in 0..<runs {
             let start = DispatchTime.now()
-            let loaded = try MemberSource.load(.files(directory: folder), relativeTo: "/")
-            let loadedAt = DispatchTime.now()
-            let evaluator = AccessEvaluator(config: site.config, data: loaded.data)
-            let preparedAt = DispatchTime.now()
-            let access = evaluator.evaluate(at: site.anchor)
+            let data = try MemberSource.load(config.source, relativeTo: config.directory).data
+            let loaded = DispatchTime.now()
+            let evaluator = AccessEvaluator(config: config, data: data)
+            let indexed = DispatchTime.now()
+            let desired = evaluator.evaluate(at: anchor)
+            let evaluated = DispatchTime.now()
+            let plan = Planner(evaluator: evaluator, desired: desired, live: live, endpoint: "memory", fingerprints: ("", "")).plan(createdAt: anchor)
             let end = DispatchTime.now()
-            grants = access.groups.reduce(0) { $0 + $1.grants.count }
-            load.append(seconds(start, loadedAt))
-            prepare.append(seconds(loadedAt, preparedAt))
-            evaluate.append(seconds(preparedAt, end))
+            precondition(plan.problems.isEmpty && plan.plan.hasChanges)
+            customers = data.customers.count
+            load.append(seconds(start, loaded))
+            index.append(seconds(loaded, indexed))
+            evaluate.append(seconds(indexed, evaluated))
+            diff.append(seconds(evaluated, end))
             total.append(seconds(start, end))
         }
-        print("grants: \(grants)")
-        print(String(format: "load CSV      median %7.3f s", median(load)))
-        print(String(format: "index         median %7.3f s", median(prepare)))
-        print(String(format: "evaluate      median %7.3f s", median(evaluate)))
-        print(String(format: "total         median %7.3f s  (min %.3f, max %.3f, %d runs)", median(total), total.min()!, total.max()!, runs))
-        print(String(format: "per customer  median %7.2f µs", median(total) / Double(customers) * 1e6))
-        print("peak RSS      \(peakResidentMegabytes()) MB")
+        let perCustomer = median(total) / Double(customers) * 1e6
+        print(String(format: "%9d  %8.3f  %9.3f  %12.3f  %8.3f  %9.3f  %17.2f  %13d  %4d", customers, median(load), median(index),
+                     median(evaluate), median(diff), median(total), perCustomer, peakResidentMegabytes(), runs))
+    }
+}
+
+func seconds(_ from: DispatchTime, _ to: DispatchTime) -> Double {
+    Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func peakResidentMegabytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) / 1024
+}
+
+/// Live Kisi state for the engine benchmark, as tab-separated lines (groups, doors, roles):
+/// quick to read, so the benchmark measures the engine rather than a seed parser.
+enum LiveStateFile {
+    static func write(_ kisi: SyntheticKisi, to path: String) throws {
+        var out = ""
+        var roleID = 1
+        for (position, group) in kisi.groups.enumerated() {
+            let groupID = 30_001 + position
+            out += "group\t\(groupID)\t\(group.name)\n"
+            for (offset, door) in group.doors.enumerated() { out += "door\t\(groupID)\t\(door)\t\(40_001 + position * 10 + offset)\n" }
+            for member in group.members {
+                out += "role\t\(groupID)\t\(roleID)\t\(member.role)\t\(member.email)\t\(member.validFrom ?? "")\t\(member.validUntil ?? "")\n"
+                roleID += 1
+            }
+        }
+        try out.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    func seconds(_ from: DispatchTime, _ to: DispatchTime) -> Double {
-        Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9
-    }
-
-    func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-
-    func peakResidentMegabytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Int(usage.ru_maxrss) / 1024
+    static func read(_ path: String, config: SiteConfig) throws -> LiveState {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let place = KisiPlace(id: 10_001, name: SyntheticSite.place, timeZone: config.timeZone.identifier)
+        let locks = SyntheticSite.doors.enumerated().map { KisiLock(id: 20_001 + $0.offset, name: $0.element, placeID: place.id) }
+        var groups: [Int: LiveGroup] = [:]
+        var users: [String: KisiUser] = [:]
+        var nextUser = 50_001
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            switch fields[0] {
+            case "group":
+                groups[Int(fields[1])!] = LiveGroup(group: KisiGroup(id: Int(fields[1])!, name: fields[2], description: nil, placeID: place.id),
+                                                    roles: [], doors: [], integrations: [])
+            case "door":
+                let lock = locks.first { $0.name == fields[2] }!
+                groups[Int(fields[1])!]!.doors!.append(KisiGroupLock(id: Int(fields[3])!, groupID: Int(fields[1])!, lockID: lock.id))
+            default:
+                let email = fields[4]
+                let user = users[email.lowercased()] ?? KisiUser(id: nextUser, name: nil, email: email)
+                if users[email.lowercased()] == nil {
+                    users[email.lowercased()] = user
+                    nextUser += 1
+                }
+                groups[Int(fields[1])!]!.roles.append(KisiRoleAssignment(
+                    id: Int(fields[2])!, roleID: fields[3], groupID: Int(fields[1])!, userID: user.id, email: email,
+                    validFrom: fields[5].isEmpty ? nil : KisiTime.parse(fields[5]), validUntil: fields[6].isEmpty ? nil : KisiTime.parse(fields[6])))
+            }
+        }
+        var byAddress: [String: LiveGroup] = [:]
+        for group in config.managedGroups {
+            if let live = groups.values.first(where: { $0.group.name == group.name }) { byAddress[group.address] = live }
+        }
+        return LiveState(organization: KisiOrganization(id: 1, name: "Synthetic Site Ltd", domain: "synthetic"), places: [place],
+                         locks: locks, groups: byAddress, users: users, problems: [])
     }
 }

@@ -18,6 +18,8 @@ public struct Planner: Sendable {
     public let live: LiveState
     public let endpoint: String
     public let fingerprints: (config: String, data: String)
+    /// Kisi user id → the person in the member data with that address.
+    let personByUser: [Int: Int32]
 
     public init(evaluator: AccessEvaluator, desired: DesiredAccess, live: LiveState, endpoint: String,
                 fingerprints: (config: String, data: String)) {
@@ -26,6 +28,12 @@ public struct Planner: Sendable {
         self.live = live
         self.endpoint = endpoint
         self.fingerprints = fingerprints
+        var personByUser: [Int: Int32] = [:]
+        personByUser.reserveCapacity(live.users.count)
+        for (email, user) in live.users {
+            if let person = evaluator.directory.person(normalizedEmail: email) { personByUser[user.id] = person.id.index }
+        }
+        self.personByUser = personByUser
     }
 
     var config: SiteConfig { evaluator.config }
@@ -97,62 +105,63 @@ public struct Planner: Sendable {
 
     private func planAccess(_ group: GroupConfig, existing: LiveGroup?) -> ([AccessChange], [KeptMember], [MemberState], [String]) {
         let directory = evaluator.directory
-        var roles: [String: KisiRoleAssignment] = [:]
-        for role in existing?.roles ?? [] { roles[EmailAddress.normalized(role.email)] = role }
+        // Live roles by the person they belong to; roles of people the data does not know apart.
+        var roles: [Int32: KisiRoleAssignment] = [:]
+        var strangers: [KisiRoleAssignment] = []
+        for role in existing?.roles ?? [] {
+            if let person = personByUser[role.userID] { roles[person] = role } else { strangers.append(role) }
+        }
         var changes: [AccessChange] = []
         var kept: [KeptMember] = []
+        var unchanged: [MemberState] = []
         var unexplained: [String] = []
-        var unchangedEmails = Set<String>()
-        let grants = desired.grants(in: group.address)
-        var granted = Set<String>()
 
-        for grant in grants {
+        func liveWindow(_ role: KisiRoleAssignment) -> PlanWindow {
+            PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false))
+        }
+
+        for grant in desired.grants(in: group.address) {
             let person = directory.person(grant.person)
-            let email = person.normalizedEmail
-            granted.insert(email)
             let after = window(grant.window)
-            let reasons = grant.evidence.map { evaluator.describe($0, at: instant) }
-            guard let role = roles[email] else {
-                let user = live.users[email]
-                changes.append(AccessChange(action: user == nil ? .createUserAndGrant : .grant, email: person.email,
-                                            name: person.name, userID: user?.id, after: after, reasons: reasons))
+            guard let role = roles.removeValue(forKey: grant.person.index) else {
+                let user = live.users[person.normalizedEmail]
+                changes.append(AccessChange(action: user == nil ? .createUserAndGrant : .grant, email: person.email, name: person.name,
+                                            userID: user?.id, after: after, reasons: reasons(grant.person, group)))
                 continue
             }
+            let before = liveWindow(role)
             if role.roleID != "group_basic" {
                 kept.append(KeptMember(email: role.email, why: .manager))
-                unchangedEmails.insert(email)
-                continue
-            }
-            let before = PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false))
-            if before == after {
-                unchangedEmails.insert(email)
+                unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
+            } else if before == after {
+                unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
             } else {
                 changes.append(AccessChange(action: .change, email: role.email, name: person.name, userID: role.userID,
-                                            roleAssignmentID: role.id, before: before, after: after, reasons: reasons))
+                                            roleAssignmentID: role.id, before: before, after: after, reasons: reasons(grant.person, group)))
             }
         }
 
-        for (email, role) in roles.sorted(by: { $0.key < $1.key }) where !granted.contains(email) {
-            if role.roleID != "group_basic" {
-                kept.append(KeptMember(email: role.email, why: .manager))
-                unchangedEmails.insert(email)
+        // Roles no grant asked for: managers and exempt people stay; the rest are revoked,
+        // or follow policy.unexplained_members when no record explains them.
+        let leftover = roles.sorted { $0.key < $1.key }.map { (Optional(PersonID(index: $0.key)), $0.value) }
+            + strangers.sorted { $0.id < $1.id }.map { (PersonID?.none, $0) }
+        for (person, role) in leftover {
+            let before = liveWindow(role)
+            let email = EmailAddress.normalized(role.email)
+            if role.roleID != "group_basic" || config.policy.exempt.contains(email) {
+                kept.append(KeptMember(email: role.email, why: role.roleID != "group_basic" ? .manager : .exempt))
+                unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
                 continue
             }
-            if config.policy.exempt.contains(email) {
-                kept.append(KeptMember(email: role.email, why: .exempt))
-                unchangedEmails.insert(email)
-                continue
-            }
-            let before = PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false))
-            let decision = directory.person(email: email).flatMap { evaluator.decision(for: $0.id, in: group.address, at: instant) }
+            let decision = person.flatMap { evaluator.decision(for: $0, in: group.address, at: instant) }
             guard let decision, !decision.evidence.isEmpty else {
                 switch config.policy.unexplainedMembers {
                 case .keep:
                     kept.append(KeptMember(email: role.email, why: .unexplained))
-                    unchangedEmails.insert(email)
+                    unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
                 case .fail:
                     unexplained.append(role.email)
-                    unchangedEmails.insert(email)
+                    unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
                 case .revoke:
                     let why = decision == nil ? "not in the member data" : "no membership, registration or booking matches this group's rules"
                     changes.append(AccessChange(action: .revoke, email: role.email, userID: role.userID, roleAssignmentID: role.id,
@@ -173,13 +182,13 @@ public struct Planner: Sendable {
         let order: [AccessChange.Action: Int] = [.createUserAndGrant: 0, .grant: 0, .change: 1, .revoke: 2]
         changes.sort { (order[$0.action]!, $0.normalizedEmail) < (order[$1.action]!, $1.normalizedEmail) }
         kept.sort { ($0.why.rawValue, EmailAddress.normalized($0.email)) < ($1.why.rawValue, EmailAddress.normalized($1.email)) }
-        let unchanged = unchangedEmails.sorted().compactMap { email in
-            roles[email].map { role in
-                MemberState(email: role.email, role: role.roleID,
-                            window: PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false)))
-            }
-        }
         return (changes, kept, unchanged, problems)
+    }
+
+    /// Why a person is granted: the records behind their window (evaluated again for this one
+    /// person, so a large site's evaluation carries no evidence).
+    private func reasons(_ person: PersonID, _ group: GroupConfig) -> [String] {
+        (evaluator.decision(for: person, in: group.address, at: instant)?.evidence ?? []).map { evaluator.describe($0, at: instant) }
     }
 
     /// The window Kisi should hold: a start already past is open, as Kisi treats both alike.
