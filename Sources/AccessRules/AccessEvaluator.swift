@@ -85,14 +85,14 @@ public struct AccessEvaluator: Sendable {
             switch rule.matcher {
             case .memberships(let types, let blocked):
                 for m in index.memberships[p] where types[Int(index.membershipTypeOf[Int(m)])] {
-                    judgeMembership(m, rule: rule.rule, blocked: blocked, now: now, scratch: &scratch)
+                    judgeMembership(m, window: rule.window, blocked: blocked, now: now, scratch: &scratch)
                 }
             case .registrations(let kinds, let sessions):
                 for r in index.registrations[p] {
                     guard kinds[index.registrationKind[Int(r)]], sessions[Int(index.sessionNameOf[Int(r)])] else { continue }
                     switch index.registrationStatus[Int(r)] {
                     case .booked, .attended:
-                        scratch.candidates.append(Candidate(span: index.registrationSpans[Int(r)].widened(by: rule.rule.window),
+                        scratch.candidates.append(Candidate(span: index.registrationSpans[Int(r)].widened(by: rule.window),
                                                             evidence: Evidence(.registration(r), .grants)))
                     case .cancelled: scratch.denials.append(Evidence(.registration(r), .cancelled))
                     case .waitlisted, .noShow: scratch.denials.append(Evidence(.registration(r), .notConfirmed))
@@ -100,11 +100,11 @@ public struct AccessEvaluator: Sendable {
                 }
             case .bookings(let resources):
                 for b in index.bookings[p] where resources[Int(index.resourceKeyOf[Int(b)])] {
-                    judgeBooking(b, as: .booking(b), rule: rule.rule, scratch: &scratch)
+                    judgeBooking(b, as: .booking(b), window: rule.window, scratch: &scratch)
                 }
-                if rule.rule.invitees {
+                if rule.invitees {
                     for b in index.invitations[p] where resources[Int(index.resourceKeyOf[Int(b)])] {
-                        judgeBooking(b, as: .invitation(b), rule: rule.rule, scratch: &scratch)
+                        judgeBooking(b, as: .invitation(b), window: rule.window, scratch: &scratch)
                     }
                 }
             }
@@ -112,7 +112,7 @@ public struct AccessEvaluator: Sendable {
         return choose(group: group.config.address, now: now, explaining: explaining, scratch: &scratch)
     }
 
-    private func judgeMembership(_ m: Int32, rule: GrantRule, blocked: BlockedMemberships, now: Int64, scratch: inout Scratch) {
+    private func judgeMembership(_ m: Int32, window ruleWindow: RuleWindow, blocked: BlockedMemberships, now: Int64, scratch: inout Scratch) {
         let span = index.membershipSpans[Int(m)]
         let record = Evidence.Record.membership(m)
         var finding = Evidence.Finding.grants
@@ -125,7 +125,7 @@ public struct AccessEvaluator: Sendable {
             finding = .grantsWhileBlocked
         case .expired:
             // An expired membership grants only inside the renewal grace after its last day.
-            guard span.until != Span.open, rule.window.after.seconds > 0, now >= span.until else {
+            guard span.until != Span.open, ruleWindow.after.seconds > 0, now >= span.until else {
                 scratch.denials.append(Evidence(record, .expired))
                 return
             }
@@ -135,15 +135,15 @@ public struct AccessEvaluator: Sendable {
             scratch.denials.append(Evidence(record, .usedUp))
             return
         }
-        var window = span.widened(by: rule.window)
+        var window = span.widened(by: ruleWindow)
         if finding == .grantsInRenewalGrace { window.from = span.until }
         scratch.candidates.append(Candidate(span: window, evidence: Evidence(record, finding)))
     }
 
-    private func judgeBooking(_ b: Int32, as record: Evidence.Record, rule: GrantRule, scratch: inout Scratch) {
+    private func judgeBooking(_ b: Int32, as record: Evidence.Record, window: RuleWindow, scratch: inout Scratch) {
         switch index.bookingStatus[Int(b)] {
         case .confirmed:
-            scratch.candidates.append(Candidate(span: index.bookingSpans[Int(b)].widened(by: rule.window),
+            scratch.candidates.append(Candidate(span: index.bookingSpans[Int(b)].widened(by: window),
                                                 evidence: Evidence(record, .grants)))
         case .cancelled: scratch.denials.append(Evidence(record, .cancelled))
         case .tentative: scratch.denials.append(Evidence(record, .notConfirmed))
@@ -202,8 +202,9 @@ struct CompiledGroup: Sendable {
     }
 
     struct Rule: Sendable {
-        var rule: GrantRule
         var matcher: Matcher
+        var window: RuleWindow
+        var invitees: Bool
     }
 
     let config: GroupConfig
@@ -215,14 +216,14 @@ struct CompiledGroup: Sendable {
             switch rule.selector {
             case .memberships(let types, let blocked):
                 let wanted = Set(types.map(RecordIndex.key))
-                return Rule(rule: rule, matcher: .memberships(index.membershipTypes.table(wanted.contains), blocked))
+                return Rule(matcher: .memberships(index.membershipTypes.table(wanted.contains), blocked), window: rule.window, invitees: rule.invitees)
             case .registrations(let selector):
                 let patterns = selector.sessions.map(GlobPattern.init)
                 let sessions = index.sessionNames.table { name in patterns.isEmpty || patterns.contains { $0.matches(name) } }
-                return Rule(rule: rule, matcher: .registrations(KindSet(selector.kinds), sessions))
+                return Rule(matcher: .registrations(KindSet(selector.kinds), sessions), window: rule.window, invitees: rule.invitees)
             case .bookings(let resources):
                 let table = index.resourceKeys.table { key in resources.contains { $0.matches(resourceKey: key) } }
-                return Rule(rule: rule, matcher: .bookings(table))
+                return Rule(matcher: .bookings(table), window: rule.window, invitees: rule.invitees)
             }
         }
     }

@@ -114,6 +114,11 @@ public struct PeopleDirectory: Sendable {
 
     public func person(_ id: PersonID) -> Person { people[Int(id.index)] }
 
+    // Single fields, without copying a whole person (hot in large plans).
+    public func email(of id: PersonID) -> String { people[Int(id.index)].email }
+    public func normalizedEmail(of id: PersonID) -> String { people[Int(id.index)].normalizedEmail }
+    public func name(of id: PersonID) -> String? { people[Int(id.index)].name }
+
     /// Looks a person up by any spelling of their address.
     public func person(email: String) -> Person? {
         byEmail[EmailAddress.normalized(email)].map(person)
@@ -123,6 +128,9 @@ public struct PeopleDirectory: Sendable {
     public func person(normalizedEmail: String) -> Person? {
         byEmail[normalizedEmail].map(person)
     }
+
+    /// The id of the person with an address already trimmed and lower-cased.
+    public func personID(normalizedEmail: String) -> PersonID? { byEmail[normalizedEmail] }
 
     public func person(customerID: String) -> PersonID? { byCustomer[customerID] }
 

@@ -36,6 +36,7 @@ struct RecordIndex: Sendable {
 
     init(data: MemberData, directory: PeopleDirectory, zone: SiteTimeZone) {
         let count = directory.count
+        var zone = ZoneCache(zone)
         var warnings: [Diagnostic] = []
         var membershipTypes = Interner(), sessionNames = Interner(), resourceKeys = Interner()
 
@@ -48,8 +49,8 @@ struct RecordIndex: Sendable {
         membershipSessions = data.memberships.map { $0.sessionsRemaining.map { Int32(clamping: $0) } ?? -1 }
         for (index, membership) in data.memberships.enumerated() {
             membershipTypeOf.append(membershipTypes.id(membership.type))
-            let start = zone.startOfDay(membership.startsOn).secondsSinceEpoch
-            let end = membership.endsOn.map { zone.startOfDay($0.adding(days: 1)).secondsSinceEpoch } ?? Span.open
+            let start = zone.startOfDay(membership.startsOn)
+            let end = membership.endsOn.map { zone.startOfDay($0.adding(days: 1)) } ?? Span.open
             membershipSpans.append(Span(from: start, until: end))
             switch membership.holder {
             case .customer(let customer):
@@ -77,8 +78,7 @@ struct RecordIndex: Sendable {
         registrationStatus = data.registrations.map(\.status)
         for (index, registration) in data.registrations.enumerated() {
             sessionNameOf.append(sessionNames.id(registration.session))
-            registrationSpans.append(Span(from: registration.startsAt.instant(in: zone).secondsSinceEpoch,
-                                          until: registration.endsAt.instant(in: zone).secondsSinceEpoch))
+            registrationSpans.append(Span(from: zone.instant(registration.startsAt), until: zone.instant(registration.endsAt)))
             if let person = directory.person(customerID: registration.customerID) {
                 registrationOwners.add(Int32(index), to: person)
             } else {
@@ -95,8 +95,7 @@ struct RecordIndex: Sendable {
         bookingStatus = data.bookings.map(\.status)
         for (index, booking) in data.bookings.enumerated() {
             resourceKeyOf.append(resourceKeys.id(booking.resourceType.rawValue + ":" + booking.resource))
-            bookingSpans.append(Span(from: booking.startsAt.instant(in: zone).secondsSinceEpoch,
-                                     until: booking.endsAt.instant(in: zone).secondsSinceEpoch))
+            bookingSpans.append(Span(from: zone.instant(booking.startsAt), until: zone.instant(booking.endsAt)))
             if let person = directory.person(customerID: booking.customerID) {
                 bookingOwners.add(Int32(index), to: person)
             } else {
@@ -125,6 +124,31 @@ struct RecordIndex: Sendable {
         .warning(at: origin, path: "customer_id",
                  "\(record): customer_id \(customer) matches no customer with a valid e-mail address; skipped")
     }
+}
+
+/// The site's zone with its answers remembered: exports repeat the same days and times, and
+/// each conversion asks the system's time zone database several times.
+struct ZoneCache {
+    let zone: SiteTimeZone
+    private var instants: [Int64: Int64] = [:]
+
+    init(_ zone: SiteTimeZone) { self.zone = zone }
+
+    mutating func instant(_ moment: Moment) -> Int64 {
+        switch moment {
+        case .instant(let instant): return instant.secondsSinceEpoch
+        case .local(let local): return instant(local)
+        }
+    }
+
+    mutating func instant(_ local: LocalDateTime) -> Int64 {
+        if let known = instants[local.secondsSinceEpoch] { return known }
+        let value = zone.instant(for: local).secondsSinceEpoch
+        instants[local.secondsSinceEpoch] = value
+        return value
+    }
+
+    mutating func startOfDay(_ date: LocalDate) -> Int64 { instant(LocalDateTime(date: date)) }
 }
 
 /// Record indexes per person, in one flat array (compressed rows): no array per person.

@@ -24,8 +24,13 @@ struct CSVReader {
             var fieldStarted = false
 
             func finishField() throws {
-                guard let text = String(validating: field, as: UTF8.self) else { throw Failure.invalidUTF8(line: line) }
-                fields.append(text)
+                // ASCII (the usual case) needs no validation; anything else must be valid UTF-8.
+                if field.allSatisfy({ $0 < 0x80 }) {
+                    fields.append(String(decoding: field, as: UTF8.self))
+                } else {
+                    guard let text = String(validating: field, as: UTF8.self) else { throw Failure.invalidUTF8(line: line) }
+                    fields.append(text)
+                }
                 field.removeAll(keepingCapacity: true)
             }
 

@@ -36,10 +36,52 @@ struct EntitySpec {
     }
 }
 
+/// The columns of the member-data contract.
+enum Column: String, CaseIterable {
+    case id, name, email, companyID = "company_id", customerID = "customer_id", type, status
+    case startsOn = "starts_on", endsOn = "ends_on", sessionsRemaining = "sessions_remaining", blockedReason = "blocked_reason"
+    case kind, session, startsAt = "starts_at", endsAt = "ends_at", resourceType = "resource_type", resource, invitees
+
+    /// The column's position in ``allCases``, for position tables.
+    var slot: Int {
+        switch self {
+        case .id: 0
+        case .name: 1
+        case .email: 2
+        case .companyID: 3
+        case .customerID: 4
+        case .type: 5
+        case .status: 6
+        case .startsOn: 7
+        case .endsOn: 8
+        case .sessionsRemaining: 9
+        case .blockedReason: 10
+        case .kind: 11
+        case .session: 12
+        case .startsAt: 13
+        case .endsAt: 14
+        case .resourceType: 15
+        case .resource: 16
+        case .invitees: 17
+        }
+    }
+}
+
+/// Where each column is in a CSV file's rows, found once from its header.
+struct ColumnPositions {
+    private var positions: [Int]
+
+    init(header: [String]) {
+        positions = Column.allCases.map { column in header.firstIndex(of: column.rawValue) ?? -1 }
+    }
+
+    subscript(column: Column) -> Int { positions[column.slot] }
+}
+
 /// One record of an export, from a CSV row or a JSON object.
 struct Row {
     enum Storage {
-        case csv(fields: [String], columns: [String: Int])
+        case csv(fields: [String], columns: ColumnPositions)
         case json([(key: String, value: JSONValue)])
     }
 
@@ -53,13 +95,14 @@ struct Row {
         case invalid(String)
     }
 
-    func value(_ column: String) -> Value {
+    func value(_ column: Column) -> Value {
         switch storage {
         case .csv(let fields, let columns):
-            guard let position = columns[column], position < fields.count else { return .missing }
+            let position = columns[column]
+            guard position >= 0, position < fields.count else { return .missing }
             return fields[position].isEmpty ? .missing : .text(fields[position])
         case .json(let members):
-            guard let value = members.first(where: { $0.key == column })?.value else { return .missing }
+            guard let value = members.first(where: { $0.key == column.rawValue })?.value else { return .missing }
             switch value {
             case .null: return .missing
             case .string(let text): return text.isEmpty ? .missing : .text(text)
@@ -88,12 +131,12 @@ struct RowDecoder {
     private var errorsInFile: [String: Int] = [:]
     private var rowFailed = false
 
-    mutating func error(_ row: Row, _ column: String?, _ message: String) {
+    mutating func error(_ row: Row, _ column: Column?, _ message: String) {
         rowFailed = true
         let count = errorsInFile[row.location.file, default: 0] + 1
         errorsInFile[row.location.file] = count
         if count <= Self.maximumErrorsPerFile {
-            diagnostics.append(.error(at: row.location, path: column, message))
+            diagnostics.append(.error(at: row.location, path: column?.rawValue, message))
         }
     }
 
@@ -108,7 +151,7 @@ struct RowDecoder {
         diagnostics.append(diagnostic)
     }
 
-    private mutating func text(_ row: Row, _ column: String, required: Bool) -> String? {
+    private mutating func text(_ row: Row, _ column: Column, required: Bool) -> String? {
         switch row.value(column) {
         case .text(let text): return text
         case .missing:
@@ -121,23 +164,23 @@ struct RowDecoder {
         }
     }
 
-    mutating func required(_ row: Row, _ column: String) -> String? {
+    mutating func required(_ row: Row, _ column: Column) -> String? {
         text(row, column, required: true).map { $0.trimmingWhitespace() }.flatMap { value in
             if value.isEmpty { error(row, column, "missing value"); return nil }
             return value
         }
     }
 
-    mutating func optional(_ row: Row, _ column: String) -> String? {
+    mutating func optional(_ row: Row, _ column: Column) -> String? {
         text(row, column, required: false).map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Free text kept as written (names may legitimately be empty).
-    mutating func raw(_ row: Row, _ column: String) -> String {
+    mutating func raw(_ row: Row, _ column: Column) -> String {
         text(row, column, required: false) ?? ""
     }
 
-    mutating func date(_ row: Row, _ column: String, required: Bool = true) -> LocalDate? {
+    mutating func date(_ row: Row, _ column: Column, required: Bool = true) -> LocalDate? {
         guard let text = required ? self.required(row, column) : optional(row, column) else { return nil }
         guard let date = TimeParsing.localDate(text) else {
             error(row, column, "expected a date such as 2026-11-23, found \"\(text)\"")
@@ -146,7 +189,7 @@ struct RowDecoder {
         return date
     }
 
-    mutating func moment(_ row: Row, _ column: String) -> Moment? {
+    mutating func moment(_ row: Row, _ column: Column) -> Moment? {
         guard let text = required(row, column) else { return nil }
         guard let moment = TimeParsing.moment(text) else {
             error(row, column, "expected a time such as 2026-11-23T07:00 (site time) or 2026-11-23T07:00:00-05:00, found \"\(text)\"")
@@ -156,8 +199,9 @@ struct RowDecoder {
     }
 
     /// Enumerations are read case-insensitively, with `-` or a space standing for `_` (`No-Show`).
-    mutating func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ row: Row, _ column: String) -> T? where T.RawValue == String {
+    mutating func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ row: Row, _ column: Column) -> T? where T.RawValue == String {
         guard let text = required(row, column) else { return nil }
+        if let value = T(rawValue: text) { return value }
         let normalized = String(text.lowercased().map { $0 == "-" || $0 == " " ? "_" : $0 })
         if let value = T(rawValue: normalized) { return value }
         let options = T.allCases.map(\.rawValue)
@@ -165,7 +209,7 @@ struct RowDecoder {
         return nil
     }
 
-    mutating func count(_ row: Row, _ column: String) -> Int? {
+    mutating func count(_ row: Row, _ column: Column) -> Int? {
         guard let text = optional(row, column) else { return nil }
         guard let value = Int(text), value >= 0 else {
             error(row, column, "expected a whole number of sessions (0 or more), found \"\(text)\"")
@@ -175,7 +219,7 @@ struct RowDecoder {
     }
 
     /// A `;`-separated cell, or a JSON array of strings.
-    mutating func list(_ row: Row, _ column: String) -> [String] {
+    mutating func list(_ row: Row, _ column: Column) -> [String] {
         switch row.value(column) {
         case .missing: return []
         case .list(let items): return items.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
@@ -192,34 +236,34 @@ struct RowDecoder {
 
     mutating func customer(_ row: Row) -> Customer? {
         beginRow()
-        let id = required(row, "id")
-        let name = raw(row, "name").trimmingWhitespace()
-        let email = raw(row, "email")
-        let company = optional(row, "company_id")
+        let id = required(row, .id)
+        let name = raw(row, .name).trimmingWhitespace()
+        let email = raw(row, .email)
+        let company = optional(row, .companyID)
         guard let id, !rowFailed else { return nil }
         return Customer(id: id, name: name, email: email, companyID: company, origin: row.location)
     }
 
     mutating func membership(_ row: Row) -> Membership? {
         beginRow()
-        let id = required(row, "id")
-        let customer = optional(row, "customer_id")
-        let company = optional(row, "company_id")
-        let type = required(row, "type")
-        let status = oneOf(Membership.Status.self, row, "status")
-        let startsOn = date(row, "starts_on")
-        let endsOn = date(row, "ends_on", required: false)
-        let sessions = count(row, "sessions_remaining")
-        let reason = optional(row, "blocked_reason")
+        let id = required(row, .id)
+        let customer = optional(row, .customerID)
+        let company = optional(row, .companyID)
+        let type = required(row, .type)
+        let status = oneOf(Membership.Status.self, row, .status)
+        let startsOn = date(row, .startsOn)
+        let endsOn = date(row, .endsOn, required: false)
+        let sessions = count(row, .sessionsRemaining)
+        let reason = optional(row, .blockedReason)
         var holder: Membership.Holder?
         switch (customer, company) {
         case (let c?, nil): holder = .customer(c)
         case (nil, let c?): holder = .company(c)
-        case (nil, nil): error(row, "customer_id", "a membership needs customer_id or company_id")
-        case (_?, _?): error(row, "company_id", "a membership belongs to a customer or to a company, not both: empty one of customer_id and company_id")
+        case (nil, nil): error(row, .customerID, "a membership needs customer_id or company_id")
+        case (_?, _?): error(row, .companyID, "a membership belongs to a customer or to a company, not both: empty one of customer_id and company_id")
         }
         if let startsOn, let endsOn, endsOn < startsOn {
-            error(row, "ends_on", "ends_on \(endsOn) is before starts_on \(startsOn)")
+            error(row, .endsOn, "ends_on \(endsOn) is before starts_on \(startsOn)")
         }
         guard let id, let holder, let type, let status, let startsOn, !rowFailed else { return nil }
         return Membership(id: id, holder: holder, type: type, status: status, startsOn: startsOn, endsOn: endsOn,
@@ -228,13 +272,13 @@ struct RowDecoder {
 
     mutating func registration(_ row: Row) -> Registration? {
         beginRow()
-        let id = required(row, "id")
-        let customer = required(row, "customer_id")
-        let kind = oneOf(Registration.Kind.self, row, "kind")
-        let session = required(row, "session")
-        let startsAt = moment(row, "starts_at")
-        let endsAt = moment(row, "ends_at")
-        let status = oneOf(Registration.Status.self, row, "status")
+        let id = required(row, .id)
+        let customer = required(row, .customerID)
+        let kind = oneOf(Registration.Kind.self, row, .kind)
+        let session = required(row, .session)
+        let startsAt = moment(row, .startsAt)
+        let endsAt = moment(row, .endsAt)
+        let status = oneOf(Registration.Status.self, row, .status)
         checkOrder(row, startsAt, endsAt)
         guard let id, let customer, let kind, let session, let startsAt, let endsAt, let status, !rowFailed else { return nil }
         return Registration(id: id, customerID: customer, kind: kind, session: session, startsAt: startsAt, endsAt: endsAt,
@@ -243,14 +287,14 @@ struct RowDecoder {
 
     mutating func booking(_ row: Row) -> Booking? {
         beginRow()
-        let id = required(row, "id")
-        let customer = required(row, "customer_id")
-        let type = oneOf(Booking.ResourceType.self, row, "resource_type")
-        let resource = required(row, "resource")
-        let startsAt = moment(row, "starts_at")
-        let endsAt = moment(row, "ends_at")
-        let status = oneOf(Booking.Status.self, row, "status")
-        let invitees = list(row, "invitees")
+        let id = required(row, .id)
+        let customer = required(row, .customerID)
+        let type = oneOf(Booking.ResourceType.self, row, .resourceType)
+        let resource = required(row, .resource)
+        let startsAt = moment(row, .startsAt)
+        let endsAt = moment(row, .endsAt)
+        let status = oneOf(Booking.Status.self, row, .status)
+        let invitees = list(row, .invitees)
         checkOrder(row, startsAt, endsAt)
         guard let id, let customer, let type, let resource, let startsAt, let endsAt, let status, !rowFailed else { return nil }
         return Booking(id: id, customerID: customer, resourceType: type, resource: resource, startsAt: startsAt, endsAt: endsAt,
@@ -261,9 +305,9 @@ struct RowDecoder {
     private mutating func checkOrder(_ row: Row, _ start: Moment?, _ end: Moment?) {
         switch (start, end) {
         case let (.instant(s)?, .instant(e)?) where e <= s:
-            error(row, "ends_at", "ends_at is not after starts_at")
+            error(row, .endsAt, "ends_at is not after starts_at")
         case let (.local(s)?, .local(e)?) where e <= s:
-            error(row, "ends_at", "ends_at is not after starts_at")
+            error(row, .endsAt, "ends_at is not after starts_at")
         default:
             break
         }

@@ -50,13 +50,13 @@ struct FileSource {
     private func readCSV(_ path: String, entity: MemberEntity, into builder: inout MemberDataBuilder) -> String {
         guard let bytes = bytes(path, into: &builder) else { return "" }
         let spec = EntitySpec.of(entity)
-        var columns: [String: Int]?
+        var columns: ColumnPositions?
         var headerOK = true
         do {
             try CSVReader.read(bytes) { record in
                 guard let columnIndex = columns else {
                     let names = record.fields.map { $0.trimmingWhitespace().lowercased() }
-                    columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+                    columns = ColumnPositions(header: names)
                     headerOK = checkHeader(names, spec: spec, file: path, line: record.line, into: &builder)
                     return
                 }

@@ -57,21 +57,23 @@ struct MemberDataBuilder {
         } else if data.customers.isEmpty, !diagnostics.hasErrors {
             diagnostics.append(.error("\(customersLabel) holds no customers; refusing to treat an empty export as nobody qualifying"))
         }
-        diagnostics += duplicateIDs(data.memberships.map { ($0.id, $0.origin) }, entity: "membership")
-        diagnostics += duplicateIDs(data.registrations.map { ($0.id, $0.origin) }, entity: "registration")
-        diagnostics += duplicateIDs(data.bookings.map { ($0.id, $0.origin) }, entity: "booking")
+        let data = self.data
+        diagnostics += duplicateIDs(data.memberships.map(\.id), { data.memberships[$0].origin }, entity: "membership")
+        diagnostics += duplicateIDs(data.registrations.map(\.id), { data.registrations[$0].origin }, entity: "registration")
+        diagnostics += duplicateIDs(data.bookings.map(\.id), { data.bookings[$0].origin }, entity: "booking")
         if diagnostics.hasErrors { throw DiagnosticsError(diagnostics) }
         return (data, diagnostics)
     }
 
-    private func duplicateIDs(_ records: [(String, SourceLocation)], entity: String) -> [Diagnostic] {
-        var first: [String: SourceLocation] = [:]
+    private func duplicateIDs(_ ids: [String], _ origins: (Int) -> SourceLocation, entity: String) -> [Diagnostic] {
+        var first: [String: Int] = [:]
+        first.reserveCapacity(ids.count)
         var diagnostics: [Diagnostic] = []
-        for (id, origin) in records {
-            if let earlier = first[id] {
-                diagnostics.append(.warning(at: origin, path: "id", "\(entity) id \(id) also appears at \(earlier); reasons naming #\(id) are ambiguous"))
-            } else {
-                first[id] = origin
+        for (position, id) in ids.enumerated() {
+            if let earlier = first.updateValue(position, forKey: id) {
+                first[id] = earlier
+                diagnostics.append(.warning(at: origins(position), path: "id",
+                                            "\(entity) id \(id) also appears at \(origins(earlier)); reasons naming #\(id) are ambiguous"))
             }
         }
         return diagnostics

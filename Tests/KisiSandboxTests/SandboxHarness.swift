@@ -13,8 +13,9 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 struct SandboxHarness {
     let running: RunningSandbox
     let key: String
-    /// With faults, every request gets its own connection: libcurl (behind URLSession) silently
-    /// re-sends a request whose reused connection was dropped, which would blur what a fault did.
+    /// With faults, every request gets its own session and so its own connection: libcurl (behind
+    /// URLSession) silently re-sends a request whose reused connection was dropped, which would
+    /// blur what a fault did.
     var freshConnections = false
 
     struct Reply {
@@ -59,7 +60,9 @@ struct SandboxHarness {
             request.httpBody = Data(body.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let session = freshConnections ? URLSession(configuration: .ephemeral) : URLSession.shared
+        defer { if freshConnections { session.finishTasksAndInvalidate() } }
+        let (data, response) = try await session.data(for: request)
         let http = response as! HTTPURLResponse
         var headers: [String: String] = [:]
         for (name, value) in http.allHeaderFields {

@@ -27,20 +27,35 @@ public enum EmailAddress {
     /// addresses that fail it, so granting access to them would only produce bounces.
     public static func isValid(_ raw: String) -> Bool {
         let address = trimmed(raw)
-        guard address.utf8.count <= 254 else { return false }
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, let local = parts.first, let domain = parts.last,
-              !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty else { return false }
-        let forbidden: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"), 0x20, 0x7F]
+        var bytes = Array(address.utf8)[...]
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
+        let local = bytes[..<at], domain = bytes[(at + 1)...]
+        guard !local.isEmpty, local.count <= 64, !domain.isEmpty, !domain.contains(UInt8(ascii: "@")) else { return false }
         var ascii = true
-        for byte in address.utf8 {
-            if byte < 0x20 || forbidden.contains(byte) { return false }
-            if byte >= 0x80 { ascii = false }
+        for byte in bytes {
+            switch byte {
+            case 0..<0x21, 0x7F, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"): return false
+            case 0x80...: ascii = false
+            default: break
+            }
         }
         if !ascii, address.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { return false }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
-            && !local.hasPrefix(".") && !local.hasSuffix(".") && !local.contains("..")
+        let dot = UInt8(ascii: "."), dash = UInt8(ascii: "-")
+        guard local.first != dot, local.last != dot, !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot }) else {
+            return false
+        }
+        // The domain: at least two labels, none empty, none starting or ending with a hyphen.
+        var labels = 0
+        var labelStart = domain.startIndex
+        bytes = domain
+        for index in bytes.indices where bytes[index] == dot || index == bytes.endIndex - 1 {
+            let end = bytes[index] == dot ? index : index + 1
+            let label = bytes[labelStart..<end]
+            guard !label.isEmpty, label.first != dash, label.last != dash else { return false }
+            labels += 1
+            labelStart = index + 1
+        }
+        return labels >= 2 && domain.last != dot
     }
 }
 

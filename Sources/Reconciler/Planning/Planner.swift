@@ -31,7 +31,7 @@ public struct Planner: Sendable {
         var personByUser: [Int: Int32] = [:]
         personByUser.reserveCapacity(live.users.count)
         for (email, user) in live.users {
-            if let person = evaluator.directory.person(normalizedEmail: email) { personByUser[user.id] = person.id.index }
+            if let person = evaluator.directory.personID(normalizedEmail: email) { personByUser[user.id] = person.index }
         }
         self.personByUser = personByUser
     }
@@ -105,30 +105,40 @@ public struct Planner: Sendable {
 
     private func planAccess(_ group: GroupConfig, existing: LiveGroup?) -> ([AccessChange], [KeptMember], [MemberState], [String]) {
         let directory = evaluator.directory
-        // Live roles by the person they belong to; roles of people the data does not know apart.
-        var roles: [Int32: KisiRoleAssignment] = [:]
+        // Live roles ordered by the person they belong to (desired grants come in person order,
+        // so the two lists are walked together); roles of people the data does not know apart.
+        var known: [(person: Int32, role: KisiRoleAssignment)] = []
         var strangers: [KisiRoleAssignment] = []
         for role in existing?.roles ?? [] {
-            if let person = personByUser[role.userID] { roles[person] = role } else { strangers.append(role) }
+            if let person = personByUser[role.userID] { known.append((person, role)) } else { strangers.append(role) }
         }
+        known.sort { $0.person < $1.person }
         var changes: [AccessChange] = []
         var kept: [KeptMember] = []
         var unchanged: [MemberState] = []
         var unexplained: [String] = []
+        var leftover: [(PersonID?, KisiRoleAssignment)] = []
 
         func liveWindow(_ role: KisiRoleAssignment) -> PlanWindow {
             PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false))
         }
 
+        var next = 0
         for grant in desired.grants(in: group.address) {
-            let person = directory.person(grant.person)
+            while next < known.count, known[next].person < grant.person.index {
+                leftover.append((PersonID(index: known[next].person), known[next].role))
+                next += 1
+            }
             let after = window(grant.window)
-            guard let role = roles.removeValue(forKey: grant.person.index) else {
-                let user = live.users[person.normalizedEmail]
-                changes.append(AccessChange(action: user == nil ? .createUserAndGrant : .grant, email: person.email, name: person.name,
-                                            userID: user?.id, after: after, reasons: reasons(grant.person, group)))
+            guard next < known.count, known[next].person == grant.person.index else {
+                let user = live.users[directory.normalizedEmail(of: grant.person)]
+                changes.append(AccessChange(action: user == nil ? .createUserAndGrant : .grant, email: directory.email(of: grant.person),
+                                            name: directory.name(of: grant.person), userID: user?.id, after: after,
+                                            reasons: reasons(grant.person, group)))
                 continue
             }
+            let role = known[next].role
+            next += 1
             let before = liveWindow(role)
             if role.roleID != "group_basic" {
                 kept.append(KeptMember(email: role.email, why: .manager))
@@ -136,15 +146,18 @@ public struct Planner: Sendable {
             } else if before == after {
                 unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
             } else {
-                changes.append(AccessChange(action: .change, email: role.email, name: person.name, userID: role.userID,
+                changes.append(AccessChange(action: .change, email: role.email, name: directory.name(of: grant.person), userID: role.userID,
                                             roleAssignmentID: role.id, before: before, after: after, reasons: reasons(grant.person, group)))
             }
         }
+        while next < known.count {
+            leftover.append((PersonID(index: known[next].person), known[next].role))
+            next += 1
+        }
+        leftover += strangers.sorted { $0.id < $1.id }.map { (PersonID?.none, $0) }
 
         // Roles no grant asked for: managers and exempt people stay; the rest are revoked,
         // or follow policy.unexplained_members when no record explains them.
-        let leftover = roles.sorted { $0.key < $1.key }.map { (Optional(PersonID(index: $0.key)), $0.value) }
-            + strangers.sorted { $0.id < $1.id }.map { (PersonID?.none, $0) }
         for (person, role) in leftover {
             let before = liveWindow(role)
             let email = EmailAddress.normalized(role.email)

@@ -30,7 +30,7 @@ public struct LiveState: Sendable {
     /// The fingerprint of what was read for each managed group (or that it was absent).
     public func fingerprints(for config: SiteConfig) -> [String: String] {
         Dictionary(uniqueKeysWithValues: config.managedGroups.map { group in
-            (group.address, Fingerprint.of(groups[group.address]?.canonicalText ?? "absent"))
+            (group.address, groups[group.address]?.fingerprint ?? Fingerprint.of("absent"))
         })
     }
 }
@@ -52,15 +52,27 @@ public struct LiveGroup: Sendable {
         self.integrations = integrations
     }
 
-    /// Everything read, in a canonical order, for fingerprints.
-    var canonicalText: String {
-        var text = "group \(group.id) \(group.name)|\(group.description ?? "")|\(group.placeID.map(String.init) ?? "")\n"
-        for role in roles.sorted(by: { $0.id < $1.id }) {
-            text += "role \(role.id) \(role.roleID) \(role.userID) \(EmailAddress.normalized(role.email)) "
-                + "\(role.validFrom.map { String(Int($0.timeIntervalSince1970)) } ?? "-") \(role.validUntil.map { String(Int($0.timeIntervalSince1970)) } ?? "-")\n"
+    /// Everything read, in a canonical order, fingerprinted.
+    var fingerprint: String {
+        var builder = Fingerprint.Builder()
+        builder.add(group.id)
+        builder.add(group.name)
+        builder.add(group.description ?? "")
+        builder.add(group.placeID ?? -1)
+        let ordered = zip(roles, roles.dropFirst()).allSatisfy { $0.id < $1.id } ? roles : roles.sorted { $0.id < $1.id }
+        for role in ordered {
+            builder.add(role.id)
+            builder.add(role.roleID)
+            builder.add(role.userID)
+            builder.addLowercased(role.email.trimmingWhitespace())
+            builder.add(role.validFrom.map { Int($0.timeIntervalSince1970) } ?? -1)
+            builder.add(role.validUntil.map { Int($0.timeIntervalSince1970) } ?? -1)
         }
-        for door in (doors ?? []).sorted(by: { $0.id < $1.id }) { text += "door \(door.id) \(door.lockID)\n" }
-        for integration in integrations.sorted(by: { $0.id < $1.id }) { text += "integration \(integration.id)\n" }
-        return text
+        for door in (doors ?? []).sorted(by: { $0.id < $1.id }) {
+            builder.add(door.id)
+            builder.add(door.lockID)
+        }
+        for integration in integrations.sorted(by: { $0.id < $1.id }) { builder.add(integration.id) }
+        return builder.value
     }
 }
