@@ -33,9 +33,7 @@ public struct AccessEvaluator: Sendable {
     /// Grants carry no evidence (``decision(for:in:at:)`` gives it for the few that need reasons),
     /// which keeps a million-customer site in memory.
     public func evaluate(at instant: Instant) -> DesiredAccess {
-        let results = GroupResults(count: groups.count)
-        DispatchQueue.concurrentPerform(iterations: groups.count) { position in
-            let group = groups[position]
+        let results = groups.parallelMap { group in
             var scratch = Scratch()
             var grants: [DesiredGrant] = []
             for person in 0..<directory.count {
@@ -44,9 +42,9 @@ public struct AccessEvaluator: Sendable {
                     grants.append(DesiredGrant(person: id, window: window))
                 }
             }
-            results.set(position, GroupGrants(address: group.config.address, grants: grants))
+            return GroupGrants(address: group.config.address, grants: grants)
         }
-        return DesiredAccess(instant: instant, groups: results.values)
+        return DesiredAccess(instant: instant, groups: results)
     }
 
     /// One person in one managed group, with the evidence for or against.
@@ -171,6 +169,7 @@ public struct AccessEvaluator: Sendable {
             if current || upcoming {
                 let window = AccessWindow(from: Instant(secondsSinceEpoch: merged.from),
                                           until: merged.until == Span.open ? nil : Instant(secondsSinceEpoch: merged.until))
+                guard explaining else { return AccessDecision(group: group, window: window, evidence: []) }
                 // Records that ended before the instant shaped valid_from but no longer explain access.
                 let live = scratch.candidates[start..<end].filter { $0.span.until > now }
                 return AccessDecision(group: group, window: window, evidence: Self.unique(live.map(\.evidence)))
@@ -254,16 +253,4 @@ extension ResourceSelector {
         guard let name else { return true }
         return GlobPattern(name).matches(String(key.dropFirst(prefix.count)))
     }
-}
-
-/// One slot per group, filled from parallel evaluations.
-private final class GroupResults: @unchecked Sendable {
-    private var slots: [GroupGrants?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ position: Int, _ value: GroupGrants) { lock.withLock { slots[position] = value } }
-
-    var values: [GroupGrants] { lock.withLock { slots.map { $0! } } }
 }

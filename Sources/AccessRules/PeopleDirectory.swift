@@ -28,64 +28,70 @@ public struct Person: Hashable, Sendable {
 ///
 /// Records without a valid address are skipped and several records with one address are one
 /// person; both are reported as warnings rather than silently changing who gets access.
+/// People are stored column by column, so a million of them cost a few arrays, not a million
+/// small allocations.
 public struct PeopleDirectory: Sendable {
-    public private(set) var people: [Person] = []
+    private var emails: [String] = []
+    private var normalizedEmails: [String] = []
+    private var names: [String?] = []
+    /// Each person's customer ids, for the rare person with several customer records.
+    private var extraCustomerIDs: [PersonID: [String]] = [:]
+    private var firstCustomerIDs: [String?] = []
     private var byEmail: [String: PersonID] = [:]
-    private var byCustomer: [String: PersonID] = [:]
+    /// Customer id → the record's person, or nil when the record was skipped (no valid address).
+    private var byCustomer: [String: PersonID?] = [:]
     private var byCompany: [String: [PersonID]] = [:]
     public private(set) var warnings: [Diagnostic] = []
 
     public init(data: MemberData) {
-        struct Draft {
-            var email: String
-            var name: String?
-            var customerIDs: [String] = []
-        }
-        var drafts: [Draft] = []
-        var seenCustomers: [String: SourceLocation] = [:]
+        let customers = data.customers
+        emails.reserveCapacity(customers.count)
+        normalizedEmails.reserveCapacity(customers.count)
+        names.reserveCapacity(customers.count)
+        firstCustomerIDs.reserveCapacity(customers.count)
+        byEmail.reserveCapacity(customers.count)
+        byCustomer.reserveCapacity(customers.count)
         struct CompanyMember: Hashable {
             var company: String
             var person: PersonID
         }
         var companyMembers = Set<CompanyMember>()
+        /// The first record of each customer id, looked up only when an id comes twice.
+        func firstRecord(of id: String) -> Customer { customers.first { $0.id == id }! }
 
-        func addPerson(email: String, normalized: String, name: String?) -> PersonID {
-            let id = PersonID(drafts.count)
-            drafts.append(Draft(email: email, name: name))
-            byEmail[normalized] = id
-            return id
-        }
-
-        for customer in data.customers {
-            if let first = seenCustomers[customer.id] {
+        // Checking and normalizing addresses is independent per record: done on every core.
+        let chunk = 50_000
+        let addresses = stride(from: 0, to: customers.count, by: chunk).map { $0..<min($0 + chunk, customers.count) }.parallelMap { range in
+            customers[range].map { customer -> (trimmed: String, normalized: String?) in
+                let trimmed = EmailAddress.trimmed(customer.email)
+                return (trimmed, !trimmed.isEmpty && EmailAddress.isValid(trimmed) ? EmailAddress.normalized(trimmed) : nil)
+            }
+        }.joined()
+        for (customer, (trimmed, normalized)) in zip(customers, addresses) {
+            let valid = normalized != nil
+            let existing = normalized.flatMap { byEmail[$0] }
+            let person = valid ? existing ?? PersonID(emails.count) : nil
+            if let earlier = byCustomer.updateValue(person, forKey: customer.id) {
+                byCustomer.updateValue(earlier, forKey: customer.id)
+                let first = firstRecord(of: customer.id)
                 warnings.append(.warning(at: customer.origin, path: "id",
-                                         "customer id \(customer.id) already appears at \(first); this record is ignored"))
+                                         "customer id \(customer.id) already appears at \(first.origin); this record is ignored"))
                 continue
             }
-            seenCustomers[customer.id] = customer.origin
-            let trimmed = EmailAddress.trimmed(customer.email)
-            guard !trimmed.isEmpty else {
-                warnings.append(.warning(at: customer.origin, path: "email",
-                                         "customer #\(customer.id) has no e-mail address; skipped (kisictl identifies people by e-mail)"))
+            guard let person else {
+                let problem = trimmed.isEmpty ? "has no e-mail address; skipped (kisictl identifies people by e-mail)"
+                                              : "has an invalid e-mail address; skipped"
+                warnings.append(.warning(at: customer.origin, path: "email", "customer #\(customer.id) \(problem)"))
                 continue
             }
-            guard EmailAddress.isValid(trimmed) else {
-                warnings.append(.warning(at: customer.origin, path: "email",
-                                         "customer #\(customer.id) has an invalid e-mail address; skipped"))
-                continue
-            }
-            let normalized = EmailAddress.normalized(trimmed)
-            let person: PersonID
-            if let existing = byEmail[normalized] {
-                person = existing
-                let first = drafts[Int(existing.index)].customerIDs.first ?? "?"
+            if let existing {
+                let first = firstCustomerIDs[Int(existing.index)] ?? "?"
                 warnings.append(.warning(at: customer.origin, path: "email",
                                          "customers #\(first) and #\(customer.id) share one e-mail address: treated as one person"))
+                extraCustomerIDs[existing, default: []].append(customer.id)
             } else {
-                person = addPerson(email: trimmed, normalized: normalized, name: customer.name.isEmpty ? nil : customer.name)
+                add(email: trimmed, normalized: normalized!, name: customer.name.isEmpty ? nil : customer.name, customerID: customer.id)
             }
-            drafts[Int(person.index)].customerIDs.append(customer.id)
-            byCustomer[customer.id] = person
             if let company = customer.companyID, !company.isEmpty, companyMembers.insert(CompanyMember(company: company, person: person)).inserted {
                 byCompany[company, default: []].append(person)
             }
@@ -101,23 +107,35 @@ public struct PeopleDirectory: Sendable {
                 }
                 let normalized = EmailAddress.normalized(trimmed)
                 if byEmail[normalized] == nil {
-                    _ = addPerson(email: trimmed, normalized: normalized, name: nil)
+                    add(email: trimmed, normalized: normalized, name: nil, customerID: nil)
                 }
             }
         }
-
-        people = drafts.enumerated().map { index, draft in
-            Person(id: PersonID(index), email: draft.email, normalizedEmail: EmailAddress.normalized(draft.email),
-                   name: draft.name, customerIDs: draft.customerIDs)
-        }
     }
 
-    public func person(_ id: PersonID) -> Person { people[Int(id.index)] }
+    private mutating func add(email: String, normalized: String, name: String?, customerID: String?) {
+        byEmail[normalized] = PersonID(emails.count)
+        emails.append(email)
+        normalizedEmails.append(normalized)
+        names.append(name)
+        firstCustomerIDs.append(customerID)
+    }
 
-    // Single fields, without copying a whole person (hot in large plans).
-    public func email(of id: PersonID) -> String { people[Int(id.index)].email }
-    public func normalizedEmail(of id: PersonID) -> String { people[Int(id.index)].normalizedEmail }
-    public func name(of id: PersonID) -> String? { people[Int(id.index)].name }
+    public var count: Int { emails.count }
+
+    /// Everyone, in id order.
+    public var people: [Person] { (0..<count).map { person(PersonID($0)) } }
+
+    public func person(_ id: PersonID) -> Person {
+        let index = Int(id.index)
+        return Person(id: id, email: emails[index], normalizedEmail: normalizedEmails[index], name: names[index],
+                      customerIDs: firstCustomerIDs[index].map { [$0] + (extraCustomerIDs[id] ?? []) } ?? [])
+    }
+
+    // Single fields, without building a whole person (hot in large plans).
+    public func email(of id: PersonID) -> String { emails[Int(id.index)] }
+    public func normalizedEmail(of id: PersonID) -> String { normalizedEmails[Int(id.index)] }
+    public func name(of id: PersonID) -> String? { names[Int(id.index)] }
 
     /// Looks a person up by any spelling of their address.
     public func person(email: String) -> Person? {
@@ -132,10 +150,8 @@ public struct PeopleDirectory: Sendable {
     /// The id of the person with an address already trimmed and lower-cased.
     public func personID(normalizedEmail: String) -> PersonID? { byEmail[normalizedEmail] }
 
-    public func person(customerID: String) -> PersonID? { byCustomer[customerID] }
+    public func person(customerID: String) -> PersonID? { byCustomer[customerID] ?? nil }
 
     /// People who are customers of a company, for company memberships.
     public func people(company: String) -> [PersonID] { byCompany[company] ?? [] }
-
-    public var count: Int { people.count }
 }

@@ -35,92 +35,134 @@ struct RecordIndex: Sendable {
     var warnings: [Diagnostic] = []
 
     init(data: MemberData, directory: PeopleDirectory, zone: SiteTimeZone) {
-        let count = directory.count
-        var zone = ZoneCache(zone)
-        var warnings: [Diagnostic] = []
-        var membershipTypes = Interner(), sessionNames = Interner(), resourceKeys = Interner()
-
-        var membershipOwners = PersonLists.Builder(people: count)
-        membershipSpans = []
-        membershipSpans.reserveCapacity(data.memberships.count)
-        membershipTypeOf = []
-        membershipTypeOf.reserveCapacity(data.memberships.count)
+        // The three kinds of record are indexed independently, on every core.
+        let parts = [Part.Kind.memberships, .registrations, .bookings].parallelMap { kind in
+            switch kind {
+            case .memberships: Part.memberships(data.memberships, directory: directory, zone: zone)
+            case .registrations: Part.registrations(data.registrations, directory: directory, zone: zone)
+            case .bookings: Part.bookings(data.bookings, directory: directory, zone: zone)
+            }
+        }
+        let (m, r, b) = (parts[0], parts[1], parts[2])
+        memberships = m.owners
+        membershipSpans = m.spans
         membershipStatus = data.memberships.map(\.status)
         membershipSessions = data.memberships.map { $0.sessionsRemaining.map { Int32(clamping: $0) } ?? -1 }
-        for (index, membership) in data.memberships.enumerated() {
-            membershipTypeOf.append(membershipTypes.id(membership.type))
-            let start = zone.startOfDay(membership.startsOn)
-            let end = membership.endsOn.map { zone.startOfDay($0.adding(days: 1)) } ?? Span.open
-            membershipSpans.append(Span(from: start, until: end))
-            switch membership.holder {
-            case .customer(let customer):
-                if let person = directory.person(customerID: customer) {
-                    membershipOwners.add(Int32(index), to: person)
-                } else {
-                    warnings.append(Self.unknownCustomer(customer, record: "membership #\(membership.id)", at: membership.origin))
-                }
-            case .company(let company):
-                let people = directory.people(company: company)
-                if people.isEmpty {
-                    warnings.append(.warning(at: membership.origin, path: "company_id",
-                                             "company membership #\(membership.id): no customer has company_id \(company); it grants nobody"))
-                }
-                for person in people { membershipOwners.add(Int32(index), to: person) }
-            }
-        }
-
-        var registrationOwners = PersonLists.Builder(people: count)
-        registrationSpans = []
-        registrationSpans.reserveCapacity(data.registrations.count)
-        sessionNameOf = []
-        sessionNameOf.reserveCapacity(data.registrations.count)
+        membershipTypes = m.names
+        membershipTypeOf = m.nameOf
+        registrations = r.owners
+        registrationSpans = r.spans
         registrationKind = data.registrations.map(\.kind)
         registrationStatus = data.registrations.map(\.status)
-        for (index, registration) in data.registrations.enumerated() {
-            sessionNameOf.append(sessionNames.id(registration.session))
-            registrationSpans.append(Span(from: zone.instant(registration.startsAt), until: zone.instant(registration.endsAt)))
-            if let person = directory.person(customerID: registration.customerID) {
-                registrationOwners.add(Int32(index), to: person)
-            } else {
-                warnings.append(Self.unknownCustomer(registration.customerID, record: "registration #\(registration.id)", at: registration.origin))
-            }
+        sessionNames = r.names
+        sessionNameOf = r.nameOf
+        bookings = b.owners
+        invitations = b.invitations
+        bookingSpans = b.spans
+        bookingStatus = data.bookings.map(\.status)
+        resourceKeys = b.names
+        resourceKeyOf = b.nameOf
+        warnings = m.warnings + r.warnings + b.warnings
+    }
+
+    /// The index of one kind of record: owners, time spans and one interned name per record.
+    private struct Part {
+        enum Kind { case memberships, registrations, bookings }
+
+        var owners: PersonLists
+        var invitations: PersonLists
+        var spans: [Span]
+        var names: Interner
+        var nameOf: [Int32]
+        var warnings: [Diagnostic]
+
+        init(count: Int, people: Int) {
+            owners = PersonLists.Builder(people: people).build()
+            invitations = owners
+            spans = []
+            spans.reserveCapacity(count)
+            names = Interner()
+            nameOf = []
+            nameOf.reserveCapacity(count)
+            warnings = []
         }
 
-        var bookingOwners = PersonLists.Builder(people: count)
-        var invitees = PersonLists.Builder(people: count)
-        bookingSpans = []
-        bookingSpans.reserveCapacity(data.bookings.count)
-        resourceKeyOf = []
-        resourceKeyOf.reserveCapacity(data.bookings.count)
-        bookingStatus = data.bookings.map(\.status)
-        for (index, booking) in data.bookings.enumerated() {
-            resourceKeyOf.append(resourceKeys.id(booking.resourceType.rawValue + ":" + booking.resource))
-            bookingSpans.append(Span(from: zone.instant(booking.startsAt), until: zone.instant(booking.endsAt)))
-            if let person = directory.person(customerID: booking.customerID) {
-                bookingOwners.add(Int32(index), to: person)
-            } else {
-                warnings.append(Self.unknownCustomer(booking.customerID, record: "booking #\(booking.id)", at: booking.origin))
+        static func memberships(_ records: [Membership], directory: PeopleDirectory, zone: SiteTimeZone) -> Part {
+            var part = Part(count: records.count, people: 0)
+            var zone = ZoneCache(zone)
+            var owners = PersonLists.Builder(people: directory.count)
+            for (index, membership) in records.enumerated() {
+                part.nameOf.append(part.names.id(membership.type))
+                let start = zone.startOfDay(membership.startsOn)
+                let end = membership.endsOn.map { zone.startOfDay($0.adding(days: 1)) } ?? Span.open
+                part.spans.append(Span(from: start, until: end))
+                switch membership.holder {
+                case .customer(let customer):
+                    if let person = directory.person(customerID: customer) {
+                        owners.add(Int32(index), to: person)
+                    } else {
+                        part.warnings.append(RecordIndex.unknownCustomer(customer, record: "membership #\(membership.id)", at: membership.origin))
+                    }
+                case .company(let company):
+                    let people = directory.people(company: company)
+                    if people.isEmpty {
+                        part.warnings.append(.warning(at: membership.origin, path: "company_id",
+                                                      "company membership #\(membership.id): no customer has company_id \(company); it grants nobody"))
+                    }
+                    for person in people { owners.add(Int32(index), to: person) }
+                }
             }
-            var invited: [PersonID] = []
-            for invitee in booking.invitees {
-                guard let person = directory.person(email: invitee)?.id, !invited.contains(person) else { continue }
-                invited.append(person)
-                invitees.add(Int32(index), to: person)
-            }
+            part.owners = owners.build()
+            return part
         }
-        memberships = membershipOwners.build()
-        registrations = registrationOwners.build()
-        bookings = bookingOwners.build()
-        invitations = invitees.build()
-        self.membershipTypes = membershipTypes
-        self.sessionNames = sessionNames
-        self.resourceKeys = resourceKeys
-        self.warnings = warnings
+
+        static func registrations(_ records: [Registration], directory: PeopleDirectory, zone: SiteTimeZone) -> Part {
+            var part = Part(count: records.count, people: 0)
+            var zone = ZoneCache(zone)
+            var owners = PersonLists.Builder(people: directory.count)
+            for (index, registration) in records.enumerated() {
+                part.nameOf.append(part.names.id(registration.session))
+                part.spans.append(Span(from: zone.instant(registration.startsAt), until: zone.instant(registration.endsAt)))
+                if let person = directory.person(customerID: registration.customerID) {
+                    owners.add(Int32(index), to: person)
+                } else {
+                    part.warnings.append(RecordIndex.unknownCustomer(registration.customerID, record: "registration #\(registration.id)",
+                                                                     at: registration.origin))
+                }
+            }
+            part.owners = owners.build()
+            return part
+        }
+
+        static func bookings(_ records: [Booking], directory: PeopleDirectory, zone: SiteTimeZone) -> Part {
+            var part = Part(count: records.count, people: 0)
+            var zone = ZoneCache(zone)
+            var owners = PersonLists.Builder(people: directory.count)
+            var invitees = PersonLists.Builder(people: directory.count)
+            for (index, booking) in records.enumerated() {
+                part.nameOf.append(part.names.id(booking.resourceType.rawValue + ":" + booking.resource))
+                part.spans.append(Span(from: zone.instant(booking.startsAt), until: zone.instant(booking.endsAt)))
+                if let person = directory.person(customerID: booking.customerID) {
+                    owners.add(Int32(index), to: person)
+                } else {
+                    part.warnings.append(RecordIndex.unknownCustomer(booking.customerID, record: "booking #\(booking.id)", at: booking.origin))
+                }
+                var invited: [PersonID] = []
+                for invitee in booking.invitees {
+                    guard let person = directory.person(email: invitee)?.id, !invited.contains(person) else { continue }
+                    invited.append(person)
+                    invitees.add(Int32(index), to: person)
+                }
+            }
+            part.owners = owners.build()
+            part.invitations = invitees.build()
+            return part
+        }
     }
 
     static func key(_ name: String) -> String { name.trimmingWhitespace().lowercased() }
 
-    private static func unknownCustomer(_ customer: String, record: String, at origin: SourceLocation) -> Diagnostic {
+    fileprivate static func unknownCustomer(_ customer: String, record: String, at origin: SourceLocation) -> Diagnostic {
         .warning(at: origin, path: "customer_id",
                  "\(record): customer_id \(customer) matches no customer with a valid e-mail address; skipped")
     }

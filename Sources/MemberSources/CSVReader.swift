@@ -12,81 +12,90 @@ struct CSVReader {
         case invalidUTF8(line: Int)
     }
 
+    /// Lines in `bytes`: an upper bound on records, to reserve storage before reading.
+    static func lineCount(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var count = 1
+            for byte in buffer where byte == UInt8(ascii: "\n") { count += 1 }
+            return count
+        }
+    }
+
     /// Calls `body` with each non-blank record in order.
     static func read(_ bytes: [UInt8], _ body: (Record) throws -> Void) throws {
         try bytes.withUnsafeBufferPointer { buffer in
+            let end = buffer.count
             var index = 0
-            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = 3 }
+            if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = 3 }
             var line = 1
             var fields: [String] = []
-            var field: [UInt8] = []
-            var recordLine = 1
-            var fieldStarted = false
+            var quoted: [UInt8] = []
 
-            func finishField() throws {
+            func text(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
                 // ASCII (the usual case) needs no validation; anything else must be valid UTF-8.
-                if field.allSatisfy({ $0 < 0x80 }) {
-                    fields.append(String(decoding: field, as: UTF8.self))
-                } else {
-                    guard let text = String(validating: field, as: UTF8.self) else { throw Failure.invalidUTF8(line: line) }
-                    fields.append(text)
-                }
-                field.removeAll(keepingCapacity: true)
+                if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+                guard let text = String(validating: bytes, as: UTF8.self) else { throw Failure.invalidUTF8(line: line) }
+                return text
             }
 
-            func finishRecord() throws {
-                try finishField()
+            while index < end {
+                // One record: fields up to an unquoted line end.
+                let recordLine = line
+                fields.removeAll(keepingCapacity: true)
+                var recordEnded = false
+                while !recordEnded {
+                    var value: String
+                    if index < end, buffer[index] == UInt8(ascii: "\"") {
+                        // A quoted field: read to the closing quote, keeping newlines and "" as ".
+                        let quoteLine = line
+                        index += 1
+                        quoted.removeAll(keepingCapacity: true)
+                        var closed = false
+                        while index < end {
+                            let byte = buffer[index]
+                            if byte == UInt8(ascii: "\"") {
+                                if index + 1 < end, buffer[index + 1] == UInt8(ascii: "\"") {
+                                    quoted.append(byte)
+                                    index += 2
+                                    continue
+                                }
+                                closed = true
+                                index += 1
+                                break
+                            }
+                            if byte == UInt8(ascii: "\n") { line += 1 }
+                            quoted.append(byte)
+                            index += 1
+                        }
+                        guard closed else { throw Failure.unterminatedQuote(line: quoteLine) }
+                        value = try quoted.withUnsafeBufferPointer(text)
+                        // Anything between the closing quote and the separator is kept, as readers do.
+                        let tail = index
+                        while index < end, buffer[index] != UInt8(ascii: ","), buffer[index] != UInt8(ascii: "\n"),
+                              buffer[index] != UInt8(ascii: "\r") { index += 1 }
+                        if index > tail { value += try text(UnsafeBufferPointer(rebasing: buffer[tail..<index])) }
+                    } else {
+                        let start = index
+                        while index < end, buffer[index] != UInt8(ascii: ","), buffer[index] != UInt8(ascii: "\n"),
+                              buffer[index] != UInt8(ascii: "\r") { index += 1 }
+                        value = try text(UnsafeBufferPointer(rebasing: buffer[start..<index]))
+                    }
+                    fields.append(value)
+                    // The separator: a comma continues the record; CR, LF or the end finish it.
+                    while index < end, buffer[index] == UInt8(ascii: "\r") { index += 1 }
+                    if index >= end {
+                        recordEnded = true
+                    } else if buffer[index] == UInt8(ascii: ",") {
+                        index += 1
+                    } else if buffer[index] == UInt8(ascii: "\n") {
+                        index += 1
+                        line += 1
+                        recordEnded = true
+                    }
+                }
                 if !(fields.count == 1 && fields[0].isEmpty) {
                     try body(Record(line: recordLine, fields: fields))
                 }
-                fields.removeAll(keepingCapacity: true)
-            }
-
-            while index < buffer.count {
-                let byte = buffer[index]
-                if !fieldStarted, fields.isEmpty, field.isEmpty { recordLine = line }
-                switch byte {
-                case UInt8(ascii: "\""):
-                    // A quoted field: read to the closing quote, keeping newlines and "" as ".
-                    let quoteLine = line
-                    index += 1
-                    var closed = false
-                    while index < buffer.count {
-                        let c = buffer[index]
-                        if c == UInt8(ascii: "\"") {
-                            if index + 1 < buffer.count, buffer[index + 1] == UInt8(ascii: "\"") {
-                                field.append(c)
-                                index += 2
-                                continue
-                            }
-                            closed = true
-                            index += 1
-                            break
-                        }
-                        if c == UInt8(ascii: "\n") { line += 1 }
-                        field.append(c)
-                        index += 1
-                    }
-                    guard closed else { throw Failure.unterminatedQuote(line: quoteLine) }
-                    fieldStarted = true
-                    continue
-                case UInt8(ascii: ","):
-                    try finishField()
-                    fieldStarted = true
-                case UInt8(ascii: "\r"):
-                    break
-                case UInt8(ascii: "\n"):
-                    try finishRecord()
-                    fieldStarted = false
-                    line += 1
-                default:
-                    field.append(byte)
-                    fieldStarted = true
-                }
-                index += 1
-            }
-            if fieldStarted || !field.isEmpty || !fields.isEmpty {
-                try finishRecord()
             }
         }
     }

@@ -147,6 +147,12 @@ struct RowDecoder {
         }
     }
 
+    /// Takes over another decoder's findings (from other files).
+    mutating func absorb(_ other: RowDecoder) {
+        diagnostics += other.diagnostics
+        errorsInFile.merge(other.errorsInFile, uniquingKeysWith: +)
+    }
+
     mutating func append(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
     }

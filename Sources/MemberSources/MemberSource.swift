@@ -48,6 +48,26 @@ struct MemberDataBuilder {
         }
     }
 
+    mutating func reserveCapacity(_ rows: Int, for entity: MemberEntity) {
+        switch entity {
+        case .customers: data.customers.reserveCapacity(rows)
+        case .memberships: data.memberships.reserveCapacity(rows)
+        case .registrations: data.registrations.reserveCapacity(rows)
+        case .bookings: data.bookings.reserveCapacity(rows)
+        }
+    }
+
+    /// Takes over what another builder read from other entities' exports.
+    mutating func absorb(_ other: MemberDataBuilder) {
+        data.providedEntities.formUnion(other.data.providedEntities)
+        if !other.data.customers.isEmpty { data.customers = other.data.customers }
+        if !other.data.memberships.isEmpty { data.memberships = other.data.memberships }
+        if !other.data.registrations.isEmpty { data.registrations = other.data.registrations }
+        if !other.data.bookings.isEmpty { data.bookings = other.data.bookings }
+        decoder.absorb(other.decoder)
+        warnings += other.warnings
+    }
+
     /// Every error and warning, or the data.
     mutating func finish(customersLabel: String) throws(DiagnosticsError) -> (MemberData, [Diagnostic]) {
         decoder.finish()
@@ -58,9 +78,14 @@ struct MemberDataBuilder {
             diagnostics.append(.error("\(customersLabel) holds no customers; refusing to treat an empty export as nobody qualifying"))
         }
         let data = self.data
-        diagnostics += duplicateIDs(data.memberships.map(\.id), { data.memberships[$0].origin }, entity: "membership")
-        diagnostics += duplicateIDs(data.registrations.map(\.id), { data.registrations[$0].origin }, entity: "registration")
-        diagnostics += duplicateIDs(data.bookings.map(\.id), { data.bookings[$0].origin }, entity: "booking")
+        // Independent checks over large arrays: one core each.
+        diagnostics += [MemberEntity.memberships, .registrations, .bookings].parallelMap { entity in
+            switch entity {
+            case .memberships: duplicateIDs(data.memberships.map(\.id), { data.memberships[$0].origin }, entity: "membership")
+            case .registrations: duplicateIDs(data.registrations.map(\.id), { data.registrations[$0].origin }, entity: "registration")
+            default: duplicateIDs(data.bookings.map(\.id), { data.bookings[$0].origin }, entity: "booking")
+            }
+        }.joined()
         if diagnostics.hasErrors { throw DiagnosticsError(diagnostics) }
         return (data, diagnostics)
     }

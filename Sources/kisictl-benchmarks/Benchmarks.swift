@@ -138,30 +138,44 @@ enum LiveStateFile {
     }
 
     static func read(_ path: String, config: SiteConfig) throws -> LiveState {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard let data = FileManager.default.contents(atPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+        let bytes = [UInt8](data)
         let place = KisiPlace(id: 10_001, name: SyntheticSite.place, timeZone: config.timeZone.identifier)
         let locks = SyntheticSite.doors.enumerated().map { KisiLock(id: 20_001 + $0.offset, name: $0.element, placeID: place.id) }
         var groups: [Int: LiveGroup] = [:]
         var users: [String: KisiUser] = [:]
         var nextUser = 50_001
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        // Line by line, with one string per distinct e-mail (as a decoder that interns would keep).
+        let lines = bytes.split(separator: UInt8(ascii: "\n"))
+        // Each group's roles counted first, so its array is allocated once at its final size.
+        var roleCounts: [Int: Int] = [:]
+        for line in lines where line.starts(with: "role\t".utf8) {
+            let groupID = line.dropFirst(5).prefix { $0 != UInt8(ascii: "\t") }
+            roleCounts[Int(String(decoding: groupID, as: UTF8.self))!, default: 0] += 1
+        }
+        for line in lines {
+            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             switch fields[0] {
             case "group":
+                var roles: [KisiRoleAssignment] = []
+                roles.reserveCapacity(roleCounts[Int(fields[1])!] ?? 0)
                 groups[Int(fields[1])!] = LiveGroup(group: KisiGroup(id: Int(fields[1])!, name: fields[2], description: nil, placeID: place.id),
-                                                    roles: [], doors: [], integrations: [])
+                                                    roles: roles, doors: [], integrations: [])
             case "door":
                 let lock = locks.first { $0.name == fields[2] }!
                 groups[Int(fields[1])!]!.doors!.append(KisiGroupLock(id: Int(fields[3])!, groupID: Int(fields[1])!, lockID: lock.id))
             default:
-                let email = fields[4]
-                let user = users[email.lowercased()] ?? KisiUser(id: nextUser, name: nil, email: email)
-                if users[email.lowercased()] == nil {
-                    users[email.lowercased()] = user
+                let key = EmailAddress.normalized(fields[4])
+                let user: KisiUser
+                if let known = users[key] {
+                    user = known
+                } else {
+                    user = KisiUser(id: nextUser, name: nil, email: fields[4])
+                    users[key] = user
                     nextUser += 1
                 }
                 groups[Int(fields[1])!]!.roles.append(KisiRoleAssignment(
-                    id: Int(fields[2])!, roleID: fields[3], groupID: Int(fields[1])!, userID: user.id, email: email,
+                    id: Int(fields[2])!, roleID: fields[3], groupID: Int(fields[1])!, userID: user.id, email: user.email,
                     validFrom: fields[5].isEmpty ? nil : KisiTime.parse(fields[5]), validUntil: fields[6].isEmpty ? nil : KisiTime.parse(fields[6])))
             }
         }

@@ -1,14 +1,25 @@
 /// Where something was written: a config key or a member-data row.
 public struct SourceLocation: Hashable, Comparable, Sendable {
     public var file: String
-    public var line: Int
+    // Stored narrow: every member record carries its location, millions of them on large sites.
+    private var storedLine: Int32
+    private var storedColumn: Int32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+
     /// Nil for whole rows of member data.
-    public var column: Int?
+    public var column: Int? {
+        get { storedColumn < 0 ? nil : Int(storedColumn) }
+        set { storedColumn = newValue.map { Int32(clamping: $0) } ?? -1 }
+    }
 
     public init(file: String, line: Int, column: Int? = nil) {
         self.file = file
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = column.map { Int32(clamping: $0) } ?? -1
     }
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {

@@ -2,7 +2,10 @@
 public enum EmailAddress {
     /// The comparison key: trimmed of whitespace and lower-cased.
     public static func normalized(_ raw: String) -> String {
-        trimmed(raw).lowercased()
+        let address = trimmed(raw)
+        // Most addresses already are lower-case ASCII: keep the same storage rather than copy it.
+        if address.utf8.allSatisfy({ $0 < 0x80 && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) { return address }
+        return address.lowercased()
     }
 
     public static func trimmed(_ raw: String) -> String {
@@ -26,36 +29,38 @@ public enum EmailAddress {
     /// and no empty labels, no whitespace or control characters. Kisi's mail servers drop
     /// addresses that fail it, so granting access to them would only produce bounces.
     public static func isValid(_ raw: String) -> Bool {
-        let address = trimmed(raw)
-        var bytes = Array(address.utf8)[...]
-        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
-        let local = bytes[..<at], domain = bytes[(at + 1)...]
-        guard !local.isEmpty, local.count <= 64, !domain.isEmpty, !domain.contains(UInt8(ascii: "@")) else { return false }
-        var ascii = true
-        for byte in bytes {
-            switch byte {
-            case 0..<0x21, 0x7F, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"): return false
-            case 0x80...: ascii = false
-            default: break
+        var address = trimmed(raw)
+        let syntaxOK = address.withUTF8 { bytes -> Bool? in
+            guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
+            let local = bytes[..<at], domain = bytes[(at + 1)...]
+            guard !local.isEmpty, local.count <= 64, !domain.isEmpty, !domain.contains(UInt8(ascii: "@")) else { return false }
+            var ascii = true
+            for byte in bytes {
+                switch byte {
+                case 0..<0x21, 0x7F, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"): return false
+                case 0x80...: ascii = false
+                default: break
+                }
             }
+            let dot = UInt8(ascii: "."), dash = UInt8(ascii: "-")
+            guard local.first != dot, local.last != dot, !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot }) else {
+                return false
+            }
+            // The domain: at least two labels, none empty, none starting or ending with a hyphen.
+            var labels = 0
+            var labelStart = domain.startIndex
+            for index in domain.indices where domain[index] == dot || index == domain.endIndex - 1 {
+                let end = domain[index] == dot ? index : index + 1
+                let label = domain[labelStart..<end]
+                guard !label.isEmpty, label.first != dash, label.last != dash else { return false }
+                labels += 1
+                labelStart = index + 1
+            }
+            guard labels >= 2, domain.last != dot else { return false }
+            return ascii ? true : nil
         }
-        if !ascii, address.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { return false }
-        let dot = UInt8(ascii: "."), dash = UInt8(ascii: "-")
-        guard local.first != dot, local.last != dot, !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot }) else {
-            return false
-        }
-        // The domain: at least two labels, none empty, none starting or ending with a hyphen.
-        var labels = 0
-        var labelStart = domain.startIndex
-        bytes = domain
-        for index in bytes.indices where bytes[index] == dot || index == bytes.endIndex - 1 {
-            let end = bytes[index] == dot ? index : index + 1
-            let label = bytes[labelStart..<end]
-            guard !label.isEmpty, label.first != dash, label.last != dash else { return false }
-            labels += 1
-            labelStart = index + 1
-        }
-        return labels >= 2 && domain.last != dot
+        // nil: valid bytes, but non-ASCII, so Unicode whitespace must be ruled out too.
+        return syntaxOK ?? !address.unicodeScalars.contains(where: { $0.properties.isWhitespace })
     }
 }
 

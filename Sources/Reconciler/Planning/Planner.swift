@@ -42,16 +42,15 @@ public struct Planner: Sendable {
     public func plan(createdAt: Instant) -> PlanOutcome {
         var problems = live.problems
         var groups: [GroupPlan] = []
-        for group in config.managedGroups {
-            let (plan, groupProblems) = planGroup(group)
+        // Groups are planned independently, on every core; results keep the config's order.
+        for (plan, groupProblems) in config.managedGroups.parallelMap(planGroup) {
             problems += groupProblems
             if let plan { groups.append(plan) }
         }
+        let fingerprints = PlanFingerprints(config: fingerprints.config, data: fingerprints.data, live: live.fingerprints(for: config))
         let plan = Plan(instant: instant, createdAt: createdAt,
                         organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
-                        fingerprints: PlanFingerprints(config: fingerprints.config, data: fingerprints.data,
-                                                       live: live.fingerprints(for: config)),
-                        groups: groups)
+                        fingerprints: fingerprints, groups: groups)
         return PlanOutcome(plan: plan, problems: problems)
     }
 
@@ -107,15 +106,18 @@ public struct Planner: Sendable {
         let directory = evaluator.directory
         // Live roles ordered by the person they belong to (desired grants come in person order,
         // so the two lists are walked together); roles of people the data does not know apart.
-        var known: [(person: Int32, role: KisiRoleAssignment)] = []
+        let roles = existing?.roles ?? []
+        var known: [(person: Int32, role: Int32)] = []
+        known.reserveCapacity(roles.count)
         var strangers: [KisiRoleAssignment] = []
-        for role in existing?.roles ?? [] {
-            if let person = personByUser[role.userID] { known.append((person, role)) } else { strangers.append(role) }
+        for (position, role) in roles.enumerated() {
+            if let person = personByUser[role.userID] { known.append((person, Int32(position))) } else { strangers.append(role) }
         }
         known.sort { $0.person < $1.person }
         var changes: [AccessChange] = []
         var kept: [KeptMember] = []
         var unchanged: [MemberState] = []
+        unchanged.reserveCapacity(roles.count)
         var unexplained: [String] = []
         var leftover: [(PersonID?, KisiRoleAssignment)] = []
 
@@ -126,7 +128,7 @@ public struct Planner: Sendable {
         var next = 0
         for grant in desired.grants(in: group.address) {
             while next < known.count, known[next].person < grant.person.index {
-                leftover.append((PersonID(index: known[next].person), known[next].role))
+                leftover.append((PersonID(index: known[next].person), roles[Int(known[next].role)]))
                 next += 1
             }
             let after = window(grant.window)
@@ -137,7 +139,7 @@ public struct Planner: Sendable {
                                             reasons: reasons(grant.person, group)))
                 continue
             }
-            let role = known[next].role
+            let role = roles[Int(known[next].role)]
             next += 1
             let before = liveWindow(role)
             if role.roleID != "group_basic" {
@@ -151,7 +153,7 @@ public struct Planner: Sendable {
             }
         }
         while next < known.count {
-            leftover.append((PersonID(index: known[next].person), known[next].role))
+            leftover.append((PersonID(index: known[next].person), roles[Int(known[next].role)]))
             next += 1
         }
         leftover += strangers.sorted { $0.id < $1.id }.map { (PersonID?.none, $0) }

@@ -29,7 +29,7 @@ public struct LiveState: Sendable {
 
     /// The fingerprint of what was read for each managed group (or that it was absent).
     public func fingerprints(for config: SiteConfig) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: config.managedGroups.map { group in
+        Dictionary(uniqueKeysWithValues: config.managedGroups.parallelMap { group in
             (group.address, groups[group.address]?.fingerprint ?? Fingerprint.of("absent"))
         })
     }
