@@ -85,6 +85,9 @@ final class KisiTransport: Sendable {
         slots = Slots(options.concurrency)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = options.timeout
+        // URLSession's default of 6 connections per host would cap the requests in flight below
+        // the configured concurrency, and with it the throughput on a slow link.
+        configuration.httpMaximumConnectionsPerHost = max(1, options.concurrency)
         session = URLSession(configuration: configuration)
     }
 
@@ -210,11 +213,16 @@ final class KisiTransport: Sendable {
 /// Spaces requests evenly at the configured rate, so no one-second window ever holds more than
 /// Kisi allows; a 429 pauses everyone.
 actor Pacer {
+    /// The share of the rate actually used. Requests sent exactly 1/rate apart reach the server
+    /// with jitter, and a window that catches one early request is over the limit; a 429 then
+    /// costs a second of pause, far more than the few percent kept in reserve.
+    static let headroom = 0.96
+
     private let interval: Duration?
     private var next = ContinuousClock.now
 
     init(requestsPerSecond: Double) {
-        interval = requestsPerSecond > 0 ? .milliseconds(Int((1000 / requestsPerSecond).rounded(.up))) : nil
+        interval = requestsPerSecond > 0 ? .microseconds(Int((1_000_000 / (requestsPerSecond * Self.headroom)).rounded(.up))) : nil
     }
 
     func wait() async {

@@ -14,7 +14,7 @@ struct Benchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kisictl-benchmarks",
         abstract: "Measure kisictl on synthetic sites.",
-        subcommands: [EngineBenchmark.self, EngineRun.self, SandboxBenchmark.self, RequestsBenchmark.self]
+        subcommands: [EngineBenchmark.self, EngineRun.self, SandboxBenchmark.self, RequestsBenchmark.self, ApplyBenchmark.self]
     )
 }
 

@@ -7,75 +7,106 @@ import KisiConfig
 import KisiSandbox
 import MemberSources
 import Reconciler
+import SyntheticSites
 
 /// HTTP requests a plan and an apply make, next to the minimum the data requires: one request
 /// per page of each list that must be read, plus one write per change.
 struct RequestsBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "requests",
-        abstract: "Requests made by plan and apply on example sites, next to the minimum."
+        abstract: "Requests made by plan and apply, next to the minimum and to a per-member baseline.",
+        discussion: """
+            The per-member baseline is what integrations that check members one by one send: one \
+            user lookup and one role-assignment lookup per customer.
+            """
     )
 
     @Option(help: "Site directories with a sandbox.yaml (each is copied; the original is not changed).")
     var site: [String] = ["examples/studio", "examples/coworking", "examples/gym"]
 
+    @Option(help: "Sizes of generated synthetic sites, in customers (as kisictl sandbox generate).")
+    var generated: [Int] = [10_000]
+
+    @Option(help: "Managed groups of generated sites.")
+    var groups = 20
+
+    @Option(help: "Churn of generated sites (0.02 for 2%).")
+    var churn = 0.02
+
+    @Option(help: "Generator seed.")
+    var seed: UInt64 = 1
+
     func run() async throws {
-        print("site        step                    requests  minimum  ratio")
+        print("site          step                 requests  minimum  ratio  per-member baseline  baseline / requests")
+        var sites: [(name: String, folder: String)] = []
         for path in site {
             let copy = NSTemporaryDirectory() + "kisictl-requests-" + UUID().uuidString
             try FileManager.default.copyItem(atPath: path, toPath: copy)
             try? FileManager.default.removeItem(atPath: copy + "/.kisictl")
-            let name = URL(fileURLWithPath: path).lastPathComponent
-            for (step, made, minimum) in try await Self.measure(site: copy) {
-                let ratio = String(format: "%.2f", Double(made) / Double(max(1, minimum)))
-                print(name.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + step.padding(toLength: 23, withPad: " ", startingAt: 0)
-                      + String(repeating: " ", count: max(0, 8 - String(made).count)) + String(made)
-                      + String(repeating: " ", count: max(0, 9 - String(minimum).count)) + String(minimum) + "  " + ratio)
+            sites.append((URL(fileURLWithPath: path).lastPathComponent, copy))
+        }
+        for customers in generated {
+            let folder = try BenchmarkSite.generate(customers: customers, groups: groups, churn: churn, seed: seed)
+            sites.append(("\(customers / 1000)k-\(groups)g", folder))
+        }
+        for (name, folder) in sites {
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            for row in try await Self.measure(site: folder) {
+                let ratio = String(format: "%.2f", Double(row.made) / Double(max(1, row.minimum)))
+                var line = pad(name, 13) + " " + pad(row.step, 20) + padLeft(row.made, 9) + padLeft(row.minimum, 9) + padLeft(ratio, 7)
+                if let baseline = row.baseline {
+                    line += padLeft(baseline, 21) + padLeft(String(format: "%.0f×", Double(baseline) / Double(max(1, row.made))), 21)
+                }
+                print(line)
             }
         }
     }
 
+    private func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+    private func padLeft(_ value: some CustomStringConvertible, _ width: Int) -> String {
+        let text = value.description
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+
     /// Plans, applies and plans again against a fresh sandbox of the site.
-    static func measure(site: String) async throws -> [(String, Int, Int)] {
-        let config = try ConfigLoader.load(path: site).config
-        let data = try MemberSource.load(config.source, relativeTo: config.directory).data
-        let evaluator = AccessEvaluator(config: config, data: data)
-        let seeded = try SandboxSeed.load(path: site + "/sandbox.yaml").state()
-        let store = SandboxStore(state: seeded, stateFile: nil)
+    struct Row {
+        var step: String
+        var made: Int
+        var minimum: Int
+        /// Requests a one-by-one integration sends for the same job (plans only).
+        var baseline: Int?
+    }
+
+    static func measure(site folder: String) async throws -> [Row] {
+        let site = try await BenchmarkSite(folder: folder)
+        let (config, store) = (site.config, site.store)
         let api = SandboxAPI(store: store, rateLimit: 0)
         let running = try await SandboxServer(api: api).start()
         defer { Task { await running.stop() } }
-        let credentials = KisiCredentials(baseURL: URL(string: running.baseURL)!, apiKey: seeded.apiKeys[0].key, keySource: "the benchmark")
         let options = KisiClientOptions(requestsPerSecond: 0)
-        let instant: Instant = seeded.clock.flatMap { text in
-            if case .instant(let instant)? = TimeParsing.moment(text) { return instant }
-            return nil
-        } ?? Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
-        let desired = evaluator.evaluate(at: instant)
 
         func plan() async throws -> (Plan, Int) {
             await api.stats.reset()
-            let live = try await Refresher(reader: KisiReader(credentials: credentials, options: options))
-                .refresh(config: config, desired: desired, directory: evaluator.directory)
-            let plan = Planner(evaluator: evaluator, desired: desired, live: live, endpoint: running.baseURL, fingerprints: ("", ""))
-                .plan(createdAt: instant).plan
+            let plan = try await site.plan(through: running, options: options)
             return (plan, await api.stats.total)
         }
 
         let (first, firstRequests) = try await plan()
         let minimumReads = await minimumPlanReads(config: config, store: store)
         await api.stats.reset()
-        _ = await Applier(writer: KisiWriter(credentials: credentials, options: options), audit: nil, notify: false, progress: nil).apply(first)
+        _ = await Applier(writer: KisiWriter(credentials: site.credentials(running), options: options), audit: nil, notify: false, progress: nil)
+            .apply(first)
         let applyRequests = await api.stats.total
         let writes = first.summary.groupsToCreate + first.summary.groupsToUpdate + first.summary.doorsToLink + first.summary.doorsToUnlink
             + first.summary.grants + first.summary.windowChanges + first.summary.revocations
         let (_, steadyRequests) = try await plan()
         let steadyMinimum = await minimumPlanReads(config: config, store: store)
+        let baseline = 2 * site.data.customers.count
         return [
-            ("first plan", firstRequests, minimumReads),
-            ("apply (writes)", applyRequests, writes),
-            ("plan + apply", firstRequests + applyRequests, minimumReads + writes),
-            ("steady-state plan", steadyRequests, steadyMinimum),
+            Row(step: "first plan", made: firstRequests, minimum: minimumReads, baseline: baseline),
+            Row(step: "apply (writes)", made: applyRequests, minimum: writes),
+            Row(step: "plan + apply", made: firstRequests + applyRequests, minimum: minimumReads + writes),
+            Row(step: "steady-state plan", made: steadyRequests, minimum: steadyMinimum, baseline: baseline),
         ]
     }
 

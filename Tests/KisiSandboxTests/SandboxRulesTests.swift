@@ -226,6 +226,15 @@ struct SandboxRulesTests {
         #expect(try await sandbox.get("/users?email=COACH@partner.example").json?.arrayValue?.count == 1)
         #expect(try await invite("coach@partner.example", group: 30002).status == 422)
         #expect(try await invite("other@partner.example", group: 1).status == 422)
+
+        // A refused invite leaves no trace: writes change the state only once every check passed.
+        let backwards = try await sandbox.post("/invites", #"""
+            {"invite":{"invites_to_type":"Group","invites_to_id":30004,"notify":false,
+             "invitee":{"resource_type":"User","email":"late@partner.example"},
+             "role_assignment":{"role_id":"group_basic","valid_from":"2026-11-23T12:00:00Z","valid_until":"2026-11-23T08:00:00Z"}}}
+            """#)
+        #expect(backwards.status == 422)
+        #expect(try await sandbox.get("/users?email=late@partner.example").json?.arrayValue?.isEmpty == true)
     }
 
     @Test("deleting a user or a group removes their roles and door links")

@@ -145,6 +145,8 @@ extension Handlers {
         let (address, inviteeName, roleWindow) = (email!!.trimmingCharacters(in: .whitespaces), name ?? nil, window!)
         return try await write { state, now throws(APIError) in
             guard state.groups.record(groupID!!) != nil else { throw .invalid("invites_to", "must exist") }
+            // Checked before a user is created, so a refused invite changes nothing.
+            try Self.checkOrder(roleWindow.validFrom ?? nil, roleWindow.validUntil ?? nil)
             let user: UserRecord
             if let existing = state.users.first(where: { $0.email.lowercased() == address.lowercased() }) {
                 user = existing

@@ -27,6 +27,8 @@ public actor RequestStats {
 
     public func count(_ endpoint: String) -> Int { byEndpoint[endpoint] ?? 0 }
 
+    public func count(status: Int) -> Int { byStatus[status] ?? 0 }
+
     public var json: JSONValue {
         .object([
             ("total", .int(total)),

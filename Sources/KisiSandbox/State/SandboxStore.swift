@@ -31,11 +31,12 @@ public actor SandboxStore {
     }
 
     /// Applies a change and returns once it is saved (immediately without a state file).
-    /// A body that throws changes nothing.
+    ///
+    /// The body changes the state in place (a copy per write would cost the whole state on large
+    /// sandboxes), so it must check everything before it changes anything: a body that throws
+    /// must leave the state as it found it.
     public func write<T: Sendable>(_ body: (inout SandboxState, String) throws -> T) async throws -> T {
-        var copy = state
-        let result = try body(&copy, now())
-        state = copy
+        let result = try body(&state, now())
         version += 1
         try await saved(version)
         return result
