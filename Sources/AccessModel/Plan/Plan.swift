@@ -5,7 +5,16 @@
 public struct Plan: Codable, Sendable, Equatable {
     public static let formatVersion = "1"
 
+    /// What a plan aims at.
+    public enum Mode: String, Codable, Sendable {
+        /// Kisi as the config and the member data say.
+        case converge
+        /// None of the access kisictl manages: `plan --destroy`, to stop using kisictl.
+        case destroy
+    }
+
     public var formatVersion: String
+    public var mode: Mode
     /// The instant the rules were evaluated at.
     public var instant: Instant
     /// When the plan was made (for `--max-plan-age`).
@@ -18,12 +27,13 @@ public struct Plan: Codable, Sendable, Equatable {
     public var groups: [GroupPlan]
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", instant, createdAt = "created_at", organization, endpoint, fingerprints, groups
+        case formatVersion = "format_version", mode, instant, createdAt = "created_at", organization, endpoint, fingerprints, groups
     }
 
-    public init(instant: Instant, createdAt: Instant, organization: PlanOrganization, endpoint: String,
+    public init(mode: Mode = .converge, instant: Instant, createdAt: Instant, organization: PlanOrganization, endpoint: String,
                 fingerprints: PlanFingerprints, groups: [GroupPlan]) {
         formatVersion = Plan.formatVersion
+        self.mode = mode
         self.instant = instant
         self.createdAt = createdAt
         self.organization = organization

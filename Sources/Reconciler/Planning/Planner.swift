@@ -18,11 +18,13 @@ public struct Planner: Sendable {
     public let live: LiveState
     public let endpoint: String
     public let fingerprints: (config: String, data: String)
+    public let mode: Plan.Mode
     /// Kisi user id → the person in the member data with that address.
     let personByUser: [Int: Int32]
 
     public init(evaluator: AccessEvaluator, desired: DesiredAccess, live: LiveState, endpoint: String,
-                fingerprints: (config: String, data: String)) {
+                fingerprints: (config: String, data: String), mode: Plan.Mode = .converge) {
+        self.mode = mode
         self.evaluator = evaluator
         self.desired = desired
         self.live = live
@@ -48,7 +50,7 @@ public struct Planner: Sendable {
             if let plan { groups.append(plan) }
         }
         let fingerprints = PlanFingerprints(config: fingerprints.config, data: fingerprints.data, live: live.fingerprints(for: config))
-        let plan = Plan(instant: instant, createdAt: createdAt,
+        let plan = Plan(mode: mode, instant: instant, createdAt: createdAt,
                         organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
                         fingerprints: fingerprints, groups: groups)
         return PlanOutcome(plan: plan, problems: problems)
@@ -57,6 +59,15 @@ public struct Planner: Sendable {
     private func planGroup(_ group: GroupConfig) -> (GroupPlan?, [String]) {
         let path = "groups.\(group.address)"
         let existing = live.groups[group.address]
+        if mode == .destroy {
+            // Only access kisictl granted is taken back: no group is created or changed, doors stay
+            // linked, and a group another integration feeds was never kisictl's.
+            guard let existing, existing.integrations.isEmpty else { return (nil, []) }
+            let (access, kept, unchanged, _) = planAccess(group, existing: existing)
+            return (GroupPlan(address: group.address, name: group.name, description: existing.group.description, place: group.place,
+                              placeID: existing.group.placeID, kisiGroupID: existing.group.id, create: false, update: nil, doors: [],
+                              access: access, kept: kept, unchanged: unchanged), [])
+        }
         if let integration = existing?.integrations.first {
             return (nil, ["\(path): Kisi group \"\(group.name)\" is fed by the integration \"\(integration.name)\" (\(integration.type)); kisictl will not manage a group another integration writes to. Set managed: false, or give kisictl a group of its own."])
         }
@@ -126,7 +137,7 @@ public struct Planner: Sendable {
         }
 
         var next = 0
-        for grant in desired.grants(in: group.address) {
+        for grant in mode == .destroy ? [] : desired.grants(in: group.address) {
             while next < known.count, known[next].person < grant.person.index {
                 leftover.append((PersonID(index: known[next].person), roles[Int(known[next].role)]))
                 next += 1
@@ -169,6 +180,18 @@ public struct Planner: Sendable {
                 continue
             }
             let decision = person.flatMap { evaluator.decision(for: $0, in: group.address, at: instant) }
+            if mode == .destroy {
+                // Members no rule explains were never kisictl's, unless policy says it revokes them.
+                let explained = decision.map { !$0.evidence.isEmpty } ?? false
+                guard explained || config.policy.unexplainedMembers == .revoke else {
+                    kept.append(KeptMember(email: role.email, why: .unexplained))
+                    unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
+                    continue
+                }
+                changes.append(AccessChange(action: .revoke, email: role.email, userID: role.userID, roleAssignmentID: role.id, before: before,
+                                            reasons: ["kisictl plan --destroy: every grant kisictl manages is revoked"], cause: "destroy"))
+                continue
+            }
             guard let decision, !decision.evidence.isEmpty else {
                 switch config.policy.unexplainedMembers {
                 case .keep:

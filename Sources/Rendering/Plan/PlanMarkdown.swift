@@ -11,7 +11,7 @@ public enum PlanMarkdown {
         var style = style
         style.color = false
         let local = style.zone.localDateTime(for: plan.instant).displayString
-        var out = "### kisictl plan: \(plan.organization.name)\n\n"
+        var out = "### kisictl plan\(plan.mode == .destroy ? " --destroy" : ""): \(plan.organization.name)\n\n"
         out += "Evaluated at \(plan.instant.rfc3339) (\(local) \(style.zone.identifier)).\n\n"
         if !problems.isEmpty {
             out += "**This plan cannot be applied:**\n\n" + problems.map { "- \($0)\n" }.joined() + "\n"

@@ -56,9 +56,12 @@ public enum PlanText {
 
     public static func header(_ plan: Plan, style: PlanStyle) -> String {
         let local = style.zone.localDateTime(for: plan.instant).displayString
-        var text = "kisictl plan for \(plan.organization.name)"
+        var text = "kisictl plan\(plan.mode == .destroy ? " --destroy" : "") for \(plan.organization.name)"
         if let target = style.target { text += " (\(target))" }
         text += ", evaluated at \(plan.instant.rfc3339) (\(local) \(style.zone.identifier))"
+        if plan.mode == .destroy {
+            text += "\nDestroy: every grant kisictl manages is revoked; managers, exempt people, unmanaged groups and door links stay."
+        }
         return text
     }
 

@@ -36,10 +36,14 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("How long to wait for another apply to finish.", valueName: "duration"))
     var lockTimeout = "0s"
 
+    @Flag(help: "Revoke every grant kisictl manages (to stop using kisictl); the revocation guard applies.")
+    var destroy = false
+
     @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
     var noColor = false
 
     func validate() throws {
+        if planFile != nil, destroy { throw ValidationError("a saved plan applies as it was planned: make it with `kisictl plan --destroy -out FILE`, and drop --destroy here") }
         if site.at != nil, !kisi.sandbox {
             throw ValidationError("--at applies access as of another time: allowed only against the sandbox (--sandbox)")
         }
@@ -98,7 +102,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// The plan to apply: the saved one after checking it is fresh, or a new one, shown.
     private func preparePlan() async throws -> (Plan, KisiConnection, Int) {
         guard let planFile else {
-            let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: .text) { $0.writer }
+            let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: .text, mode: destroy ? .destroy : .converge) { $0.writer }
             Output.standardOutput(PlanText.render(run.plan, style: run.style(color: useColor(noColor: noColor), maskEmails: false)))
             if !run.outcome.problems.isEmpty {
                 Output.standardError(run.outcome.problems.map { "error: \($0)\n" }.joined() + "Nothing was applied.\n")

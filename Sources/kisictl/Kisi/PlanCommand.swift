@@ -26,6 +26,9 @@ struct PlanCommand: AsyncParsableCommand {
             help: ArgumentHelp("Save the plan to this file, for `kisictl apply FILE`.", valueName: "file"))
     var out: String?
 
+    @Flag(help: "Plan to revoke every grant kisictl manages (to stop using kisictl); managers, exempt people and unmanaged groups stay.")
+    var destroy = false
+
     @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
     var noColor = false
 
@@ -33,7 +36,8 @@ struct PlanCommand: AsyncParsableCommand {
     var maskEmails = false
 
     func run() async throws {
-        let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: format == .json ? .json : .text) { $0.reader }
+        let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: format == .json ? .json : .text,
+                                             mode: destroy ? .destroy : .converge) { $0.reader }
         try await run.connection.closing { try report(run) }
     }
 

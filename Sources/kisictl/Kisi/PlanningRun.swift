@@ -18,7 +18,7 @@ struct PlanningRun {
     var plan: Plan { outcome.plan }
     var config: SiteConfig { site.config }
 
-    static func make(site siteOptions: SiteOptions, kisi: KisiOptions, errorsAs format: OutputFormat,
+    static func make(site siteOptions: SiteOptions, kisi: KisiOptions, errorsAs format: OutputFormat, mode: Plan.Mode = .converge,
                      reader makeReader: (KisiConnection) -> any KisiReading) async throws -> PlanningRun {
         let site = try siteOptions.load(reportingErrorsAs: format)
         let connection = try await KisiConnection.open(config: site.config, options: kisi)
@@ -28,7 +28,7 @@ struct PlanningRun {
             let reader = makeReader(connection)
             let live = try await Refresher(reader: reader).refresh(config: site.config, desired: desired, directory: site.evaluator.directory)
             let planner = Planner(evaluator: site.evaluator, desired: desired, live: live, endpoint: connection.credentials.baseURL.absoluteString,
-                                  fingerprints: (site.configFingerprint, site.dataFingerprint))
+                                  fingerprints: (site.configFingerprint, site.dataFingerprint), mode: mode)
             let outcome = planner.plan(createdAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))))
             return PlanningRun(site: site, connection: connection, outcome: outcome, live: live, requests: await reader.requestsSent)
         } catch {
