@@ -48,7 +48,7 @@ let package = Package(
         // Refresh live Kisi, diff against desired access, plan, guard, and apply with an audit log.
         .target(name: "Reconciler", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "KisiAPI"]),
         // Deterministic synthetic sites for benchmarks and scale tests.
-        .target(name: "SyntheticSites", dependencies: ["AccessModel", "AccessRules", "SeededRandom"]),
+        .target(name: "SyntheticSites", dependencies: ["AccessModel", "AccessRules", "KisiConfig", "SeededRandom"]),
         .executableTarget(
             name: "kisictl",
             dependencies: [
@@ -72,7 +72,7 @@ let package = Package(
             name: "ReconcilerTests",
             dependencies: ["AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "Rendering", "TestSupport"]
         ),
-        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering", "KisiSandbox", "TestSupport"]),
+        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering", "KisiSandbox", "TestSupport", "Yams"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
         .target(name: "TestSupport", dependencies: ["Yams"], path: "Tests/TestSupport"),
     ]

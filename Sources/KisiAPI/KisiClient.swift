@@ -38,6 +38,16 @@ public struct KisiReader: KisiReading {
         try await object("/organization")
     }
 
+    /// The key's own user: the cheapest way to check a key.
+    public func currentUser() async throws(KisiError) -> KisiUser { try await object("/user") }
+
+    /// The organization-level roles of a user (`owner`, `administrator`, `observer`, …).
+    public func organizationRoles(user: Int) async throws(KisiError) -> [String] {
+        let roles: [KisiRoleAssignment] = try await list("/role_assignments", query: [("assignee_type", "User"), ("assignee_id", String(user)),
+                                                                                      ("applies_to_type", "Organization")], limit: 250)
+        return roles.map(\.roleID)
+    }
+
     public func places() async throws(KisiError) -> [KisiPlace] { try await list("/places", limit: 250) }
     public func locks() async throws(KisiError) -> [KisiLock] { try await list("/locks", limit: 250) }
     public func groups() async throws(KisiError) -> [KisiGroup] { try await list("/groups", limit: 250) }

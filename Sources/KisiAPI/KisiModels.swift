@@ -60,14 +60,17 @@ public struct KisiGroup: Decodable, Sendable, Hashable {
     public var name: String
     public var description: String?
     public var placeID: Int?
+    /// Members, as Kisi counts them (`users_count`); nil when the answer has no count.
+    public var usersCount: Int?
 
-    enum CodingKeys: String, CodingKey { case id, name, description, placeID = "place_id" }
+    enum CodingKeys: String, CodingKey { case id, name, description, placeID = "place_id", usersCount = "users_count" }
 
-    public init(id: Int, name: String, description: String?, placeID: Int?) {
+    public init(id: Int, name: String, description: String?, placeID: Int?, usersCount: Int? = nil) {
         self.id = id
         self.name = name
         self.description = description
         self.placeID = placeID
+        self.usersCount = usersCount
     }
 }
 
@@ -96,10 +99,14 @@ public struct KisiRoleAssignment: Decodable, Sendable, Hashable {
     public var email: String
     public var validFrom: Date?
     public var validUntil: Date?
+    /// Who made the role, and when: tells kisictl's roles from another tool's.
+    public var createdByID: Int?
+    public var createdAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id, roleID = "role_id", groupID = "group_id", userID = "user_id", user, assignee, appliesToID = "applies_to_id"
         case assigneeID = "assignee_id", validFrom = "valid_from", validUntil = "valid_until"
+        case createdByID = "created_by_id", createdAt = "created_at"
     }
 
     struct Person: Decodable { var email: String? }
@@ -114,9 +121,14 @@ public struct KisiRoleAssignment: Decodable, Sendable, Hashable {
         email = person?.email ?? ""
         validFrom = try KisiTime.decode(container, .validFrom)
         validUntil = try KisiTime.decode(container, .validUntil)
+        createdByID = try container.decodeIfPresent(Int.self, forKey: .createdByID)
+        createdAt = try? KisiTime.decode(container, .createdAt)
     }
 
-    public init(id: Int, roleID: String, groupID: Int, userID: Int, email: String, validFrom: Date?, validUntil: Date?) {
+    public init(id: Int, roleID: String, groupID: Int, userID: Int, email: String, validFrom: Date?, validUntil: Date?,
+                createdByID: Int? = nil, createdAt: Date? = nil) {
+        self.createdByID = createdByID
+        self.createdAt = createdAt
         self.id = id
         self.roleID = roleID
         self.groupID = groupID

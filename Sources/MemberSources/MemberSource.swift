@@ -10,6 +10,13 @@ public struct LoadedMemberData: Sendable {
     public var origin: String
     /// A fingerprint of the exported bytes, recorded in saved plans.
     public var fingerprint: String
+
+    public init(data: MemberData, warnings: [Diagnostic], origin: String, fingerprint: String) {
+        self.data = data
+        self.warnings = warnings
+        self.origin = origin
+        self.fingerprint = fingerprint
+    }
 }
 
 /// Reads member data from the source a config names.

@@ -1,5 +1,6 @@
 import AccessModel
 import Foundation
+import KisiConfig
 
 /// Writes a synthetic site as files: `kisictl.yaml`, `data/*.csv` and the sandbox's
 /// `sandbox.yaml`. The same site always gives the same bytes.
@@ -13,34 +14,28 @@ public enum SiteFiles {
         try sandboxYAML(kisi, site: site, comment: comment).write(toFile: folder + "/sandbox.yaml", atomically: true, encoding: .utf8)
     }
 
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
-    static func list(_ items: [String]) -> String { "[" + items.map(quoted).joined(separator: ", ") + "]" }
-
     public static func configYAML(_ config: SiteConfig, comment: String) -> String {
         var out = "# \(comment)\nversion: 1\ntimezone: \(config.timeZone.identifier)\n"
         out += "kisi:\n  api_key_env: KISI_API_KEY\nsource:\n  files: data\n"
         out += "policy:\n  unexplained_members: \(config.policy.unexplainedMembers.rawValue)\n"
-        out += "  max_revocations: \(config.policy.maxRevocations)\n  exempt: \(list(config.policy.exempt))\n"
+        out += "  max_revocations: \(config.policy.maxRevocations)\n  exempt: \(YAMLText.list(config.policy.exempt))\n"
         out += "  lookahead: \(config.policy.lookahead)\ngroups:\n"
         for group in config.groups {
-            out += "  \(group.address):\n    name: \(quoted(group.name))\n"
-            if let place = group.place { out += "    place: \(quoted(place))\n" }
-            if let doors = group.doors { out += "    doors: \(list(doors))\n" }
+            out += "  \(group.address):\n    name: \(YAMLText.quoted(group.name))\n"
+            if let place = group.place { out += "    place: \(YAMLText.quoted(place))\n" }
+            if let doors = group.doors { out += "    doors: \(YAMLText.list(doors))\n" }
             out += "    grant:\n"
             for rule in group.rules {
                 switch rule.selector {
                 case .memberships(let types, let blocked):
-                    out += "      - memberships: \(list(types))\n        blocked: \(blocked.rawValue)\n"
+                    out += "      - memberships: \(YAMLText.list(types))\n        blocked: \(blocked.rawValue)\n"
                 case .registrations(let selector):
                     var fields: [String] = []
                     if !selector.kinds.isEmpty { fields.append("kinds: [" + selector.kinds.map(\.rawValue).joined(separator: ", ") + "]") }
-                    if !selector.sessions.isEmpty { fields.append("sessions: \(list(selector.sessions))") }
+                    if !selector.sessions.isEmpty { fields.append("sessions: \(YAMLText.list(selector.sessions))") }
                     out += "      - registrations: {\(fields.joined(separator: ", "))}\n"
                 case .bookings(let resources):
-                    out += "      - bookings: \(list(resources.map(\.description)))\n"
+                    out += "      - bookings: \(YAMLText.list(resources.map(\.description)))\n"
                     if rule.invitees { out += "        invitees: true\n" }
                 }
                 if rule.window != .none {
@@ -56,15 +51,15 @@ public enum SiteFiles {
         out += "clock: '\(site.anchor.rfc3339)'\n"
         out += "organization: {name: Synthetic Site Ltd, domain: synthetic, time_zone: \(site.config.timeZone.identifier)}\n"
         out += "api_keys: [{key: \(apiKey), user: \(SyntheticSite.owner)}]\n"
-        out += "places:\n  - name: \(quoted(SyntheticSite.place))\n    time_zone: \(site.config.timeZone.identifier)\n"
-        out += "    locks: \(list(SyntheticSite.doors))\n"
+        out += "places:\n  - name: \(YAMLText.quoted(SyntheticSite.place))\n    time_zone: \(site.config.timeZone.identifier)\n"
+        out += "    locks: \(YAMLText.list(SyntheticSite.doors))\n"
         out += "groups:\n"
         for group in kisi.groups {
-            out += "  - name: \(quoted(group.name))\n"
-            if let place = group.place { out += "    place: \(quoted(place))\n" }
-            out += "    locks: \(list(group.doors))\n"
+            out += "  - name: \(YAMLText.quoted(group.name))\n"
+            if let place = group.place { out += "    place: \(YAMLText.quoted(place))\n" }
+            out += "    locks: \(YAMLText.list(group.doors))\n"
             let managers = group.members.filter { $0.role == "group_manager" }
-            if !managers.isEmpty { out += "    managers: \(list(managers.map(\.email)))\n" }
+            if !managers.isEmpty { out += "    managers: \(YAMLText.list(managers.map(\.email)))\n" }
             out += "    members:\n"
             for member in group.members where member.role == "group_basic" {
                 if member.validFrom == nil, member.validUntil == nil {

@@ -21,10 +21,17 @@ struct Site {
     static func load(configPath: String) throws(DiagnosticsError) -> Site {
         let loaded = try ConfigLoader.load(path: configPath)
         let data: LoadedMemberData
-        do {
-            data = try MemberSource.load(loaded.config.source, relativeTo: loaded.config.directory)
-        } catch {
-            throw DiagnosticsError(loaded.warnings + error.diagnostics)
+        if loaded.config.managedGroups.isEmpty {
+            // Nothing is evaluated, so nothing can be revoked for want of data: a freshly imported
+            // config plans before its member data is set up.
+            data = LoadedMemberData(data: MemberData(providedEntities: []), warnings: [],
+                                    origin: "not read (no managed groups)", fingerprint: Fingerprint.of("no member data"))
+        } else {
+            do {
+                data = try MemberSource.load(loaded.config.source, relativeTo: loaded.config.directory)
+            } catch {
+                throw DiagnosticsError(loaded.warnings + error.diagnostics)
+            }
         }
         let evaluator = AccessEvaluator(config: loaded.config, data: data.data)
         let diagnostics = loaded.warnings + data.warnings + evaluator.diagnostics

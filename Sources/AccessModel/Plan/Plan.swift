@@ -17,6 +17,8 @@ public struct Plan: Codable, Sendable, Equatable {
     public var mode: Mode
     /// The instant the rules were evaluated at.
     public var instant: Instant
+    /// The site's IANA zone, so a saved plan shows local times without its config.
+    public var timeZone: String
     /// When the plan was made (for `--max-plan-age`).
     public var createdAt: Instant
     public var organization: PlanOrganization
@@ -27,14 +29,15 @@ public struct Plan: Codable, Sendable, Equatable {
     public var groups: [GroupPlan]
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", mode, instant, createdAt = "created_at", organization, endpoint, fingerprints, groups
+        case formatVersion = "format_version", mode, instant, timeZone = "time_zone", createdAt = "created_at", organization, endpoint, fingerprints, groups
     }
 
-    public init(mode: Mode = .converge, instant: Instant, createdAt: Instant, organization: PlanOrganization, endpoint: String,
+    public init(mode: Mode = .converge, instant: Instant, timeZone: String, createdAt: Instant, organization: PlanOrganization, endpoint: String,
                 fingerprints: PlanFingerprints, groups: [GroupPlan]) {
         formatVersion = Plan.formatVersion
         self.mode = mode
         self.instant = instant
+        self.timeZone = timeZone
         self.createdAt = createdAt
         self.organization = organization
         self.endpoint = endpoint

@@ -45,6 +45,13 @@ extension Handlers {
                 sorted = order == "user.name" ? ascending : ascending.reversed()
             }
             let resources = KisiResources(state: state)
+            if appliesToType == "Organization", assigneeType == "User" || assigneeType == nil, roleID == nil {
+                // Organization roles exist in the sandbox only as the roles of its API keys' users.
+                let holders = state.apiKeys.filter { assigneeID == nil || $0.userID == assigneeID }
+                var seen = Set<Int>()
+                let roles = holders.filter { seen.insert($0.userID).inserted }.sorted { $0.userID < $1.userID }
+                return listing.response(roles) { $0.map(resources.organizationRole) }
+            }
             return listing.response(sorted) { $0.map(resources.roleAssignment) }
         }
     }

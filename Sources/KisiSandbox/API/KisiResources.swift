@@ -191,6 +191,23 @@ struct KisiResources {
         ])
     }
 
+    /// An API key's user's organization role, as `GET /role_assignments?applies_to_type=Organization` lists it.
+    func organizationRole(_ key: APIKeyRecord) -> JSONValue {
+        let user = userMini(key.userID), created = state.users.record(key.userID)?.createdAt ?? ""
+        return .object([
+            ("id", .int(Self.organizationRoleIDs + key.userID)), ("resource_type", .string("RoleAssignment")), ("created_at", .string(created)),
+            ("updated_at", .string(created)), ("role_id", .string(key.role.rawValue)), ("notify", .bool(false)),
+            ("applies_to_type", .string("Organization")), ("applies_to_id", .int(state.organization.id)), ("applies_to", organizationMini),
+            ("assignee_type", .string("User")), ("assignee_id", .int(key.userID)), ("assignee", user),
+            ("created_by_type", .null), ("created_by_id", .null), ("user_id", .int(key.userID)), ("user", user),
+            ("assignee_team_id", .null), ("guest_id", .null), ("issued_by_id", .null), ("type", .string("organization")),
+            ("scope", .string("organization")), ("valid_from", .null), ("valid_until", .null),
+        ])
+    }
+
+    /// Organization role ids live apart from group role ids.
+    static let organizationRoleIDs = 1_000_000_000
+
     func integration(_ integration: IntegrationRecord) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .int(integration.id)), ("resource_type", .string("Integration")), ("name", .string(integration.name)),

@@ -50,7 +50,7 @@ public struct Planner: Sendable {
             if let plan { groups.append(plan) }
         }
         let fingerprints = PlanFingerprints(config: fingerprints.config, data: fingerprints.data, live: live.fingerprints(for: config))
-        let plan = Plan(mode: mode, instant: instant, createdAt: createdAt,
+        let plan = Plan(mode: mode, instant: instant, timeZone: config.timeZone.identifier, createdAt: createdAt,
                         organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
                         fingerprints: fingerprints, groups: groups)
         return PlanOutcome(plan: plan, problems: problems)

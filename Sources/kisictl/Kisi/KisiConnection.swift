@@ -53,13 +53,21 @@ final class KisiConnection: Sendable {
     var reader: KisiReader { KisiReader(credentials: credentials, options: clientOptions) }
     var writer: KisiWriter { KisiWriter(credentials: credentials, options: clientOptions) }
 
-    static func stateDirectory(for config: SiteConfig) -> String {
-        config.directory == "." ? ".kisictl" : config.directory + "/.kisictl"
+    static func stateDirectory(for config: SiteConfig) -> String { stateDirectory(site: config.directory) }
+
+    /// `.kisictl/` beside the config: the sandbox's state, the audit log, the apply lock.
+    static func stateDirectory(site directory: String) -> String {
+        directory == "." ? ".kisictl" : directory + "/.kisictl"
     }
 
     static func open(config: SiteConfig, options: KisiOptions) async throws -> KisiConnection {
+        try await open(kisi: config.kisi, site: config.directory, options: options)
+    }
+
+    /// Opens Kisi as `kisi` describes, or the sandbox of the site in `directory`.
+    static func open(kisi settings: KisiSettings, site directory: String, options: KisiOptions) async throws -> KisiConnection {
         let clientOptions = KisiClientOptions(requestsPerSecond: options.rate, concurrency: options.concurrency)
-        if options.sandbox { return try await openSandbox(config: config, options: options, clientOptions: clientOptions) }
+        if options.sandbox { return try await openSandbox(site: directory, options: options, clientOptions: clientOptions) }
 
         let environment = ProcessInfo.processInfo.environment
         let key: String, source: String
@@ -70,14 +78,14 @@ final class KisiConnection: Sendable {
             key = text.trimmingCharacters(in: .whitespacesAndNewlines)
             source = "the file \(file)"
         } else {
-            let variable = config.kisi.apiKeyEnv
+            let variable = settings.apiKeyEnv
             key = (environment[variable] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             source = "$\(variable)"
         }
         guard !key.isEmpty else {
             throw ConnectionFailure(description: "no Kisi API key: set \(source.hasPrefix("$") ? source.dropFirst() : Substring(source)) to the key (the config's kisi.api_key_env names the variable), pass --api-key-file, or try --sandbox")
         }
-        let endpoint = environment["KISI_ENDPOINT"] ?? config.kisi.endpoint ?? KisiCredentials.defaultEndpoint.absoluteString
+        let endpoint = environment["KISI_ENDPOINT"] ?? settings.endpoint ?? KisiCredentials.defaultEndpoint.absoluteString
         guard let url = URL(string: endpoint), url.scheme == "https" || url.scheme == "http" else {
             throw ConnectionFailure(description: "the Kisi endpoint \"\(endpoint)\" is not an http(s) URL")
         }
@@ -85,9 +93,14 @@ final class KisiConnection: Sendable {
                               clientOptions: clientOptions, sandbox: nil, sandboxClock: nil)
     }
 
-    private static func openSandbox(config: SiteConfig, options: KisiOptions, clientOptions: KisiClientOptions) async throws -> KisiConnection {
-        let seed = config.directory == "." ? "sandbox.yaml" : config.directory + "/sandbox.yaml"
-        let stateFolder = stateDirectory(for: config)
+    /// The sandbox seed of the site in `directory`.
+    static func sandboxSeed(site directory: String) -> String {
+        directory == "." ? "sandbox.yaml" : directory + "/sandbox.yaml"
+    }
+
+    private static func openSandbox(site directory: String, options: KisiOptions, clientOptions: KisiClientOptions) async throws -> KisiConnection {
+        let seed = sandboxSeed(site: directory)
+        let stateFolder = stateDirectory(site: directory)
         let stateFile = stateFolder + "/sandbox-state.json"
         guard FileManager.default.fileExists(atPath: stateFile) || FileManager.default.fileExists(atPath: seed) else {
             throw ConnectionFailure(description: "--sandbox needs a sandbox.yaml beside the config (\(seed)); see the README's sandbox section")

@@ -1,0 +1,243 @@
+import AccessModel
+import ArgumentParser
+import Foundation
+import KisiAPI
+import KisiConfig
+import MemberSources
+import Reconciler
+import Rendering
+
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the key, its rights, the places, doors and groups the config names, the time zone and the member data.",
+        discussion: "Each check prints ok, warn or fail, with a fix for the last two. Exit status 1 if any check fails. Never writes to Kisi."
+    )
+
+    @OptionGroup var site: SiteOptions
+    @OptionGroup var kisi: KisiOptions
+
+    @Option(name: .customLong("max-data-age"), help: ArgumentHelp("Member-data files older than this fail.", valueName: "duration"))
+    var maxDataAge = "24h"
+
+    func validate() throws {
+        guard TimeSpan(parsing: maxDataAge) != nil else { throw ValidationError("--max-data-age expects a duration such as 24h or 90m") }
+    }
+
+    func run() async throws {
+        var report = DoctorReport()
+        defer { Output.standardOutput(report.text) }
+        let config: SiteConfig
+        do {
+            let loaded = try ConfigLoader.load(path: site.config)
+            config = loaded.config
+            let managed = config.managedGroups.count
+            report.ok("config", "\(config.files.first ?? site.config): \(config.groups.count) group\(config.groups.count == 1 ? "" : "s"), \(managed) managed")
+        } catch {
+            let errors = error.diagnostics.filter { $0.severity == .error }
+            report.fail("config", "\(errors.count) error\(errors.count == 1 ? "" : "s"), first: \(errors.first?.description ?? "unknown")",
+                        fix: "run `kisictl validate --config \(site.config)` and correct what it lists")
+            throw ExitCode(1)
+        }
+
+        await KisiChecks(config: config, options: kisi).run(into: &report)
+        DataChecks(config: config, maximumAge: TimeInterval(TimeSpan(parsing: maxDataAge)!.seconds), now: Date()).run(into: &report)
+        if report.failed { throw ExitCode(1) }
+    }
+}
+
+/// The doctor's findings, one line each, with a fix under each warning and failure.
+struct DoctorReport {
+    enum Status: String { case ok, warn, fail }
+
+    private(set) var lines: [(status: Status, check: String, message: String, fix: String?)] = []
+
+    mutating func ok(_ check: String, _ message: String) { lines.append((.ok, check, message, nil)) }
+    mutating func warn(_ check: String, _ message: String, fix: String) { lines.append((.warn, check, message, fix)) }
+    mutating func fail(_ check: String, _ message: String, fix: String) { lines.append((.fail, check, message, fix)) }
+
+    var failed: Bool { lines.contains { $0.status == .fail } }
+
+    var text: String {
+        var out = ""
+        for line in lines {
+            out += line.status.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0) + " " + line.check + ": " + line.message + "\n"
+            if let fix = line.fix { out += "      fix: " + fix + "\n" }
+        }
+        let counts = [DoctorReport.Status.fail, .warn, .ok].map { status in "\(lines.filter { $0.status == status }.count) \(status.rawValue)" }
+        return out + "\n" + counts.joined(separator: ", ") + "\n"
+    }
+}
+
+/// The checks that read Kisi: the key, its rights, what the config names, integrations and the
+/// time zone. The first failure to reach Kisi stops them (the rest could only repeat it).
+struct KisiChecks {
+    let config: SiteConfig
+    let options: KisiOptions
+
+    /// Roles added by someone else this recently suggest another tool still writes to the group.
+    static let recentWrites: TimeInterval = 7 * 86_400
+
+    func run(into report: inout DoctorReport) async {
+        let connection: KisiConnection
+        do {
+            connection = try await KisiConnection.open(config: config, options: options)
+        } catch {
+            report.fail("key", "\(error)", fix: "set the variable kisi.api_key_env names (\(config.kisi.apiKeyEnv)) to a Kisi API key, or pass --api-key-file")
+            return
+        }
+        defer { Task { await connection.close() } }
+        let reader = connection.reader
+        do {
+            let user = try await reader.currentUser()
+            report.ok("key", "Kisi at \(connection.target) accepted the key from \(connection.credentials.keySource) (user \(EmailAddress.masked(user.email)))")
+            checkRoles(try await reader.organizationRoles(user: user.id), user: user, into: &report)
+            let snapshot = try await KisiSnapshot.read(reader)
+            checkNames(snapshot, into: &report)
+            checkTimeZone(snapshot, into: &report)
+            try await checkOtherWriters(snapshot, keyUser: user.id, reader: reader,
+                                        now: connection.sandboxClock.map { Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)) } ?? Date(),
+                                        into: &report)
+        } catch KisiError.unauthorized(let source) {
+            report.fail("key", "Kisi at \(connection.target) rejected the key from \(source) (401)",
+                        fix: "create a key in Kisi (Settings → API) as the organization owner or an administrator, and put it in \(source); a key stops working when it is deleted or its user loses admin rights")
+        } catch {
+            report.fail("kisi", "\(error)", fix: "check the endpoint (kisi.endpoint, KISI_ENDPOINT) and the network, then run doctor again")
+        }
+        await connection.close()
+    }
+
+    private func checkRoles(_ roles: [String], user: KisiUser, into report: inout DoctorReport) {
+        let who = EmailAddress.masked(user.email)
+        if roles.contains(where: { $0.contains("owner") || $0.contains("admin") }) {
+            report.ok("rights", "\(who) holds the organization role \(roles.sorted().joined(separator: ", ")): it can manage groups")
+        } else if roles.isEmpty {
+            report.warn("rights", "Kisi lists no organization role for \(who)",
+                        fix: "if apply meets 403 answers, use a key made by the organization owner or an administrator")
+        } else {
+            report.fail("rights", "\(who) holds only \(roles.sorted().joined(separator: ", ")): Kisi will refuse kisictl's writes (403)",
+                        fix: "use a key made by the organization owner or an administrator")
+        }
+    }
+
+    /// Every place, door and group the config names exists; no managed group is fed by an integration.
+    private func checkNames(_ snapshot: KisiSnapshot, into report: inout DoctorReport) {
+        var problems = 0
+        let placeNames = snapshot.places.map(\.name).sorted().joined(separator: ", ")
+        for group in config.groups {
+            let path = "groups.\(group.address)"
+            var placeID: Int?
+            if let place = group.place {
+                guard let found = snapshot.places.first(where: { $0.name.lowercased() == place.lowercased() }) else {
+                    report.fail("places", "\(path).place: Kisi has no place named \"\(place)\" (places: \(placeNames))",
+                                fix: "correct the place's name in the config, or create the place in Kisi")
+                    problems += 1
+                    continue
+                }
+                placeID = found.id
+            }
+            let locks = snapshot.locks.filter { placeID == nil || $0.placeID == placeID }
+            for door in group.doors ?? [] where !locks.contains(where: { $0.name == door }) {
+                report.fail("doors", "\(path).doors: Kisi has no door named \"\(door)\" in \(group.place ?? "the organization") (doors: \(locks.map(\.name).sorted().joined(separator: ", ")))",
+                            fix: "use the door's name exactly as Kisi shows it, or remove it from the list")
+                problems += 1
+            }
+            let matches = snapshot.groups.filter { $0.name == group.name && $0.placeID == placeID }
+            switch matches.count {
+            case 0 where group.managed:
+                report.warn("groups", "\(path): Kisi has no group \"\(group.name)\" in \(group.place ?? "the organization"): apply will create it",
+                            fix: "if the group exists under another name, use that name, or kisictl makes a second one")
+            case 0:
+                report.warn("groups", "\(path): Kisi has no group \"\(group.name)\" (managed: false, so nothing happens)",
+                            fix: "correct the name, or remove the group from the config")
+            case 1:
+                guard group.managed, let feeding = snapshot.integrations[matches[0].id], let integration = feeding.first else { continue }
+                report.fail("integrations", "\(path): the managed group \"\(group.name)\" is fed by the integration \"\(integration.name)\" (\(integration.type)); kisictl will not plan for it",
+                            fix: "disconnect the integration from this group in Kisi, set managed: false, or give kisictl a group of its own")
+                problems += 1
+            default:
+                report.fail("groups", "\(path): Kisi has \(matches.count) groups named \"\(group.name)\" in \(group.place ?? "the organization")",
+                            fix: "rename all but one in Kisi, so kisictl knows which to manage")
+                problems += 1
+            }
+        }
+        if problems == 0 {
+            report.ok("names", "every place, door and group the config names exists in Kisi; no managed group is fed by an integration")
+        }
+    }
+
+    /// The config's zone is the zone of the places its groups use (or of every place, if none).
+    private func checkTimeZone(_ snapshot: KisiSnapshot, into report: inout DoctorReport) {
+        let named = Set(config.groups.compactMap { $0.place?.lowercased() })
+        let places = snapshot.places.filter { named.isEmpty || named.contains($0.name.lowercased()) }
+        let zone = config.timeZone.identifier
+        let differing = places.filter { ($0.timeZone ?? zone) != zone }
+        if differing.isEmpty {
+            report.ok("timezone", "\(zone) is the zone of \(places.isEmpty ? "the site" : places.map(\.name).sorted().joined(separator: ", "))")
+        } else {
+            let list = differing.map { "\($0.name) is in \($0.timeZone ?? "?")" }.joined(separator: ", ")
+            report.fail("timezone", "the config's timezone is \(zone), but \(list): dates and times in the member data would be read in the wrong zone",
+                        fix: "set timezone: to the place's zone (\(differing[0].timeZone ?? "its IANA name"))")
+        }
+    }
+
+    /// Basic roles added lately by another user in a managed group: another tool still writing.
+    private func checkOtherWriters(_ snapshot: KisiSnapshot, keyUser: Int, reader: KisiReader, now: Date,
+                                   into report: inout DoctorReport) async throws {
+        var found = false
+        for group in config.managedGroups {
+            let placeID = group.place.flatMap { name in snapshot.places.first { $0.name.lowercased() == name.lowercased() }?.id }
+            guard let kisi = snapshot.groups.first(where: { $0.name == group.name && $0.placeID == placeID }) else { continue }
+            let recent = try await reader.roleAssignments(group: kisi.id).filter { role in
+                role.roleID == "group_basic" && role.createdByID != nil && role.createdByID != keyUser
+                    && (role.createdAt.map { now.timeIntervalSince($0) <= Self.recentWrites } ?? false)
+            }
+            guard !recent.isEmpty else { continue }
+            found = true
+            let writers = Set(recent.compactMap(\.createdByID)).sorted().map { "user \($0)" }.joined(separator: ", ")
+            report.warn("other writers", "groups.\(group.address): \(recent.count) member\(recent.count == 1 ? " was" : "s were") added in the last 7 days by \(writers), not by this key's user",
+                        fix: "turn off the platform's Kisi sync for this group before kisictl manages it, or the two will undo each other")
+        }
+        if !found, !config.managedGroups.isEmpty {
+            report.ok("other writers", "no other user added members to a managed group in the last 7 days")
+        }
+    }
+}
+
+/// The member data: present, parsing, and fresh.
+struct DataChecks {
+    let config: SiteConfig
+    let maximumAge: TimeInterval
+    let now: Date
+
+    func run(into report: inout DoctorReport) {
+        if case .files(let folder) = config.source {
+            let path = folder.hasPrefix("/") ? folder : Paths.join(config.directory, folder)
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { name in
+                MemberEntity.allCases.contains { name == $0.rawValue + ".csv" || name == $0.rawValue + ".json" }
+            }.sorted()
+            var stale = false
+            for file in files {
+                let modified = (try? FileManager.default.attributesOfItem(atPath: Paths.join(path, file))[.modificationDate] as? Date) ?? now
+                let age = now.timeIntervalSince(modified)
+                if age > maximumAge {
+                    stale = true
+                    report.fail("data age", "\(Paths.join(path, file)) was last written \(TimeSpan(seconds: Int64(age) / 60 * 60)) ago, more than --max-data-age \(TimeSpan(seconds: Int64(maximumAge)))",
+                                fix: "check that the platform export still runs; kisictl would grant and revoke from old data")
+                }
+            }
+            if !files.isEmpty, !stale {
+                report.ok("data age", "\(files.count) export\(files.count == 1 ? "" : "s") in \(path), none older than \(TimeSpan(seconds: Int64(maximumAge)))")
+            }
+        }
+        do {
+            let loaded = try MemberSource.load(config.source, relativeTo: config.directory)
+            let warnings = loaded.warnings.count
+            report.ok("data", "\(loaded.origin): \(loaded.data.customers.count) customers, \(loaded.data.memberships.count) memberships, \(loaded.data.registrations.count) registrations, \(loaded.data.bookings.count) bookings\(warnings == 0 ? "" : " (\(warnings) warnings: see kisictl validate)")")
+        } catch {
+            let errors = error.diagnostics.filter { $0.severity == .error }
+            report.fail("data", "the member data does not load: \(errors.count) error\(errors.count == 1 ? "" : "s"), first: \(errors.first?.description ?? "unknown")",
+                        fix: "run `kisictl validate` and correct the export (or source: in the config)")
+        }
+    }
+}

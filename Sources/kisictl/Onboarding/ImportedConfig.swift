@@ -1,0 +1,112 @@
+import AccessModel
+import Foundation
+import KisiAPI
+import KisiConfig
+import Reconciler
+
+/// The config `import` writes: live Kisi as config, every group `managed: false`, so that the
+/// first plan changes nothing and onboarding is one reviewed group at a time.
+struct ImportedConfig {
+    let snapshot: KisiSnapshot
+    let groups: [KisiGroup]
+    let origin: ImportOrigin
+    let outputFolder: String
+    let place: String?
+
+    var yaml: String {
+        var out = """
+            # Imported from \(snapshot.organization.name) by kisictl import. Every group is managed: false, so kisictl
+            # changes nothing yet. To onboard a group: add grant rules, set managed: true, and read `kisictl plan`.
+            version: 1
+            timezone: \(timeZone)
+            kisi:
+              api_key_env: \(origin.kisi.apiKeyEnv)
+
+            """
+        if let endpoint = origin.kisi.endpoint { out += "  endpoint: \(YAMLText.quoted(endpoint))\n" }
+        out += source
+        out += "groups:\n"
+        if groups.isEmpty { out += "  {}\n" }
+        for (group, address) in zip(groups, addresses) {
+            out += "  " + YAMLText.comment(comment(for: group)) + "\n"
+            out += "  \(address):\n"
+            out += "    name: \(YAMLText.quoted(group.name))\n"
+            if let description = group.description, !description.isEmpty { out += "    description: \(YAMLText.quoted(description))\n" }
+            if let place = snapshot.place(group.placeID) { out += "    place: \(YAMLText.quoted(place.name))\n" }
+            out += "    doors: \(YAMLText.list(snapshot.doors(of: group)))\n"
+            out += "    managed: false\n"
+        }
+        return out
+    }
+
+    /// `# 23 members`, and what makes a group one to leave alone.
+    private func comment(for group: KisiGroup) -> String {
+        var text = group.usersCount.map { "\($0) member\($0 == 1 ? "" : "s")" } ?? "member count unknown"
+        text += " (Kisi group \(group.id))"
+        if let feeding = snapshot.integrations[group.id], !feeding.isEmpty {
+            text += "; fed by the integration " + feeding.map { "\"\($0.name)\" (\($0.type))" }.joined(separator: ", ")
+                + ": keep managed: false, or give kisictl a group of its own"
+        }
+        let twins = snapshot.groups.filter { $0.name == group.name && $0.placeID == group.placeID }
+        if twins.count > 1 { text += "; \(twins.count) groups share this name and place: rename all but one in Kisi before managing it" }
+        return text
+    }
+
+    /// Config keys from group names (`Unlimited 6am-11pm` → `unlimited-6am-11pm`), made unique.
+    private var addresses: [String] {
+        var used = Set<String>()
+        return groups.map { group in
+            var base = String(group.name.lowercased().unicodeScalars.map { scalar -> Character in
+                ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) ? Character(scalar) : "-"
+            })
+            while base.contains("--") { base = base.replacingOccurrences(of: "--", with: "-") }
+            base = base.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+            if base.isEmpty { base = "group-\(group.id)" }
+            var address = base, suffix = 2
+            while !used.insert(address).inserted {
+                address = "\(base)-\(suffix)"
+                suffix += 1
+            }
+            return address
+        }
+    }
+
+    /// The zone of the imported place, else the origin config's, else the first place's.
+    private var timeZone: String {
+        let placeZone = place.flatMap { name in snapshot.places.first { $0.name.lowercased() == name.lowercased() }?.timeZone }
+        let zone = placeZone ?? origin.timeZone?.identifier ?? snapshot.places.compactMap(\.timeZone).first
+        return zone ?? "UTC   # Kisi names no time zone: set the site's IANA zone"
+    }
+
+    /// The origin config's member data, as seen from the new config; else a folder to fill.
+    private var source: String {
+        switch origin.source {
+        case .files(let folder)?:
+            let absolute = folder.hasPrefix("/") ? folder : Paths.join(origin.directory, folder)
+            return "source:\n  files: \(YAMLText.quoted(Paths.relative(absolute, from: outputFolder)))\n"
+        case .command(let arguments, _)?:
+            return "# Copied from \(Paths.join(origin.directory, "kisictl.yaml")): the command runs in the new config's folder.\n"
+                + "source:\n  command: \(YAMLText.list(arguments))\n"
+        case nil:
+            return "source:\n  files: data   # your member-data exports (read once a group is managed)\n"
+        }
+    }
+}
+
+/// Path arithmetic for files kisictl writes.
+enum Paths {
+    static func join(_ folder: String, _ name: String) -> String {
+        if folder == "." || folder.isEmpty { return name }
+        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+
+    /// `path` relative to the folder `base` (both relative to the current folder, or absolute).
+    static func relative(_ path: String, from base: String) -> String {
+        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let origin = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
+        var shared = 0
+        while shared < min(target.count, origin.count), target[shared] == origin[shared] { shared += 1 }
+        let parts = Array(repeating: "..", count: origin.count - shared) + target[shared...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+}
