@@ -97,13 +97,13 @@ struct OnboardingTests {
         let running = try await SandboxServer(api: SandboxAPI(store: SandboxStore(state: state, stateFile: nil), rateLimit: 0)).start()
         defer { Task { await running.stop() } }
         // The gym's config names its key variable NORTHSIDE_KISI_KEY.
-        let run = try Kisictl.run(["doctor", "--config", site, "--rate", "0"],
-                                  environment: ["NORTHSIDE_KISI_KEY": "revoked-key", "KISI_ENDPOINT": running.baseURL])
+        let run = try await Kisictl.runOffPool(["doctor", "--config", site, "--rate", "0"],
+                                               environment: ["NORTHSIDE_KISI_KEY": "revoked-key", "KISI_ENDPOINT": running.baseURL])
         #expect(run.status == 1)
         #expect(run.stdout.contains("fail  key: Kisi at \(running.baseURL) rejected the key from $NORTHSIDE_KISI_KEY (401)"), "\(run.stdout)")
         #expect(!run.stdout.contains("revoked-key"))
-        let good = try Kisictl.run(["doctor", "--config", site, "--rate", "0"],
-                                   environment: ["NORTHSIDE_KISI_KEY": state.apiKeys[0].key, "KISI_ENDPOINT": running.baseURL])
+        let good = try await Kisictl.runOffPool(["doctor", "--config", site, "--rate", "0"],
+                                                environment: ["NORTHSIDE_KISI_KEY": state.apiKeys[0].key, "KISI_ENDPOINT": running.baseURL])
         #expect(good.status == 0, "\(good.stdout)")
     }
 

@@ -21,21 +21,21 @@ struct SecretTests {
 
         let planFile = site + "/saved.plan", audit = site + "/audit.jsonl"
         var outputs: [String] = []
-        func kisictl(_ arguments: [String], key: String = SecretTests.key) throws -> Kisictl.Run {
-            let run = try Kisictl.run(arguments, environment: ["KISI_API_KEY": key, "KISI_ENDPOINT": running.baseURL])
+        func kisictl(_ arguments: [String], key: String = SecretTests.key) async throws -> Kisictl.Run {
+            let run = try await Kisictl.runOffPool(arguments, environment: ["KISI_API_KEY": key, "KISI_ENDPOINT": running.baseURL])
             outputs += [run.stdout, run.stderr]
             return run
         }
         let at = ["--at", "2026-11-23T09:00"]
-        _ = try kisictl(["validate", "--config", site] + at)
-        _ = try kisictl(["plan", "--config", site, "--rate", "0"] + at)
-        _ = try kisictl(["plan", "--config", site, "--rate", "0", "--format", "json"] + at)
-        _ = try kisictl(["plan", "--config", site, "--rate", "0", "--format", "markdown"] + at)
-        #expect(try kisictl(["plan", "--config", site, "--rate", "0", "-out", planFile] + at).status == 0)
-        let applied = try kisictl(["apply", planFile, "--config", site, "--rate", "0", "--audit-log", audit])
+        _ = try await kisictl(["validate", "--config", site] + at)
+        _ = try await kisictl(["plan", "--config", site, "--rate", "0"] + at)
+        _ = try await kisictl(["plan", "--config", site, "--rate", "0", "--format", "json"] + at)
+        _ = try await kisictl(["plan", "--config", site, "--rate", "0", "--format", "markdown"] + at)
+        #expect(try await kisictl(["plan", "--config", site, "--rate", "0", "-out", planFile] + at).status == 0)
+        let applied = try await kisictl(["apply", planFile, "--config", site, "--rate", "0", "--audit-log", audit])
         #expect(applied.stdout.contains("Apply"))
-        _ = try kisictl(["explain", "lena.becker@example.net", "--config", site] + at)
-        let rejected = try kisictl(["plan", "--config", site, "--rate", "0"] + at, key: Self.key + "-revoked")
+        _ = try await kisictl(["explain", "lena.becker@example.net", "--config", site] + at)
+        let rejected = try await kisictl(["plan", "--config", site, "--rate", "0"] + at, key: Self.key + "-revoked")
         #expect(rejected.status == 1)
         #expect(rejected.stderr.contains("Kisi rejected the API key from $KISI_API_KEY (401)"))
 

@@ -22,6 +22,16 @@ struct Kisictl {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }()
 
+    /// `run` on a thread of its own, for async tests that serve a sandbox in this process: a
+    /// blocked thread of the (two-thread) cooperative pool could starve the sandbox the child
+    /// is talking to.
+    static func runOffPool(_ arguments: [String], in directory: String = repositoryRoot,
+                           environment: [String: String] = [:]) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(arguments, in: directory, environment: environment) }) }.start()
+        }
+    }
+
     static func run(_ arguments: [String], in directory: String = repositoryRoot, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
