@@ -27,7 +27,7 @@ let package = Package(
         // Pure evaluation: (config, member data, instant) -> desired access with reasons.
         .target(name: "AccessRules", dependencies: ["AccessModel"]),
         // YAML -> typed, validated SiteConfig with file:line:column diagnostics.
-        .target(name: "KisiConfig", dependencies: ["AccessModel", "Yams"]),
+        .target(name: "KisiConfig", dependencies: ["AccessModel", "JSONSupport", "Yams"]),
         // Member data from CSV/JSON exports or from a command's JSON output.
         .target(name: "MemberSources", dependencies: ["AccessModel", "JSONSupport"]),
         // Text and JSON renderings of validation summaries and explanations.

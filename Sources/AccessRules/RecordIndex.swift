@@ -76,8 +76,8 @@ struct RecordIndex: Sendable {
         var nameOf: [Int32]
         var warnings: [Diagnostic]
 
-        init(count: Int, people: Int) {
-            owners = PersonLists.Builder(people: people).build()
+        init(count: Int) {
+            owners = PersonLists.Builder(people: 0).build()
             invitations = owners
             spans = []
             spans.reserveCapacity(count)
@@ -87,8 +87,18 @@ struct RecordIndex: Sendable {
             warnings = []
         }
 
+        /// Adds record `index` to its customer's list, or warns that no person has that customer id.
+        mutating func assign(_ index: Int, to customer: String, in directory: PeopleDirectory, owners: inout PersonLists.Builder,
+                             record: @autoclosure () -> String, at origin: SourceLocation) {
+            if let person = directory.person(customerID: customer) {
+                owners.add(Int32(index), to: person)
+            } else {
+                warnings.append(RecordIndex.unknownCustomer(customer, record: record(), at: origin))
+            }
+        }
+
         static func memberships(_ records: [Membership], directory: PeopleDirectory, zone: SiteTimeZone) -> Part {
-            var part = Part(count: records.count, people: 0)
+            var part = Part(count: records.count)
             var zone = ZoneCache(zone)
             var owners = PersonLists.Builder(people: directory.count)
             for (index, membership) in records.enumerated() {
@@ -98,11 +108,7 @@ struct RecordIndex: Sendable {
                 part.spans.append(Span(from: start, until: end))
                 switch membership.holder {
                 case .customer(let customer):
-                    if let person = directory.person(customerID: customer) {
-                        owners.add(Int32(index), to: person)
-                    } else {
-                        part.warnings.append(RecordIndex.unknownCustomer(customer, record: "membership #\(membership.id)", at: membership.origin))
-                    }
+                    part.assign(index, to: customer, in: directory, owners: &owners, record: "membership #\(membership.id)", at: membership.origin)
                 case .company(let company):
                     let people = directory.people(company: company)
                     if people.isEmpty {
@@ -117,36 +123,28 @@ struct RecordIndex: Sendable {
         }
 
         static func registrations(_ records: [Registration], directory: PeopleDirectory, zone: SiteTimeZone) -> Part {
-            var part = Part(count: records.count, people: 0)
+            var part = Part(count: records.count)
             var zone = ZoneCache(zone)
             var owners = PersonLists.Builder(people: directory.count)
             for (index, registration) in records.enumerated() {
                 part.nameOf.append(part.names.id(registration.session))
                 part.spans.append(Span(from: zone.instant(registration.startsAt), until: zone.instant(registration.endsAt)))
-                if let person = directory.person(customerID: registration.customerID) {
-                    owners.add(Int32(index), to: person)
-                } else {
-                    part.warnings.append(RecordIndex.unknownCustomer(registration.customerID, record: "registration #\(registration.id)",
-                                                                     at: registration.origin))
-                }
+                part.assign(index, to: registration.customerID, in: directory, owners: &owners,
+                            record: "registration #\(registration.id)", at: registration.origin)
             }
             part.owners = owners.build()
             return part
         }
 
         static func bookings(_ records: [Booking], directory: PeopleDirectory, zone: SiteTimeZone) -> Part {
-            var part = Part(count: records.count, people: 0)
+            var part = Part(count: records.count)
             var zone = ZoneCache(zone)
             var owners = PersonLists.Builder(people: directory.count)
             var invitees = PersonLists.Builder(people: directory.count)
             for (index, booking) in records.enumerated() {
                 part.nameOf.append(part.names.id(booking.resourceType.rawValue + ":" + booking.resource))
                 part.spans.append(Span(from: zone.instant(booking.startsAt), until: zone.instant(booking.endsAt)))
-                if let person = directory.person(customerID: booking.customerID) {
-                    owners.add(Int32(index), to: person)
-                } else {
-                    part.warnings.append(RecordIndex.unknownCustomer(booking.customerID, record: "booking #\(booking.id)", at: booking.origin))
-                }
+                part.assign(index, to: booking.customerID, in: directory, owners: &owners, record: "booking #\(booking.id)", at: booking.origin)
                 var invited: [PersonID] = []
                 for invitee in booking.invitees {
                     guard let person = directory.person(email: invitee)?.id, !invited.contains(person) else { continue }

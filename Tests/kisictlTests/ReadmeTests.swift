@@ -42,17 +42,8 @@ struct ReadmeTests {
                 swift() { if [ "$1" = run ]; then shift; "$@"; else echo "only swift run works in README tests" >&2; return 1; fi; }
                 \(block)
                 """
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", script]
-            process.currentDirectoryURL = URL(fileURLWithPath: folder)
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "block \(number + 1):\n\(block)\n--- output ---\n\(text)")
+            let run = try Subprocess.run("/bin/bash", ["-c", script], in: folder)
+            #expect(run.status == 0, "block \(number + 1):\n\(block)\n--- output ---\n\(run.stdout)\(run.stderr)")
         }
     }
 }
