@@ -86,7 +86,6 @@ struct KisiChecks {
             report.fail("key", "\(error)", fix: "set the variable kisi.api_key_env names (\(config.kisi.apiKeyEnv)) to a Kisi API key, or pass --api-key-file")
             return
         }
-        defer { Task { await connection.close() } }
         let reader = connection.reader
         do {
             let user = try await reader.currentUser()

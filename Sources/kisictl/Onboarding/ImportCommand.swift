@@ -86,9 +86,8 @@ struct ImportCommand: AsyncParsableCommand {
         guard from != to else { return }
         let files = [(KisiConnection.sandboxSeed(site: directory), KisiConnection.sandboxSeed(site: out)),
                      (KisiConnection.stateDirectory(site: directory) + "/sandbox-state.json", KisiConnection.stateDirectory(site: out) + "/sandbox-state.json")]
+        try manager.createDirectory(atPath: KisiConnection.stateDirectory(site: out), withIntermediateDirectories: true)
         for (source, destination) in files where manager.fileExists(atPath: source) {
-            try manager.createDirectory(atPath: (destination as NSString).deletingLastPathComponent.isEmpty ? "." : (destination as NSString).deletingLastPathComponent,
-                                        withIntermediateDirectories: true)
             if manager.fileExists(atPath: destination) { try manager.removeItem(atPath: destination) }
             try manager.copyItem(atPath: source, toPath: destination)
         }
