@@ -37,27 +37,29 @@ struct RecordIndex: Sendable {
     init(data: MemberData, directory: PeopleDirectory, zone: SiteTimeZone) {
         // The three kinds of record are indexed independently, on every core.
         let parts = [Part.Kind.memberships, .registrations, .bookings].parallelMap { kind in
+            var part = Part(directory: directory, zone: zone)
             switch kind {
-            case .memberships: Part.memberships(data.memberships, directory: directory, zone: zone)
-            case .registrations: Part.registrations(data.registrations, directory: directory, zone: zone)
-            case .bookings: Part.bookings(data.bookings, directory: directory, zone: zone)
+            case .memberships: part.index(data.memberships)
+            case .registrations: part.index(data.registrations)
+            case .bookings: part.index(data.bookings)
             }
+            return part
         }
         let (m, r, b) = (parts[0], parts[1], parts[2])
-        memberships = m.owners
+        memberships = m.owners.build()
         membershipSpans = m.spans
         membershipStatus = data.memberships.map(\.status)
         membershipSessions = data.memberships.map { $0.sessionsRemaining.map { Int32(clamping: $0) } ?? -1 }
         membershipTypes = m.names
         membershipTypeOf = m.nameOf
-        registrations = r.owners
+        registrations = r.owners.build()
         registrationSpans = r.spans
         registrationKind = data.registrations.map(\.kind)
         registrationStatus = data.registrations.map(\.status)
         sessionNames = r.names
         sessionNameOf = r.nameOf
-        bookings = b.owners
-        invitations = b.invitations
+        bookings = b.owners.build()
+        invitations = b.invitations.build()
         bookingSpans = b.spans
         bookingStatus = data.bookings.map(\.status)
         resourceKeys = b.names
@@ -65,96 +67,86 @@ struct RecordIndex: Sendable {
         warnings = m.warnings + r.warnings + b.warnings
     }
 
-    /// The index of one kind of record: owners, time spans and one interned name per record.
+    /// The index of one kind of record, built record by record: owners, time spans and one
+    /// interned name per record.
     private struct Part {
         enum Kind { case memberships, registrations, bookings }
 
-        var owners: PersonLists
-        var invitations: PersonLists
-        var spans: [Span]
-        var names: Interner
-        var nameOf: [Int32]
-        var warnings: [Diagnostic]
+        let directory: PeopleDirectory
+        var zone: ZoneCache
+        var owners: PersonLists.Builder
+        var invitations: PersonLists.Builder
+        var spans: [Span] = []
+        var names = Interner()
+        var nameOf: [Int32] = []
+        var warnings: [Diagnostic] = []
 
-        init(count: Int) {
-            owners = PersonLists.Builder(people: 0).build()
-            invitations = owners
-            spans = []
-            spans.reserveCapacity(count)
-            names = Interner()
-            nameOf = []
-            nameOf.reserveCapacity(count)
-            warnings = []
+        init(directory: PeopleDirectory, zone: SiteTimeZone) {
+            self.directory = directory
+            self.zone = ZoneCache(zone)
+            owners = PersonLists.Builder(people: directory.count)
+            invitations = PersonLists.Builder(people: directory.count)
         }
 
-        /// Adds record `index` to its customer's list, or warns that no person has that customer id.
-        mutating func assign(_ index: Int, to customer: String, in directory: PeopleDirectory, owners: inout PersonLists.Builder,
-                             record: @autoclosure () -> String, at origin: SourceLocation) {
+        /// Adds the next record: its name, its span, and its customer's list (or a warning that
+        /// no person has that customer id; nil for records that name no customer).
+        mutating func add(name: String, span: Span, customer: String?, record: @autoclosure () -> String, at origin: SourceLocation) {
+            let index = Int32(spans.count)
+            nameOf.append(names.id(name))
+            spans.append(span)
+            guard let customer else { return }
             if let person = directory.person(customerID: customer) {
-                owners.add(Int32(index), to: person)
+                owners.add(index, to: person)
             } else {
                 warnings.append(RecordIndex.unknownCustomer(customer, record: record(), at: origin))
             }
         }
 
-        static func memberships(_ records: [Membership], directory: PeopleDirectory, zone: SiteTimeZone) -> Part {
-            var part = Part(count: records.count)
-            var zone = ZoneCache(zone)
-            var owners = PersonLists.Builder(people: directory.count)
-            for (index, membership) in records.enumerated() {
-                part.nameOf.append(part.names.id(membership.type))
+        mutating func index(_ records: [Membership]) {
+            spans.reserveCapacity(records.count)
+            for membership in records {
                 let start = zone.startOfDay(membership.startsOn)
                 let end = membership.endsOn.map { zone.startOfDay($0.adding(days: 1)) } ?? Span.open
-                part.spans.append(Span(from: start, until: end))
+                let customer: String?
                 switch membership.holder {
-                case .customer(let customer):
-                    part.assign(index, to: customer, in: directory, owners: &owners, record: "membership #\(membership.id)", at: membership.origin)
+                case .customer(let id): customer = id
                 case .company(let company):
+                    customer = nil
                     let people = directory.people(company: company)
                     if people.isEmpty {
-                        part.warnings.append(.warning(at: membership.origin, path: "company_id",
-                                                      "company membership #\(membership.id): no customer has company_id \(company); it grants nobody"))
+                        warnings.append(.warning(at: membership.origin, path: "company_id",
+                                                 "company membership #\(membership.id): no customer has company_id \(company); it grants nobody"))
                     }
-                    for person in people { owners.add(Int32(index), to: person) }
+                    for person in people { owners.add(Int32(spans.count), to: person) }
                 }
+                add(name: membership.type, span: Span(from: start, until: end), customer: customer,
+                    record: "membership #\(membership.id)", at: membership.origin)
             }
-            part.owners = owners.build()
-            return part
         }
 
-        static func registrations(_ records: [Registration], directory: PeopleDirectory, zone: SiteTimeZone) -> Part {
-            var part = Part(count: records.count)
-            var zone = ZoneCache(zone)
-            var owners = PersonLists.Builder(people: directory.count)
-            for (index, registration) in records.enumerated() {
-                part.nameOf.append(part.names.id(registration.session))
-                part.spans.append(Span(from: zone.instant(registration.startsAt), until: zone.instant(registration.endsAt)))
-                part.assign(index, to: registration.customerID, in: directory, owners: &owners,
-                            record: "registration #\(registration.id)", at: registration.origin)
+        mutating func index(_ records: [Registration]) {
+            spans.reserveCapacity(records.count)
+            for registration in records {
+                let span = Span(from: zone.instant(registration.startsAt), until: zone.instant(registration.endsAt))
+                add(name: registration.session, span: span, customer: registration.customerID,
+                    record: "registration #\(registration.id)", at: registration.origin)
             }
-            part.owners = owners.build()
-            return part
         }
 
-        static func bookings(_ records: [Booking], directory: PeopleDirectory, zone: SiteTimeZone) -> Part {
-            var part = Part(count: records.count)
-            var zone = ZoneCache(zone)
-            var owners = PersonLists.Builder(people: directory.count)
-            var invitees = PersonLists.Builder(people: directory.count)
-            for (index, booking) in records.enumerated() {
-                part.nameOf.append(part.names.id(booking.resourceType.rawValue + ":" + booking.resource))
-                part.spans.append(Span(from: zone.instant(booking.startsAt), until: zone.instant(booking.endsAt)))
-                part.assign(index, to: booking.customerID, in: directory, owners: &owners, record: "booking #\(booking.id)", at: booking.origin)
+        mutating func index(_ records: [Booking]) {
+            spans.reserveCapacity(records.count)
+            for booking in records {
+                let index = Int32(spans.count)
                 var invited: [PersonID] = []
                 for invitee in booking.invitees {
                     guard let person = directory.person(email: invitee)?.id, !invited.contains(person) else { continue }
                     invited.append(person)
-                    invitees.add(Int32(index), to: person)
+                    invitations.add(index, to: person)
                 }
+                let span = Span(from: zone.instant(booking.startsAt), until: zone.instant(booking.endsAt))
+                add(name: booking.resourceType.rawValue + ":" + booking.resource, span: span, customer: booking.customerID,
+                    record: "booking #\(booking.id)", at: booking.origin)
             }
-            part.owners = owners.build()
-            part.invitations = invitees.build()
-            return part
         }
     }
 

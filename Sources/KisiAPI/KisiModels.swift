@@ -41,6 +41,13 @@ public struct KisiPlace: Decodable, Sendable, Hashable {
     }
 }
 
+extension Collection where Element == KisiPlace {
+    /// The place a config names: spelled exactly, else ignoring case (as Kisi's search does).
+    public func named(_ name: String) -> KisiPlace? {
+        first { $0.name == name } ?? first { $0.name.lowercased() == name.lowercased() }
+    }
+}
+
 public struct KisiLock: Decodable, Sendable, Hashable {
     public var id: Int
     public var name: String

@@ -26,15 +26,21 @@ public struct LoadedMemberData: Sendable {
 public enum MemberSource {
     public static func load(_ spec: SourceSpec, relativeTo directory: String) throws(DiagnosticsError) -> LoadedMemberData {
         switch spec {
-        case .files(let folder):
-            let path = folder.hasPrefix("/") ? folder : join(directory, folder)
-            return try FileSource(folder: path).load()
+        case .files:
+            return try FileSource(folder: folder(of: spec, relativeTo: directory)!).load()
         case .command(let arguments, let timeout):
             return try CommandSource(arguments: arguments, directory: directory, timeout: timeout).load()
         }
     }
 
-    static func join(_ folder: String, _ name: String) -> String {
+    /// The folder a `files` source reads, as a path from the working directory; nil for `command`.
+    public static func folder(of spec: SourceSpec, relativeTo directory: String) -> String? {
+        guard case .files(let folder) = spec else { return nil }
+        return folder.hasPrefix("/") ? folder : join(directory, folder)
+    }
+
+    /// `folder/name`, without a `./` for the working directory.
+    public static func join(_ folder: String, _ name: String) -> String {
         if folder == "." || folder.isEmpty { return name }
         return folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }

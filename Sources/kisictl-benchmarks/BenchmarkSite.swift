@@ -1,5 +1,6 @@
 import AccessModel
 import AccessRules
+import ArgumentParser
 import Foundation
 import KisiAPI
 import KisiConfig
@@ -51,4 +52,16 @@ struct BenchmarkSite {
         return Planner(evaluator: evaluator, desired: desired, live: live, endpoint: sandbox.baseURL, fingerprints: ("", ""))
             .plan(createdAt: instant).plan
     }
+}
+
+/// The shape of generated sites, as `kisictl sandbox generate` takes it (sizes are per benchmark).
+struct SiteShapeOptions: ParsableArguments {
+    @Option(help: "Managed groups.")
+    var groups = 20
+
+    @Option(help: "Share of live members that differ from what the rules want (0.02 for 2%).")
+    var churn = 0.02
+
+    @Option(help: "Generator seed.")
+    var seed: UInt64 = 1
 }

@@ -29,22 +29,15 @@ struct EngineBenchmark: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Sizes, in customers.")
     var customers: [Int] = [10_000, 100_000, 1_000_000]
 
-    @Option(help: "Managed groups.")
-    var groups = 20
-
-    @Option(help: "Churn of the live state (0.02 for 2%).")
-    var churn = 0.02
+    @OptionGroup var shape: SiteShapeOptions
 
     @Option(help: "Timed runs per size; medians are reported.")
     var runs = 5
 
-    @Option(help: "Generator seed.")
-    var seed: UInt64 = 1
-
     func run() throws {
         FileHandle.standardOutput.write(Data("customers  load (s)  index (s)  evaluate (s)  diff (s)  total (s)  per customer (µs)  peak RSS (MB)  runs\n".utf8))
         for size in customers {
-            let folder = try Self.prepare(customers: size, groups: groups, churn: churn, seed: seed)
+            let folder = try Self.prepare(customers: size, groups: shape.groups, churn: shape.churn, seed: shape.seed)
             let child = Process()
             child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
             child.arguments = ["engine-run", "--dir", folder, "--runs", String(runs)]

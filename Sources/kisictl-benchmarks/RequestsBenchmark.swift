@@ -27,14 +27,7 @@ struct RequestsBenchmark: AsyncParsableCommand {
     @Option(help: "Sizes of generated synthetic sites, in customers (as kisictl sandbox generate).")
     var generated: [Int] = [10_000]
 
-    @Option(help: "Managed groups of generated sites.")
-    var groups = 20
-
-    @Option(help: "Churn of generated sites (0.02 for 2%).")
-    var churn = 0.02
-
-    @Option(help: "Generator seed.")
-    var seed: UInt64 = 1
+    @OptionGroup var shape: SiteShapeOptions
 
     func run() async throws {
         print("site          step                 requests  minimum  ratio  per-member baseline  baseline / requests")
@@ -46,8 +39,8 @@ struct RequestsBenchmark: AsyncParsableCommand {
             sites.append((URL(fileURLWithPath: path).lastPathComponent, copy))
         }
         for customers in generated {
-            let folder = try BenchmarkSite.generate(customers: customers, groups: groups, churn: churn, seed: seed)
-            sites.append(("\(customers / 1000)k-\(groups)g", folder))
+            let folder = try BenchmarkSite.generate(customers: customers, groups: shape.groups, churn: shape.churn, seed: shape.seed)
+            sites.append(("\(customers / 1000)k-\(shape.groups)g", folder))
         }
         for (name, folder) in sites {
             defer { try? FileManager.default.removeItem(atPath: folder) }

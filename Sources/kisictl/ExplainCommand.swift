@@ -49,7 +49,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let (placeList, groupList, roleList) = try await (places, groups, assignments)
         var roles: [String: Explanation.KisiRole] = [:]
         for group in config.managedGroups {
-            let placeID = group.place.flatMap { name in placeList.first { $0.name == name }?.id }
+            let placeID = group.place.flatMap { name in placeList.named(name)?.id }
             guard let kisiGroup = groupList.first(where: { $0.name == group.name && $0.placeID == placeID }),
                   let role = roleList.first(where: { $0.groupID == kisiGroup.id }) else { continue }
             func instant(_ date: Date?) -> Instant? { date.map { Instant(secondsSinceEpoch: Int64($0.timeIntervalSince1970.rounded(.down))) } }

@@ -23,9 +23,7 @@ public struct LiveState: Sendable {
         self.problems = problems
     }
 
-    public func place(named name: String) -> KisiPlace? {
-        places.first { $0.name == name } ?? places.first { $0.name.lowercased() == name.lowercased() }
-    }
+    public func place(named name: String) -> KisiPlace? { places.named(name) }
 
     /// The fingerprint of what was read for each managed group (or that it was absent).
     public func fingerprints(for config: SiteConfig) -> [String: String] {

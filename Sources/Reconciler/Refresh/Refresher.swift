@@ -40,7 +40,7 @@ public struct Refresher: Sendable {
         for group in config.managedGroups {
             var placeID: Int?
             if let place = group.place {
-                guard let found = placeList.first(where: { $0.name == place }) ?? placeList.first(where: { $0.name.lowercased() == place.lowercased() }) else {
+                guard let found = placeList.named(place) else {
                     problems.append("groups.\(group.address).place: Kisi has no place named \"\(place)\" (places: \(placeList.map(\.name).sorted().joined(separator: ", ")))")
                     continue
                 }

@@ -83,7 +83,8 @@ struct KisiChecks {
         do {
             connection = try await KisiConnection.open(config: config, options: options)
         } catch {
-            report.fail("key", "\(error)", fix: "set the variable kisi.api_key_env names (\(config.kisi.apiKeyEnv)) to a Kisi API key, or pass --api-key-file")
+            report.fail("key", "\(error)", fix: options.sandbox ? "give the site a sandbox.yaml (see the README's sandbox section), or drop --sandbox"
+                                                              : "set \(config.kisi.apiKeyEnv) (the variable kisi.api_key_env names) to a Kisi API key, or pass --api-key-file")
             return
         }
         let reader = connection.reader
@@ -127,7 +128,7 @@ struct KisiChecks {
             let path = "groups.\(group.address)"
             var placeID: Int?
             if let place = group.place {
-                guard let found = snapshot.places.first(where: { $0.name.lowercased() == place.lowercased() }) else {
+                guard let found = snapshot.places.named(place) else {
                     report.fail("places", "\(path).place: Kisi has no place named \"\(place)\" (places: \(placeNames))",
                                 fix: "correct the place's name in the config, or create the place in Kisi")
                     problems += 1
@@ -185,7 +186,7 @@ struct KisiChecks {
                                    into report: inout DoctorReport) async throws {
         var found = false
         for group in config.managedGroups {
-            let placeID = group.place.flatMap { name in snapshot.places.first { $0.name.lowercased() == name.lowercased() }?.id }
+            let placeID = group.place.flatMap { snapshot.places.named($0)?.id }
             guard let kisi = snapshot.groups.first(where: { $0.name == group.name && $0.placeID == placeID }) else { continue }
             let recent = try await reader.roleAssignments(group: kisi.id).filter { role in
                 role.roleID == "group_basic" && role.createdByID != nil && role.createdByID != keyUser
@@ -210,18 +211,17 @@ struct DataChecks {
     let now: Date
 
     func run(into report: inout DoctorReport) {
-        if case .files(let folder) = config.source {
-            let path = folder.hasPrefix("/") ? folder : Paths.join(config.directory, folder)
+        if let path = MemberSource.folder(of: config.source, relativeTo: config.directory) {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { name in
                 MemberEntity.allCases.contains { name == $0.rawValue + ".csv" || name == $0.rawValue + ".json" }
             }.sorted()
             var stale = false
             for file in files {
-                let modified = (try? FileManager.default.attributesOfItem(atPath: Paths.join(path, file))[.modificationDate] as? Date) ?? now
+                let modified = (try? FileManager.default.attributesOfItem(atPath: MemberSource.join(path, file))[.modificationDate] as? Date) ?? now
                 let age = now.timeIntervalSince(modified)
                 if age > maximumAge {
                     stale = true
-                    report.fail("data age", "\(Paths.join(path, file)) was last written \(TimeSpan(seconds: Int64(age) / 60 * 60)) ago, more than --max-data-age \(TimeSpan(seconds: Int64(maximumAge)))",
+                    report.fail("data age", "\(MemberSource.join(path, file)) was last written \(TimeSpan(seconds: Int64(age) / 60 * 60)) ago, more than --max-data-age \(TimeSpan(seconds: Int64(maximumAge)))",
                                 fix: "check that the platform export still runs; kisictl would grant and revoke from old data")
                 }
             }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import KisiAPI
 import KisiConfig
+import MemberSources
 import Reconciler
 import Rendering
 
@@ -32,7 +33,7 @@ struct ImportCommand: AsyncParsableCommand {
     @OptionGroup var kisi: KisiOptions
 
     func run() async throws {
-        let target = Paths.join(out, "kisictl.yaml")
+        let target = MemberSource.join(out, "kisictl.yaml")
         if !force, FileManager.default.fileExists(atPath: target) {
             Output.standardError("error: \(target) already exists; pass --force to replace it, or choose another --out\n")
             throw ExitCode(1)
@@ -55,7 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
 
         var groups = snapshot.groups
         if let place {
-            guard let match = snapshot.places.first(where: { $0.name == place }) ?? snapshot.places.first(where: { $0.name.lowercased() == place.lowercased() }) else {
+            guard let match = snapshot.places.named(place) else {
                 Output.standardError("error: Kisi has no place named \"\(place)\" (places: \(snapshot.places.map(\.name).sorted().joined(separator: ", ")))\n")
                 throw ExitCode(1)
             }
@@ -109,7 +110,7 @@ struct ImportOrigin {
         }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if exists, isDirectory.boolValue, !FileManager.default.fileExists(atPath: Paths.join(path, "kisictl.yaml")) {
+        if exists, isDirectory.boolValue, !FileManager.default.fileExists(atPath: MemberSource.join(path, "kisictl.yaml")) {
             self.init(directory: path)
             return
         }

@@ -2,6 +2,7 @@ import AccessModel
 import Foundation
 import KisiAPI
 import KisiConfig
+import MemberSources
 import Reconciler
 
 /// The config `import` writes: live Kisi as config, every group `managed: false`, so that the
@@ -73,31 +74,22 @@ struct ImportedConfig {
 
     /// The zone of the imported place, else the origin config's, else the first place's.
     private var timeZone: String {
-        let placeZone = place.flatMap { name in snapshot.places.first { $0.name.lowercased() == name.lowercased() }?.timeZone }
+        let placeZone = place.flatMap { snapshot.places.named($0)?.timeZone }
         let zone = placeZone ?? origin.timeZone?.identifier ?? snapshot.places.compactMap(\.timeZone).first
         return zone ?? "UTC   # Kisi names no time zone: set the site's IANA zone"
     }
 
     /// The origin config's member data, as seen from the new config; else a folder to fill.
     private var source: String {
-        switch origin.source {
-        case .files(let folder)?:
-            let absolute = folder.hasPrefix("/") ? folder : Paths.join(origin.directory, folder)
-            return "source:\n  files: \(YAMLText.quoted(Paths.relative(absolute, from: outputFolder)))\n"
-        case .command(let arguments, _)?:
-            return "# Copied from \(Paths.join(origin.directory, "kisictl.yaml")): the command runs in the new config's folder.\n"
-                + "source:\n  command: \(YAMLText.list(arguments))\n"
-        case nil:
+        guard let spec = origin.source else {
             return "source:\n  files: data   # your member-data exports (read once a group is managed)\n"
         }
-    }
-}
-
-/// Path arithmetic for files kisictl writes.
-enum Paths {
-    static func join(_ folder: String, _ name: String) -> String {
-        if folder == "." || folder.isEmpty { return name }
-        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
+        if let folder = MemberSource.folder(of: spec, relativeTo: origin.directory) {
+            return "source:\n  files: \(YAMLText.quoted(Self.relative(folder, from: outputFolder)))\n"
+        }
+        guard case .command(let arguments, _) = spec else { return "" }
+        return "# Copied from \(MemberSource.join(origin.directory, "kisictl.yaml")): the command runs in the new config's folder.\n"
+            + "source:\n  command: \(YAMLText.list(arguments))\n"
     }
 
     /// `path` relative to the folder `base` (both relative to the current folder, or absolute).
