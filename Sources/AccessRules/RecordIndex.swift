@@ -43,23 +43,23 @@ struct RecordIndex: Sendable {
             case .registrations: part.index(data.registrations)
             case .bookings: part.index(data.bookings)
             }
-            return part
+            return part.finished()
         }
         let (m, r, b) = (parts[0], parts[1], parts[2])
-        memberships = m.owners.build()
+        memberships = m.owners
         membershipSpans = m.spans
         membershipStatus = data.memberships.map(\.status)
         membershipSessions = data.memberships.map { $0.sessionsRemaining.map { Int32(clamping: $0) } ?? -1 }
         membershipTypes = m.names
         membershipTypeOf = m.nameOf
-        registrations = r.owners.build()
+        registrations = r.owners
         registrationSpans = r.spans
         registrationKind = data.registrations.map(\.kind)
         registrationStatus = data.registrations.map(\.status)
         sessionNames = r.names
         sessionNameOf = r.nameOf
-        bookings = b.owners.build()
-        invitations = b.invitations.build()
+        bookings = b.owners
+        invitations = b.invitations
         bookingSpans = b.spans
         bookingStatus = data.bookings.map(\.status)
         resourceKeys = b.names
@@ -80,6 +80,20 @@ struct RecordIndex: Sendable {
         var names = Interner()
         var nameOf: [Int32] = []
         var warnings: [Diagnostic] = []
+
+        /// A finished part: its lists laid out, its builders' scratch freed.
+        struct Finished {
+            var owners: PersonLists
+            var invitations: PersonLists
+            var spans: [Span]
+            var names: Interner
+            var nameOf: [Int32]
+            var warnings: [Diagnostic]
+        }
+
+        consuming func finished() -> Finished {
+            Finished(owners: owners.build(), invitations: invitations.build(), spans: spans, names: names, nameOf: nameOf, warnings: warnings)
+        }
 
         init(directory: PeopleDirectory, zone: SiteTimeZone) {
             self.directory = directory
