@@ -5,26 +5,33 @@ import JSONSupport
 /// methods at all: a plan cannot change Kisi, by construction.
 public protocol KisiReading: Sendable {
     func organization() async throws(KisiError) -> KisiOrganization
+    /// The key's own user.
+    func currentUser() async throws(KisiError) -> KisiUser
     func places() async throws(KisiError) -> [KisiPlace]
     func locks() async throws(KisiError) -> [KisiLock]
     func groups() async throws(KisiError) -> [KisiGroup]
     func groupLocks(group: Int) async throws(KisiError) -> [KisiGroupLock]
-    /// Every role in a group, each with its user's e-mail.
+    /// Every role in a group: users', teams' and guests'.
     func roleAssignments(group: Int) async throws(KisiError) -> [KisiRoleAssignment]
     /// Every group role of a user.
     func roleAssignments(user: Int) async throws(KisiError) -> [KisiRoleAssignment]
+    /// One role, or nil when Kisi has none with this id.
+    func roleAssignment(id: Int) async throws(KisiError) -> KisiRoleAssignment?
     /// Integrations, all or those feeding one group.
     func integrations(group: Int?) async throws(KisiError) -> [KisiIntegration]
     /// The user with exactly this address (trimmed, case-folded), if any.
     func user(email: String) async throws(KisiError) -> KisiUser?
-    /// One page of users (100, Kisi's maximum) and how many there are in all.
-    func usersPage(offset: Int) async throws(KisiError) -> (users: [KisiUser], total: Int)
+    /// The user with this id, if any.
+    func user(id: Int) async throws(KisiError) -> KisiUser?
+    /// Users, page by page (100, Kisi's maximum), for as long as `shouldContinue` says.
+    func users(while shouldContinue: @Sendable (KisiPaging.Progress<KisiUser>) -> Bool) async throws(KisiError) -> KisiPaging.Listed<KisiUser>
     /// Requests sent so far (retries included).
     var requestsSent: Int { get async }
 }
 
 /// Reads Kisi. Lists are read to the end, page by page at each endpoint's largest page size,
-/// so a partial read never looks like "nothing there".
+/// trusting what Kisi says it served (see ``KisiPaging``), so a partial read never looks like
+/// "nothing there".
 public struct KisiReader: KisiReading {
     let transport: KisiTransport
 
@@ -34,51 +41,73 @@ public struct KisiReader: KisiReading {
 
     public var requestsSent: Int { get async { await transport.counter.total } }
 
-    public func organization() async throws(KisiError) -> KisiOrganization {
-        try await object("/organization")
-    }
+    public func organization() async throws(KisiError) -> KisiOrganization { try await object("/organization") }
 
-    /// The key's own user: the cheapest way to check a key.
     public func currentUser() async throws(KisiError) -> KisiUser { try await object("/user") }
 
     /// The organization-level roles of a user (`owner`, `administrator`, `observer`, …).
     public func organizationRoles(user: Int) async throws(KisiError) -> [String] {
-        let roles: [KisiRoleAssignment] = try await list("/role_assignments", query: [("assignee_type", "User"), ("assignee_id", String(user)),
-                                                                                      ("applies_to_type", "Organization")], limit: 250)
+        let roles: [OrganizationRole] = try await all("/role_assignments", query: [
+            ("assignee_type", "User"), ("assignee_id", String(user)), ("applies_to_type", "Organization"),
+        ], limit: 250)
         return roles.map(\.roleID)
     }
 
-    public func places() async throws(KisiError) -> [KisiPlace] { try await list("/places", limit: 250) }
-    public func locks() async throws(KisiError) -> [KisiLock] { try await list("/locks", limit: 250) }
-    public func groups() async throws(KisiError) -> [KisiGroup] { try await list("/groups", limit: 250) }
+    struct OrganizationRole: Decodable, Sendable, KisiIdentified {
+        var id: Int
+        var roleID: String
 
-    public func groupLocks(group: Int) async throws(KisiError) -> [KisiGroupLock] {
-        try await list("/group_locks", query: [("group_id", String(group))], limit: 250)
+        enum CodingKeys: String, CodingKey { case id, roleID = "role_id" }
     }
 
+    public func places() async throws(KisiError) -> [KisiPlace] { try await all("/places", limit: 250) }
+    public func locks() async throws(KisiError) -> [KisiLock] { try await all("/locks", limit: 250) }
+    public func groups() async throws(KisiError) -> [KisiGroup] { try await all("/groups", limit: 250) }
+
+    public func groupLocks(group: Int) async throws(KisiError) -> [KisiGroupLock] {
+        try await all("/group_locks", query: [("group_id", String(group))], limit: 250)
+    }
+
+    public func groupLock(id: Int) async throws(KisiError) -> KisiGroupLock? { try await optional("/group_locks/\(id)") }
+
     public func roleAssignments(group: Int) async throws(KisiError) -> [KisiRoleAssignment] {
-        try await list("/role_assignments", query: [("applies_to_type", "Group"), ("applies_to_id", String(group))], limit: 250)
+        try await all("/role_assignments", query: [("applies_to_type", "Group"), ("applies_to_id", String(group))], limit: 250)
     }
 
     public func roleAssignments(user: Int) async throws(KisiError) -> [KisiRoleAssignment] {
-        try await list("/role_assignments", query: [("assignee_type", "User"), ("assignee_id", String(user)),
-                                                    ("applies_to_type", "Group")], limit: 250)
+        try await all("/role_assignments", query: [("assignee_type", "User"), ("assignee_id", String(user)), ("applies_to_type", "Group")],
+                      limit: 250)
+    }
+
+    public func roleAssignment(id: Int) async throws(KisiError) -> KisiRoleAssignment? { try await optional("/role_assignments/\(id)") }
+
+    /// A group's roles read `pageSize` at a time: to check how Kisi pages (`doctor --live-test`).
+    public func roleAssignments(group: Int, pageSize: Int) async throws(KisiError) -> KisiPaging.Listed<KisiRoleAssignment> {
+        try await list("/role_assignments", query: [("applies_to_type", "Group"), ("applies_to_id", String(group))], limit: pageSize) { _ in true }
     }
 
     public func integrations(group: Int?) async throws(KisiError) -> [KisiIntegration] {
-        try await list("/integrations", query: group.map { [("group_id", String($0))] } ?? [], limit: 250)
+        try await all("/integrations", query: group.map { [("group_id", String($0))] } ?? [], limit: 250)
     }
 
     public func user(email: String) async throws(KisiError) -> KisiUser? {
         let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
         // `email` filters; matching again here keeps a fuzzy search from ever picking someone else.
-        let found: [KisiUser] = try await list("/users", query: [("email", wanted)], limit: 100)
+        let found: [KisiUser] = try await all("/users", query: [("email", wanted)], limit: 100)
         return found.first { $0.email.trimmingCharacters(in: .whitespaces).lowercased() == wanted }
     }
 
-    public func usersPage(offset: Int) async throws(KisiError) -> (users: [KisiUser], total: Int) {
-        let (users, total): ([KisiUser], Int) = try await page("/users", query: [], limit: 100, offset: offset)
-        return (users, total)
+    public func user(id: Int) async throws(KisiError) -> KisiUser? { try await optional("/users/\(id)") }
+
+    public func users(while shouldContinue: @Sendable (KisiPaging.Progress<KisiUser>) -> Bool) async throws(KisiError)
+        -> KisiPaging.Listed<KisiUser>
+    {
+        try await list("/users", limit: 100, while: shouldContinue)
+    }
+
+    /// Groups whose name contains `text` (Kisi's `query` is a substring search of names).
+    public func groups(matching text: String) async throws(KisiError) -> [KisiGroup] {
+        try await all("/groups", query: [("query", text)], limit: 250)
     }
 
     // MARK: Plumbing
@@ -88,35 +117,50 @@ public struct KisiReader: KisiReading {
         return try decode(try await transport.send(request), request)
     }
 
-    /// Every item of a list, following `X-Collection-Range` to the end.
-    func list<T: Decodable>(_ path: String, query: [(String, String)] = [], limit: Int) async throws(KisiError) -> [T] {
-        var items: [T] = []
-        var offset = 0
-        while true {
-            let (page, total): ([T], Int) = try await self.page(path, query: query, limit: limit, offset: offset)
-            items += page
-            offset += limit
-            if page.isEmpty || offset >= total { return items }
+    /// An object, or nil when Kisi answers 404.
+    func optional<T: Decodable>(_ path: String) async throws(KisiError) -> T? {
+        do {
+            return try await object(path) as T
+        } catch .notFound {
+            return nil
         }
     }
 
-    func page<T: Decodable>(_ path: String, query: [(String, String)], limit: Int, offset: Int) async throws(KisiError) -> ([T], Int) {
-        let request = KisiRequest(method: "GET", path: path, query: query + [("limit", String(limit)), ("offset", String(offset))])
-        let response = try await transport.send(request)
-        let items: [T] = try decode(response, request)
-        guard let range = response.headers["x-collection-range"] else {
-            throw .unexpectedResponse(request.description, "no X-Collection-Range header")
-        }
-        guard let total = Self.total(range) else {
-            throw .unexpectedResponse(request.description, "unreadable X-Collection-Range \"\(range)\"")
-        }
-        return (items, total)
+    /// Every row of a list.
+    func all<T: Decodable & KisiIdentified & Sendable>(_ path: String, query: [(String, String)] = [], limit: Int) async throws(KisiError) -> [T] {
+        try await list(path, query: query, limit: limit) { _ in true }.rows
     }
 
-    /// The total of `start-end/total` or `*/0`.
-    static func total(_ range: String) -> Int? {
-        guard let slash = range.lastIndex(of: "/") else { return nil }
-        return Int(range[range.index(after: slash)...])
+    /// The rows of a list, page by page, for as long as `shouldContinue` says; each row once.
+    func list<T: Decodable & KisiIdentified & Sendable>(_ path: String, query: [(String, String)] = [], limit: Int,
+                                                        while shouldContinue: (KisiPaging.Progress<T>) -> Bool) async throws(KisiError)
+        -> KisiPaging.Listed<T>
+    {
+        var cursor = KisiPaging.Cursor<T>(pageSize: limit)
+        var next = KisiPaging.Cursor<T>.Next.read(offset: 0)
+        while case .read(let offset) = next {
+            let request = KisiRequest(method: "GET", path: path, query: query + [("limit", String(limit)), ("offset", String(offset))])
+            guard offset <= KisiPaging.maximumOffset else { throw .listTooLong("GET \(path)", total: cursor.total ?? offset) }
+            guard cursor.pages < cursor.pageBudget else {
+                throw .unexpectedResponse("GET \(path)", "the list kept changing while it was read (\(cursor.pages) pages); try again")
+            }
+            let response = try await transport.send(request)
+            let page: [T] = try decode(response, request)
+            guard let header = response.headers["x-collection-range"] else {
+                throw .unexpectedResponse(request.description, "no X-Collection-Range header")
+            }
+            guard let range = KisiPaging.CollectionRange(header) else {
+                throw .unexpectedResponse(request.description, "unreadable X-Collection-Range \"\(header)\"")
+            }
+            next = cursor.take(page, total: range.total)
+            if case .read = next, !shouldContinue(KisiPaging.Progress(rows: cursor.rows, total: range.total, pages: cursor.pages)) {
+                return KisiPaging.Listed(rows: cursor.rows, complete: false, pages: cursor.pages)
+            }
+        }
+        if next == .stalled {
+            throw .unexpectedResponse("GET \(path)", "an empty page at offset \(cursor.offset) of a list Kisi says has \(cursor.total ?? 0) rows")
+        }
+        return KisiPaging.Listed(rows: cursor.rows, complete: true, pages: cursor.pages)
     }
 
     func decode<T: Decodable>(_ response: KisiResponse, _ request: KisiRequest) throws(KisiError) -> T {
@@ -128,7 +172,7 @@ public struct KisiReader: KisiReading {
     }
 }
 
-/// Reads and writes Kisi: only `apply` holds one.
+/// Reads and writes Kisi: only `apply` (and `doctor --live-test`) holds one.
 public struct KisiWriter: KisiReading {
     public let reader: KisiReader
     var transport: KisiTransport { reader.transport }
@@ -139,43 +183,67 @@ public struct KisiWriter: KisiReading {
 
     public var requestsSent: Int { get async { await reader.requestsSent } }
     public func organization() async throws(KisiError) -> KisiOrganization { try await reader.organization() }
+    public func currentUser() async throws(KisiError) -> KisiUser { try await reader.currentUser() }
     public func places() async throws(KisiError) -> [KisiPlace] { try await reader.places() }
     public func locks() async throws(KisiError) -> [KisiLock] { try await reader.locks() }
     public func groups() async throws(KisiError) -> [KisiGroup] { try await reader.groups() }
     public func groupLocks(group: Int) async throws(KisiError) -> [KisiGroupLock] { try await reader.groupLocks(group: group) }
     public func roleAssignments(group: Int) async throws(KisiError) -> [KisiRoleAssignment] { try await reader.roleAssignments(group: group) }
     public func roleAssignments(user: Int) async throws(KisiError) -> [KisiRoleAssignment] { try await reader.roleAssignments(user: user) }
+    public func roleAssignment(id: Int) async throws(KisiError) -> KisiRoleAssignment? { try await reader.roleAssignment(id: id) }
     public func integrations(group: Int?) async throws(KisiError) -> [KisiIntegration] { try await reader.integrations(group: group) }
     public func user(email: String) async throws(KisiError) -> KisiUser? { try await reader.user(email: email) }
-    public func usersPage(offset: Int) async throws(KisiError) -> (users: [KisiUser], total: Int) { try await reader.usersPage(offset: offset) }
+    public func user(id: Int) async throws(KisiError) -> KisiUser? { try await reader.user(id: id) }
+    public func users(while shouldContinue: @Sendable (KisiPaging.Progress<KisiUser>) -> Bool) async throws(KisiError)
+        -> KisiPaging.Listed<KisiUser>
+    {
+        try await reader.users(while: shouldContinue)
+    }
 
-    /// Finds a group by exact name and place (groups are listed: Kisi's `query` is a search).
+    /// Finds a group by exact name and place.
     public func findGroup(name: String, placeID: Int?) async throws(KisiError) -> KisiGroup? {
-        try await reader.list("/groups", query: [("query", name)], limit: 250).first { (group: KisiGroup) in
-            group.name == name && group.placeID == placeID
-        }
+        try await reader.groups(matching: name).first { $0.name == name && $0.placeID == placeID }
     }
 
     public func createGroup(name: String, description: String?, placeID: Int?) async throws(KisiError) -> KisiGroup {
         var attributes: [(String, JSONValue)] = [("name", .string(name))]
         if let description { attributes.append(("description", .string(description))) }
         attributes.append(("place_id", .int(placeID)))
-        return try await write("POST", "/groups", envelope: "group", attributes)
+        return try await write("POST", "/groups", envelope: "group", attributes, right: "create groups")
     }
 
     public func updateGroup(_ id: Int, name: String?, description: String?) async throws(KisiError) {
         var attributes: [(String, JSONValue)] = []
         if let name { attributes.append(("name", .string(name))) }
         if let description { attributes.append(("description", .string(description))) }
-        try await writeWithoutAnswer("PATCH", "/groups/\(id)", envelope: "group", attributes)
+        try await writeWithoutAnswer("PATCH", "/groups/\(id)", envelope: "group", attributes, right: "change the group")
+    }
+
+    public func deleteGroup(_ id: Int) async throws(KisiError) {
+        try await writeWithoutAnswer("DELETE", "/groups/\(id)", envelope: nil, [], right: "delete groups")
     }
 
     public func linkLock(group: Int, lock: Int) async throws(KisiError) -> KisiGroupLock {
-        try await write("POST", "/group_locks", envelope: "group_lock", [("group_id", .int(group)), ("lock_id", .int(lock))])
+        try await write("POST", "/group_locks", envelope: "group_lock", [("group_id", .int(group)), ("lock_id", .int(lock))],
+                        right: "link doors to the group")
     }
 
     public func unlinkLock(_ id: Int) async throws(KisiError) {
-        try await writeWithoutAnswer("DELETE", "/group_locks/\(id)", envelope: nil, [])
+        try await writeWithoutAnswer("DELETE", "/group_locks/\(id)", envelope: nil, [], right: "unlink doors from the group")
+    }
+
+    public func groupLock(id: Int) async throws(KisiError) -> KisiGroupLock? { try await reader.groupLock(id: id) }
+
+    /// Creates a user as Kisi documents for a *managed* user: confirmed at once, and with
+    /// `send_emails` false receiving no e-mail from Kisi at all (see the README's Kisi compatibility).
+    public func createUser(email: String, name: String, sendEmails: Bool) async throws(KisiError) -> KisiUser {
+        try await write("POST", "/users", envelope: "user", [
+            ("email", .string(email)), ("name", .string(name)), ("send_emails", .bool(sendEmails)), ("confirm", .bool(true)),
+        ], right: "create users")
+    }
+
+    public func deleteUser(_ id: Int) async throws(KisiError) {
+        try await writeWithoutAnswer("DELETE", "/users/\(id)", envelope: nil, [], right: "delete users")
     }
 
     /// Gives an existing user the `group_basic` role in a group.
@@ -185,43 +253,34 @@ public struct KisiWriter: KisiReading {
             ("assignee_type", .string("User")), ("assignee_id", .int(user)),
             ("role_id", .string("group_basic")), ("notify", .bool(notify)),
             ("valid_from", .string(validFrom.map(KisiTime.format))), ("valid_until", .string(validUntil.map(KisiTime.format))),
-        ])
+        ], right: "give access to the group")
     }
 
-    /// Creates the user if Kisi has no user with this address, and gives them the role: one call.
-    public func invite(group: Int, email: String, name: String, validFrom: Date?, validUntil: Date?,
-                       notify: Bool) async throws(KisiError) -> KisiInvite {
-        try await write("POST", "/invites", envelope: "invite", [
-            ("invites_to_type", .string("Group")), ("invites_to_id", .int(group)), ("notify", .bool(notify)),
-            ("invitee", .object([("resource_type", .string("User")), ("email", .string(email)), ("name", .string(name))])),
-            ("role_assignment", .object([("role_id", .string("group_basic")),
-                                         ("valid_from", .string(validFrom.map(KisiTime.format))),
-                                         ("valid_until", .string(validUntil.map(KisiTime.format)))])),
-        ])
-    }
-
-    public func changeWindow(_ roleAssignment: Int, validFrom: Date?, validUntil: Date?) async throws(KisiError) {
+    /// Asks Kisi to change a role's window in place. Kisi's spec does not document the validity
+    /// fields for this call: callers read the role back (see ``Applier``).
+    public func changeWindow(_ roleAssignment: Int, validFrom: Date?, validUntil: Date?, notify: Bool) async throws(KisiError) {
         try await writeWithoutAnswer("PATCH", "/role_assignments/\(roleAssignment)", envelope: "role_assignment", [
+            ("notify", .bool(notify)),
             ("valid_from", .string(validFrom.map(KisiTime.format))), ("valid_until", .string(validUntil.map(KisiTime.format))),
-        ])
+        ], right: "change access windows in the group")
     }
 
     public func revoke(_ roleAssignment: Int) async throws(KisiError) {
-        try await writeWithoutAnswer("DELETE", "/role_assignments/\(roleAssignment)", envelope: nil, [])
+        try await writeWithoutAnswer("DELETE", "/role_assignments/\(roleAssignment)", envelope: nil, [], right: "remove access from the group")
     }
 
     private func body(_ envelope: String?, _ attributes: [(String, JSONValue)]) -> Data? {
         envelope.map { Data(JSONValue.object([($0, .object(attributes))]).rendered(pretty: false).utf8) }
     }
 
-    private func write<T: Decodable>(_ method: String, _ path: String, envelope: String?,
-                                     _ attributes: [(String, JSONValue)]) async throws(KisiError) -> T {
-        let request = KisiRequest(method: method, path: path, body: body(envelope, attributes))
+    private func write<T: Decodable>(_ method: String, _ path: String, envelope: String?, _ attributes: [(String, JSONValue)],
+                                     right: String) async throws(KisiError) -> T {
+        let request = KisiRequest(method: method, path: path, body: body(envelope, attributes), right: right)
         return try reader.decode(try await transport.send(request), request)
     }
 
-    private func writeWithoutAnswer(_ method: String, _ path: String, envelope: String?,
-                                    _ attributes: [(String, JSONValue)]) async throws(KisiError) {
-        _ = try await transport.send(KisiRequest(method: method, path: path, body: body(envelope, attributes)))
+    private func writeWithoutAnswer(_ method: String, _ path: String, envelope: String?, _ attributes: [(String, JSONValue)],
+                                    right: String) async throws(KisiError) {
+        _ = try await transport.send(KisiRequest(method: method, path: path, body: body(envelope, attributes), right: right))
     }
 }

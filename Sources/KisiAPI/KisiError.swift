@@ -6,8 +6,8 @@ import JSONSupport
 public enum KisiError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 401: the key was rejected.
     case unauthorized(keySource: String)
-    /// 403: the key's user may not do this.
-    case forbidden(String)
+    /// 403: the key's user lacks a right; the request, and the right in words when known.
+    case forbidden(String, right: String?)
     case notFound(String)
     /// 400: Kisi refused the request's parameters.
     case badRequest(String, String)
@@ -23,13 +23,16 @@ public enum KisiError: Error, Sendable, Equatable, CustomStringConvertible {
     case outcomeUnknown(String, String)
     /// An answer kisictl cannot read.
     case unexpectedResponse(String, String)
+    /// A list longer than Kisi pages: offsets stop at 20000, so its end cannot be read.
+    case listTooLong(String, total: Int)
 
     public var description: String {
         switch self {
         case .unauthorized(let source):
             return "Kisi rejected the API key from \(source) (401). Check that it holds a current key: a key stops working when it is deleted or when its user loses admin rights (Kisi recommends keys made by the organization owner)."
-        case .forbidden(let request):
-            return "Kisi refused \(request) (403): the key's user lacks the rights for it. Use a key of an organization administrator or owner."
+        case .forbidden(let request, let right):
+            let lacking = right.map { "the right to \($0)" } ?? "the rights for it"
+            return "Kisi refused \(request) (403): the key's user lacks \(lacking). Use a key of an organization administrator or owner."
         case .notFound(let request):
             return "Kisi found nothing at \(request) (404)."
         case .badRequest(let request, let message):
@@ -47,6 +50,8 @@ public enum KisiError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(request) may or may not have been applied (\(message))."
         case .unexpectedResponse(let request, let message):
             return "Kisi's answer to \(request) could not be read: \(message)"
+        case .listTooLong(let request, let total):
+            return "\(request) lists \(total) items, but Kisi pages no further than offset \(KisiPaging.maximumOffset): kisictl cannot read the whole list and will not plan from part of it. Split the group, or narrow what the config manages."
         }
     }
 
@@ -55,7 +60,7 @@ public enum KisiError: Error, Sendable, Equatable, CustomStringConvertible {
         let body = try? JSONParser.parse(Array(response.body))
         switch response.status {
         case 401: return .unauthorized(keySource: keySource)
-        case 403: return .forbidden(request.description)
+        case 403: return .forbidden(request.description, right: request.right)
         case 404: return .notFound(request.description)
         case 422:
             var errors: [String: [String]] = [:]
@@ -68,9 +73,18 @@ public enum KisiError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A 422 saying the thing already exists ("has already been taken").
-    public var isAlreadyTaken: Bool {
-        guard case .invalid(_, let errors) = self else { return false }
-        return errors.values.contains { $0.contains { $0.contains("already been taken") || $0.contains("already") } }
+    /// The request may have been applied but its answer never came: read back before retrying.
+    public var answerLost: Bool {
+        switch self {
+        case .outcomeUnknown, .network: return true
+        default: return false
+        }
+    }
+
+    /// Kisi refused the values (422). After a create this may mean the object exists already
+    /// (Kisi's wording is not documented): the caller reads back rather than trusting words.
+    public var isRefusedValues: Bool {
+        if case .invalid = self { return true }
+        return false
     }
 }

@@ -3,31 +3,48 @@ import RFC3339
 
 /// What kisictl reads of Kisi's objects. Decoding is lenient: only the fields a plan needs are
 /// read, and unknown fields are ignored, so Kisi adding fields never breaks a run.
-public struct KisiOrganization: Decodable, Sendable, Hashable {
+public struct KisiOrganization: Decodable, Sendable, Hashable, KisiIdentified {
     public var id: Int
     public var name: String
     public var domain: String?
+    /// An identity provider may create users and change group members (SCIM).
+    public var scimEnabled: Bool
 
-    public init(id: Int, name: String, domain: String?) {
+    enum CodingKeys: String, CodingKey { case id, name, domain, scimEnabled = "scim_enabled" }
+
+    public init(id: Int, name: String, domain: String?, scimEnabled: Bool = false) {
         self.id = id
         self.name = name
         self.domain = domain
+        self.scimEnabled = scimEnabled
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        domain = try container.decodeIfPresent(String.self, forKey: .domain)
+        scimEnabled = try container.decodeIfPresent(Bool.self, forKey: .scimEnabled) ?? false
     }
 }
 
-public struct KisiUser: Decodable, Sendable, Hashable {
+public struct KisiUser: Decodable, Sendable, Hashable, KisiIdentified {
     public var id: Int
     public var name: String?
     public var email: String
+    /// Whether the user's account is confirmed (deprecated in Kisi's spec, still sent): an
+    /// unconfirmed user is sent a confirmation e-mail.
+    public var confirmed: Bool?
 
-    public init(id: Int, name: String?, email: String) {
+    public init(id: Int, name: String?, email: String, confirmed: Bool? = nil) {
         self.id = id
         self.name = name
         self.email = email
+        self.confirmed = confirmed
     }
 }
 
-public struct KisiPlace: Decodable, Sendable, Hashable {
+public struct KisiPlace: Decodable, Sendable, Hashable, KisiIdentified {
     public var id: Int
     public var name: String
     public var timeZone: String?
@@ -48,7 +65,7 @@ extension Collection where Element == KisiPlace {
     }
 }
 
-public struct KisiLock: Decodable, Sendable, Hashable {
+public struct KisiLock: Decodable, Sendable, Hashable, KisiIdentified {
     public var id: Int
     public var name: String
     public var placeID: Int?
@@ -62,7 +79,7 @@ public struct KisiLock: Decodable, Sendable, Hashable {
     }
 }
 
-public struct KisiGroup: Decodable, Sendable, Hashable {
+public struct KisiGroup: Decodable, Sendable, Hashable, KisiIdentified {
     public var id: Int
     public var name: String
     public var description: String?
@@ -82,7 +99,7 @@ public struct KisiGroup: Decodable, Sendable, Hashable {
 }
 
 /// A door linked to a group.
-public struct KisiGroupLock: Decodable, Sendable, Hashable {
+public struct KisiGroupLock: Decodable, Sendable, Hashable, KisiIdentified {
     public var id: Int
     public var groupID: Int
     public var lockID: Int
@@ -96,70 +113,117 @@ public struct KisiGroupLock: Decodable, Sendable, Hashable {
     }
 }
 
-/// A user's role in a group, with the window Kisi enforces.
-public struct KisiRoleAssignment: Decodable, Sendable, Hashable {
+/// Who holds a role. Kisi's role assignments name a User, a Team or a Guest (`assignee_type`);
+/// only users are people kisictl manages, and only users are matched to the member data.
+public enum KisiAssignee: Sendable, Hashable {
+    case user(KisiUser)
+    case team(id: Int, name: String)
+    case guest(id: Int, name: String, email: String?)
+    /// A kind Kisi may add later: shown, never changed.
+    case other(type: String, id: Int?)
+
+    public var user: KisiUser? {
+        if case .user(let user) = self { return user }
+        return nil
+    }
+}
+
+/// Who created a role (`created_by_type`/`created_by_id`): tells kisictl's roles from those of
+/// another API user or a marketplace installation.
+public enum KisiCreator: Sendable, Hashable {
+    case user(Int)
+    case marketplaceInstallation(Int)
+    case other(type: String, id: Int?)
+}
+
+/// A role in a group, with the window Kisi enforces.
+public struct KisiRoleAssignment: Decodable, Sendable, Hashable, KisiIdentified {
     public var id: Int
     public var roleID: String
     public var groupID: Int
-    public var userID: Int
-    /// The assignee's e-mail, embedded by Kisi, so listing a group's roles lists its members.
-    public var email: String
+    public var assignee: KisiAssignee
     public var validFrom: Date?
     public var validUntil: Date?
     /// Who made the role, and when: tells kisictl's roles from another tool's.
-    public var createdByID: Int?
+    public var createdBy: KisiCreator?
     public var createdAt: Date?
+
+    /// The user holding the role; nil for a team's or a guest's.
+    public var user: KisiUser? { assignee.user }
 
     enum CodingKeys: String, CodingKey {
         case id, roleID = "role_id", groupID = "group_id", userID = "user_id", user, assignee, appliesToID = "applies_to_id"
-        case assigneeID = "assignee_id", validFrom = "valid_from", validUntil = "valid_until"
-        case createdByID = "created_by_id", createdAt = "created_at"
+        case appliesToType = "applies_to_type", assigneeType = "assignee_type", assigneeID = "assignee_id"
+        case validFrom = "valid_from", validUntil = "valid_until"
+        case createdByType = "created_by_type", createdByID = "created_by_id", createdAt = "created_at"
     }
 
-    struct Person: Decodable { var email: String? }
+    struct Embedded: Decodable {
+        var id: Int?
+        var name: String?
+        var email: String?
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(Int.self, forKey: .id)
         roleID = try container.decode(String.self, forKey: .roleID)
+        if let type = try container.decodeIfPresent(String.self, forKey: .appliesToType), type != "Group" {
+            throw DecodingError.dataCorruptedError(forKey: .appliesToType, in: container, debugDescription: "not a group role: \(type)")
+        }
         groupID = try container.decodeIfPresent(Int.self, forKey: .groupID) ?? container.decode(Int.self, forKey: .appliesToID)
-        userID = try container.decodeIfPresent(Int.self, forKey: .userID) ?? container.decode(Int.self, forKey: .assigneeID)
-        let person = try container.decodeIfPresent(Person.self, forKey: .user) ?? container.decodeIfPresent(Person.self, forKey: .assignee)
-        email = person?.email ?? ""
+        let embedded = try container.decodeIfPresent(Embedded.self, forKey: .assignee)
+        let legacyUserID = try container.decodeIfPresent(Int.self, forKey: .userID)
+        let assigneeID = try container.decodeIfPresent(Int.self, forKey: .assigneeID) ?? embedded?.id
+        // Before assignees had kinds, every role was a user's (`user_id`); a null `user_id` with no
+        // kind is not a user, and never taken for one.
+        let type = try container.decodeIfPresent(String.self, forKey: .assigneeType) ?? (legacyUserID == nil ? "unknown" : "User")
+        switch type {
+        case "User":
+            guard let userID = legacyUserID ?? assigneeID else {
+                throw DecodingError.dataCorruptedError(forKey: .assigneeID, in: container, debugDescription: "a user's role without the user's id")
+            }
+            let person = try container.decodeIfPresent(Embedded.self, forKey: .user) ?? embedded
+            assignee = .user(KisiUser(id: userID, name: person?.name, email: person?.email ?? ""))
+        case "Team":
+            assignee = .team(id: assigneeID ?? 0, name: embedded?.name ?? "")
+        case "Guest":
+            assignee = .guest(id: assigneeID ?? 0, name: embedded?.name ?? "", email: embedded?.email)
+        default:
+            assignee = .other(type: type, id: assigneeID)
+        }
         validFrom = try KisiTime.decode(container, .validFrom)
         validUntil = try KisiTime.decode(container, .validUntil)
-        createdByID = try container.decodeIfPresent(Int.self, forKey: .createdByID)
+        let creatorID = try container.decodeIfPresent(Int.self, forKey: .createdByID)
+        switch (try container.decodeIfPresent(String.self, forKey: .createdByType), creatorID) {
+        case (_, nil): createdBy = nil
+        case ("User"?, let id?), (nil, let id?): createdBy = .user(id)
+        case ("MarketplaceInstallation"?, let id?): createdBy = .marketplaceInstallation(id)
+        case (let type?, let id): createdBy = .other(type: type, id: id)
+        }
         createdAt = try? KisiTime.decode(container, .createdAt)
     }
 
-    public init(id: Int, roleID: String, groupID: Int, userID: Int, email: String, validFrom: Date?, validUntil: Date?,
-                createdByID: Int? = nil, createdAt: Date? = nil) {
-        self.createdByID = createdByID
-        self.createdAt = createdAt
+    public init(id: Int, roleID: String, groupID: Int, assignee: KisiAssignee, validFrom: Date?, validUntil: Date?,
+                createdBy: KisiCreator? = nil, createdAt: Date? = nil) {
         self.id = id
         self.roleID = roleID
         self.groupID = groupID
-        self.userID = userID
-        self.email = email
+        self.assignee = assignee
         self.validFrom = validFrom
         self.validUntil = validUntil
+        self.createdBy = createdBy
+        self.createdAt = createdAt
     }
 }
 
 /// Another integration; `GET /integrations?group_id=` finds those feeding a group.
-public struct KisiIntegration: Decodable, Sendable, Hashable {
+public struct KisiIntegration: Decodable, Sendable, Hashable, KisiIdentified {
     public var id: Int
     public var name: String
     public var type: String
 }
 
-/// The answer to `POST /invites`: the user found or created, and the new role.
-public struct KisiInvite: Decodable, Sendable, Hashable {
-    public var inviteeID: Int
-    public var roleAssignmentID: Int
-
-    enum CodingKeys: String, CodingKey { case inviteeID = "invitee_id", roleAssignmentID = "role_assignment_id" }
-}
 
 /// RFC 3339 as Kisi writes it, with or without fractional seconds.
 public enum KisiTime {

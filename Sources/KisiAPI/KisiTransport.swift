@@ -55,11 +55,41 @@ struct KisiRequest: Sendable {
     var path: String
     var query: [(String, String)] = []
     var body: Data?
+    /// The right a 403 means the key's user lacks, in words: "create groups".
+    var right: String?
 
     /// GET, PATCH and DELETE may be sent again safely; a POST may not, once it might have arrived.
     var idempotent: Bool { method != "POST" }
 
     var description: String { "\(method) \(path)" }
+
+    /// The query string with every name and value percent-encoded: only RFC 3986's unreserved
+    /// characters stay as they are. Kisi decodes query strings as HTML forms do, where a raw `+`
+    /// is a space: `email=pia+gym@example.org` would look up `pia gym@example.org`.
+    var encodedQuery: String? {
+        guard !query.isEmpty else { return nil }
+        return query.map { Self.percentEncoded($0.0) + "=" + Self.percentEncoded($0.1) }.joined(separator: "&")
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
 }
 
 struct KisiResponse: Sendable {
@@ -162,7 +192,7 @@ final class KisiTransport: Sendable {
         await counter.count(request)
         var components = URLComponents(url: credentials.baseURL.appendingPathComponent(String(request.path.dropFirst())),
                                        resolvingAgainstBaseURL: false)!
-        if !request.query.isEmpty { components.queryItems = request.query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        components.percentEncodedQuery = request.encodedQuery
         var urlRequest = URLRequest(url: components.url!)
         urlRequest.httpMethod = request.method
         urlRequest.timeoutInterval = options.timeout

@@ -168,7 +168,7 @@ enum LiveStateFile {
                     nextUser += 1
                 }
                 groups[Int(fields[1])!]!.roles.append(KisiRoleAssignment(
-                    id: Int(fields[2])!, roleID: fields[3], groupID: Int(fields[1])!, userID: user.id, email: user.email,
+                    id: Int(fields[2])!, roleID: fields[3], groupID: Int(fields[1])!, assignee: .user(user),
                     validFrom: fields[5].isEmpty ? nil : KisiTime.parse(fields[5]), validUntil: fields[6].isEmpty ? nil : KisiTime.parse(fields[6])))
             }
         }

@@ -131,7 +131,8 @@ struct OnboardingTests {
         var expected: Set<String> = []
         for role in state["role_assignments"]?.arrayValue ?? [] where role["role_id"]?.stringValue == "group_basic" {
             guard let name = groups[role["group_id"]?.intValue ?? 0], let address = managed[name],
-                  let email = users[role["user_id"]?.intValue ?? 0], !exempt.contains(email.lowercased()) else { continue }
+                  role["assignee_type"]?.stringValue == "User",
+                  let email = users[role["assignee_id"]?.intValue ?? 0], !exempt.contains(email.lowercased()) else { continue }
             expected.insert("\(address)/\(email.lowercased())")
         }
         // Members no rule explains are kisictl's only under unexplained_members: revoke; under keep,

@@ -27,13 +27,21 @@ public struct Plan: Codable, Sendable, Equatable {
     public var fingerprints: PlanFingerprints
     /// Managed groups, sorted by address.
     public var groups: [GroupPlan]
+    /// What a reviewer should know about the Kisi organization: other writers, SCIM.
+    public var notices: [KisiNotice]
+    /// How apply will change windows: in place, or (where Kisi was seen to ignore the validity
+    /// fields of a PATCH) by revoking and granting again.
+    public var windowChanges: WindowChangeMethod
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", mode, instant, timeZone = "time_zone", createdAt = "created_at", organization, endpoint, fingerprints, groups
+        case notices, windowChanges = "window_changes"
     }
 
     public init(mode: Mode = .converge, instant: Instant, timeZone: String, createdAt: Instant, organization: PlanOrganization, endpoint: String,
-                fingerprints: PlanFingerprints, groups: [GroupPlan]) {
+                fingerprints: PlanFingerprints, groups: [GroupPlan], notices: [KisiNotice] = [], windowChanges: WindowChangeMethod = .patch) {
+        self.notices = notices
+        self.windowChanges = windowChanges
         formatVersion = Plan.formatVersion
         self.mode = mode
         self.instant = instant
@@ -69,6 +77,49 @@ public struct Plan: Codable, Sendable, Equatable {
         summary.usersToCreate = Set(groups.flatMap(\.access).filter { $0.action == .createUserAndGrant }.map(\.normalizedEmail)).count
         return summary
     }
+}
+
+/// Something about the Kisi organization that a reviewer should know before applying.
+public enum KisiNotice: Codable, Sendable, Equatable {
+    /// Roles in managed groups that another API user or a marketplace installation created: a
+    /// platform integration may still be writing, and the two would undo each other.
+    case otherWriter(OtherWriter)
+    /// The organization uses SCIM: an identity provider may create users and change members.
+    case scimEnabled
+}
+
+/// Another writer of roles in managed groups, named once however many roles it made.
+public struct OtherWriter: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case user
+        case marketplaceInstallation = "marketplace_installation"
+        case other
+    }
+
+    public var kind: Kind
+    public var id: Int?
+    /// A user writer's e-mail, when Kisi has the user.
+    public var email: String?
+    public var roles: Int
+    /// The managed groups holding its roles, by address.
+    public var groups: [String]
+
+    public init(kind: Kind, id: Int?, email: String?, roles: Int, groups: [String]) {
+        self.kind = kind
+        self.id = id
+        self.email = email
+        self.roles = roles
+        self.groups = groups
+    }
+}
+
+/// How apply changes a member's window.
+public enum WindowChangeMethod: String, Codable, Sendable {
+    /// `PATCH /role_assignments/{id}`, read back once per apply.
+    case patch
+    /// Revoke, then grant with the new window: for a Kisi that ignores the validity fields of a
+    /// PATCH. The member is without access for the two requests in between.
+    case reissue
 }
 
 public struct PlanOrganization: Codable, Sendable, Equatable {
@@ -233,12 +284,24 @@ public struct AccessChange: Codable, Sendable, Equatable {
 
 /// A role as it will be after apply.
 public struct MemberState: Codable, Sendable, Equatable {
-    public var email: String
+    /// The holder: a user (by e-mail), or a team or guest (by Kisi id and name).
+    public enum Holder: Codable, Sendable, Equatable {
+        case user(email: String)
+        case team(id: Int, name: String)
+        case guest(id: Int, name: String, email: String?)
+        case other(kind: String, id: Int?)
+    }
+
+    public var holder: Holder
     public var role: String
     public var window: PlanWindow
 
     public init(email: String, role: String, window: PlanWindow) {
-        self.email = email
+        self.init(holder: .user(email: email), role: role, window: window)
+    }
+
+    public init(holder: Holder, role: String, window: PlanWindow) {
+        self.holder = holder
         self.role = role
         self.window = window
     }
@@ -253,13 +316,23 @@ public struct KeptMember: Codable, Sendable, Equatable {
         case manager
         /// No rule explains them and `policy.unexplained_members` is `keep`.
         case unexplained
+        /// A Kisi team holds the role: kisictl manages users only.
+        case team
+        /// A Kisi guest holds the role.
+        case guest
+        /// An assignee of a kind kisictl does not know.
+        case otherAssignee = "other_assignee"
     }
 
+    /// The user's e-mail; for a team, empty; for a guest, theirs if Kisi has one.
     public var email: String
+    /// A team's or a guest's name (or an unknown assignee's kind and id).
+    public var name: String?
     public var why: Why
 
-    public init(email: String, why: Why) {
+    public init(email: String, name: String? = nil, why: Why) {
         self.email = email
+        self.name = name
         self.why = why
     }
 }

@@ -149,25 +149,28 @@ extension Handlers {
 
     func listPlaces() async throws -> SandboxResponse {
         let listing = try Listing(request, .placesAndLocks)
-        let ids = try filters.ids(), query = filters.query()
+        let ids = try filters.ids(), query = filters.query(), favorite = try filters.favorite()
         return try await read { state throws(APIError) in
-            let places = try filters.sortByName(state.places.filter {
-                (ids?.contains($0.id) ?? true) && Filters.matches(query, $0.name, $0.address, $0.description)
-            }, name: \.name)
+            // `query` searches names only; `favorite` filters by (and shows) the caller's
+            // favourites, of which the sandbox has none.
+            let places = try filters.sorted(state.places.filter {
+                (ids?.contains($0.id) ?? true) && Filters.matches(query, $0.name) && favorite.admits(false)
+            }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
             let resources = KisiResources(state: state)
-            return listing.response(places) { $0.map(resources.place) }
+            return listing.response(places) { $0.map { favorite.show(resources.place($0)) } }
         }
     }
 
     func listLocks() async throws -> SandboxResponse {
         let listing = try Listing(request, .placesAndLocks)
-        let ids = try filters.ids(), query = filters.query(), placeID = try filters.integer("place_id")
+        let ids = try filters.ids(), query = filters.query(), placeID = try filters.integer("place_id"), favorite = try filters.favorite()
         return try await read { state throws(APIError) in
-            let locks = try filters.sortByName(state.locks.filter {
-                (ids?.contains($0.id) ?? true) && (placeID == nil || $0.placeID == placeID) && Filters.matches(query, $0.name, $0.description)
-            }, name: \.name)
+            let locks = try filters.sorted(state.locks.filter {
+                (ids?.contains($0.id) ?? true) && (placeID == nil || $0.placeID == placeID) && Filters.matches(query, $0.name)
+                    && favorite.admits(false)
+            }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
             let resources = KisiResources(state: state)
-            return listing.response(locks) { $0.map(resources.lock) }
+            return listing.response(locks) { $0.map { favorite.show(resources.lock($0)) } }
         }
     }
 

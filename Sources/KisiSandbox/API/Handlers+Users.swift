@@ -11,19 +11,24 @@ extension Handlers {
         let groupID = try filters.integer("group_id"), placeID = try filters.integer("place_id")
         let userID = try userIDParameter()
         return try await read { state throws(APIError) in
-            let inGroup = groupID.map { group in Set(state.roleAssignments.filter { $0.groupID == group }.map(\.userID)) }
+            let inGroup = groupID.map { group in Set(state.roleAssignments.filter { $0.groupID == group }.compactMap(\.userID)) }
             let inPlace = placeID.map { place in
                 let groups = Set(state.groups.filter { $0.placeID == place }.map(\.id))
-                return Set(state.roleAssignments.filter { groups.contains($0.groupID) }.map(\.userID))
+                return Set(state.roleAssignments.filter { groups.contains($0.groupID) }.compactMap(\.userID))
             }
-            let users = try filters.sortByName(state.users.filter { user in
+            // Kisi's sorts for users: by name, by last unlock (none happen in the sandbox, so
+            // records keep their order), or access enabled first.
+            let users = try filters.sorted(state.users.filter { user in
                 (ids?.contains(user.id) ?? true) && (email == nil || user.email.lowercased() == email)
                     && Filters.matches(query, user.email, user.name, user.notes)
                     && (inGroup?.contains(user.id) ?? true) && (inPlace?.contains(user.id) ?? true)
                     && (userID == nil || user.id == userID)
-            }, name: \.name)
+            }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "unlock": { _, _ in false },
+                    "access_enabled": { $0.accessEnabled && !$1.accessEnabled }])
             var groupsPerUser: [Int: Set<Int>] = [:]
-            for assignment in state.roleAssignments { groupsPerUser[assignment.userID, default: []].insert(assignment.groupID) }
+            for assignment in state.roleAssignments {
+                if let user = assignment.userID { groupsPerUser[user, default: []].insert(assignment.groupID) }
+            }
             let resources = KisiResources(state: state)
             return listing.response(users) { page in page.map { resources.user($0, groups: groupsPerUser[$0.id]?.count ?? 0) } }
         }
@@ -49,9 +54,11 @@ extension Handlers {
         if let email = email ?? nil, !Self.isEmail(email) { attributes.fail("email", "is invalid") }
         try attributes.check()
         return try await write { state, now throws(APIError) in
+            // A user receives Kisi's e-mails unless created with `send_emails: false` (a managed user).
             let user = try Self.addUser(to: &state, email: email!!, name: name ?? nil, at: now, sendEmails: sendEmails ?? true,
                                         confirmed: confirm ?? false, notes: notes ?? nil, accessEnabled: accessEnabled ?? true,
                                         passwordFlowEnabled: passwordFlow ?? false)
+            state.mail(.accountInvitation, to: .user(user.id), cause: "POST /users", at: now)
             return .json(KisiResources(state: state).user(user))
         }
     }
@@ -104,7 +111,8 @@ extension Handlers {
                 throw .invalid("base", "the organization owner cannot be deleted")
             }
             state.users.remove(at: index)
-            state.roleAssignments.removeAll { $0.userID == id }
+            state.roleAssignments.removeAll { $0.assignee == .user(id) }
+            state.teamMemberships.removeAll { $0.memberType == .user && $0.memberID == id }
             state.apiKeys.removeAll { $0.userID == id }
             return .noContent
         }
@@ -112,7 +120,8 @@ extension Handlers {
 
     // MARK: Invites
 
-    /// `POST /invites`: find or create the user by e-mail and give them a role, in one call.
+    /// `POST /invites`: a user (found by e-mail, or created) or a new guest, given a role in a
+    /// group, in one call.
     func createInvite() async throws -> SandboxResponse {
         var attributes = try attributes("invite")
         let type = attributes.string("invites_to_type", required: true)
@@ -120,18 +129,30 @@ extension Handlers {
         let notify = attributes.bool("notify") ?? true
         var invitee = attributes.object("invitee", required: true)
         var role = attributes.object("role_assignment", required: true)
+        var accessKey = attributes.object("access_key", required: false)
         if let type = type ?? nil, type != "Group" {
             attributes.fail("invites_to_type", type == "Place" || type == "Team" ? "\(type) invites are not emulated by the sandbox" : "is not included in the list")
         }
-        var email: String??, name: String??
+        var kind: Assignee.Kind?, email: String??, name: String??, phone: String??
         if var person = invitee {
             let resourceType = person.string("resource_type", required: true)
-            if let resourceType = resourceType ?? nil, resourceType != "User" {
-                person.fail("resource_type", resourceType == "Guest" ? "Guest invites are not emulated by the sandbox" : "is not included in the list")
+            switch resourceType ?? nil {
+            case "User"?:
+                kind = .user
+                email = person.string("email", required: true)
+                name = person.string("name", required: true)
+                if let email = email ?? nil, !Self.isEmail(email) { person.fail("email", "is invalid") }
+            case "Guest"?:
+                kind = .guest
+                name = person.string("name", required: true)
+                email = person.string("email")
+                phone = person.string("phone_number")
+                if let email = email ?? nil, !Self.isEmail(email) { person.fail("email", "is invalid") }
+                if let phone = phone ?? nil, !Self.isPhoneNumber(phone) { person.fail("phone_number", "is invalid") }
+            case let other?:
+                person.fail("resource_type", other.isEmpty ? "can't be blank" : "is not included in the list")
+            case nil: break
             }
-            email = person.string("email", required: true)
-            name = person.string("name", required: true)
-            if let email = email ?? nil, !Self.isEmail(email) { person.fail("email", "is invalid") }
             for error in person.errors { attributes.fail("invitee.\(error.field)", error.message) }
             invitee = person
         }
@@ -141,22 +162,52 @@ extension Handlers {
             for error in assignment.errors { attributes.fail("role_assignment.\(error.field)", error.message) }
             role = assignment
         }
+        var link = true, qrCode = false
+        if var key = accessKey {
+            if kind != .guest { attributes.fail("access_key", "is only for guests") }
+            link = key.bool("link_enabled") ?? true
+            qrCode = key.bool("qr_code_enabled") ?? false
+            for error in key.errors { attributes.fail("access_key.\(error.field)", error.message) }
+            accessKey = key
+        }
         try attributes.check()
-        let (address, inviteeName, roleWindow) = (email!!.trimmingCharacters(in: .whitespaces), name ?? nil, window!)
+        let roleWindow = window!, inviteeKind = kind!, inviteeName = name ?? nil, inviteePhone = phone ?? nil
+        let (linkEnabled, qrCodeEnabled) = (link, qrCode)
+        let address = (email ?? nil)?.trimmingCharacters(in: .whitespaces)
         return try await write { state, now throws(APIError) in
             guard state.groups.record(groupID!!) != nil else { throw .invalid("invites_to", "must exist") }
-            // Checked before a user is created, so a refused invite changes nothing.
+            // Checked before anyone is created, so a refused invite changes nothing.
             try Self.checkOrder(roleWindow.validFrom ?? nil, roleWindow.validUntil ?? nil)
-            let user: UserRecord
-            if let existing = state.users.first(where: { $0.email.lowercased() == address.lowercased() }) {
-                user = existing
-            } else {
-                user = try Self.addUser(to: &state, email: address, name: inviteeName, at: now, sendEmails: notify, confirmed: false)
+            let assignee: Assignee
+            switch inviteeKind {
+            case .user:
+                if let existing = state.users.first(where: { $0.email.lowercased() == address!.lowercased() }) {
+                    assignee = .user(existing.id)
+                } else {
+                    // Kisi's default for a new user: confirmed by e-mail, and receiving Kisi's e-mails.
+                    assignee = .user(try Self.addUser(to: &state, email: address!, name: inviteeName, at: now, sendEmails: true, confirmed: false).id)
+                }
+            default:
+                let guest = GuestRecord(id: state.nextID("guest"), name: inviteeName ?? "", email: address, phoneNumber: inviteePhone,
+                                        createdAt: now, updatedAt: now)
+                state.guests.append(guest)
+                assignee = Assignee(kind: .guest, id: guest.id)
             }
-            let assignment = try addRoleAssignment(to: &state, groupID: groupID!!, userID: user.id, window: roleWindow, notify: notify, at: now)
+            let assignment = try addRoleAssignment(to: &state, groupID: groupID!!, assignee: assignee, window: roleWindow, notify: false,
+                                                   at: now, cause: "POST /invites")
+            if notify { state.mail(.invitation, to: assignee, cause: "POST /invites", at: now) }
             let inviteID = state.nextID("invite")
             state.invites += 1
-            return .json(KisiResources(state: state).invite(id: inviteID, assignment: assignment, notify: notify, at: now))
+            let key: JSONValue? = inviteeKind == .guest
+                ? .object([("id", .int(inviteID)), ("resource_type", .string("AccessKey")), ("link_enabled", .bool(linkEnabled)),
+                           ("qr_code_enabled", .bool(qrCodeEnabled))])
+                : nil
+            return .json(KisiResources(state: state).invite(id: inviteID, assignment: assignment, notify: notify, at: now, accessKey: key))
         }
+    }
+
+    /// E.164 for the US, Canada and Puerto Rico, as Kisi accepts: `+1` and ten digits.
+    static func isPhoneNumber(_ text: String) -> Bool {
+        text.hasPrefix("+1") && text.count == 12 && text.dropFirst().allSatisfy(\.isNumber)
     }
 }

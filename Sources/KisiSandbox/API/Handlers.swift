@@ -42,6 +42,23 @@ struct Handlers {
         case (.roleAssignment, _): return try await show(\.roleAssignments, route.id!, "Role assignment") { $0.roleAssignment($1) }
         case (.invites, _): return try await createInvite()
         case (.integrations, _): return try await listIntegrations()
+        case (.teams, "POST"): return try await createTeam()
+        case (.teams, _): return try await listTeams()
+        case (.team, "PATCH"): return try await updateTeam(route.id!)
+        case (.team, "DELETE"): return try await deleteTeam(route.id!)
+        case (.team, _): return try await show(\.teams, route.id!, "Team") { $0.team($1) }
+        case (.teamMemberships, "POST"): return try await createTeamMembership()
+        case (.teamMemberships, _): return try await listTeamMemberships()
+        case (.teamMembership, "DELETE"): return try await deleteTeamMembership(route.id!)
+        case (.teamMembership, _): return try await show(\.teamMemberships, route.id!, "Team membership") { $0.teamMembership($1) }
+        case (.guests, "POST"): return try await createGuest()
+        case (.guests, _): return try await listGuests()
+        case (.guest, "DELETE"): return try await deleteGuest(route.id!)
+        case (.guest, _): return try await show(\.guests, route.id!, "Guest") { $0.guest($1) }
+        case (.logins, _): return try await Handlers.signIn(store: store, request: request)
+        case (.login, "PUT"): return try await renameLogin()
+        case (.login, "DELETE"): return try await signOut()
+        case (.login, _): return try await currentLogin()
         }
     }
 

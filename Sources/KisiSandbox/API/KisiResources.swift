@@ -12,6 +12,9 @@ extension GroupLockRecord: IdentifiedRecord {}
 extension UserRecord: IdentifiedRecord {}
 extension RoleAssignmentRecord: IdentifiedRecord {}
 extension IntegrationRecord: IdentifiedRecord {}
+extension TeamRecord: IdentifiedRecord {}
+extension TeamMembershipRecord: IdentifiedRecord {}
+extension GuestRecord: IdentifiedRecord {}
 
 extension Array where Element: IdentifiedRecord {
     func index(of id: Int) -> Int? {
@@ -36,7 +39,7 @@ struct KisiResources {
 
     // MARK: Counters, computed from the state so they are always true
 
-    func usersCount(group: Int) -> Int { Set(state.roleAssignments.lazy.filter { $0.groupID == group }.map(\.userID)).count }
+    func usersCount(group: Int) -> Int { Set(state.roleAssignments.lazy.filter { $0.groupID == group }.compactMap(\.userID)).count }
     func locksCount(group: Int) -> Int { state.groupLocks.lazy.filter { $0.groupID == group }.count }
     func groupsCount(user: Int) -> Int { Set(state.roleAssignments.lazy.filter { $0.userID == user }.map(\.groupID)).count }
     func groupsCount(lock: Int) -> Int { state.groupLocks.lazy.filter { $0.lockID == lock }.count }
@@ -44,7 +47,9 @@ struct KisiResources {
     /// Counters for many groups at once (one pass over the state).
     func groupCounters() -> (users: [Int: Int], locks: [Int: Int]) {
         var users: [Int: Set<Int>] = [:]
-        for assignment in state.roleAssignments { users[assignment.groupID, default: []].insert(assignment.userID) }
+        for assignment in state.roleAssignments {
+            if let user = assignment.userID { users[assignment.groupID, default: []].insert(user) }
+        }
         var locks: [Int: Int] = [:]
         for link in state.groupLocks { locks[link.groupID, default: 0] += 1 }
         return (users.mapValues(\.count), locks)
@@ -64,7 +69,7 @@ struct KisiResources {
             ("id", .int(organization.id)), ("resource_type", .string("Organization")), ("name", .string(organization.name)),
             ("domain", .string(organization.domain)), ("logo", .null), ("address", .null), ("description", .null),
             ("device_logins_expire_after", .int(1_209_600)), ("places_count", .int(state.places.count)),
-            ("scim_enabled", .bool(false)), ("sso_flow_enabled", .bool(false)), ("sso_expiration_override_enabled", .bool(false)),
+            ("scim_enabled", .bool(organization.scimEnabled ?? false)), ("sso_flow_enabled", .bool(false)), ("sso_expiration_override_enabled", .bool(false)),
             ("sso_expiration_override", .null), ("metadata", .null), ("time_zone", .string(organization.timeZone)),
             ("web_authentication_api_enabled", .bool(false)), ("apple_pass_enabled", .bool(false)),
             ("created_at", .string(organization.createdAt)), ("updated_at", .string(organization.updatedAt)),
@@ -176,22 +181,93 @@ struct KisiResources {
         ])
     }
 
+    func teamMini(_ id: Int) -> JSONValue {
+        .object([("id", .int(id)), ("resource_type", .string("Team")), ("name", .string(state.teams.record(id)?.name ?? ""))])
+    }
+
+    func guestMini(_ id: Int) -> JSONValue {
+        let guest = state.guests.record(id)
+        return .object([("id", .int(id)), ("resource_type", .string("Guest")), ("name", .string(guest?.name ?? "")),
+                        ("email", .string(guest?.email)), ("phone_number", .string(guest?.phoneNumber))])
+    }
+
+    func assigneeMini(_ assignee: Assignee) -> JSONValue {
+        switch assignee.kind {
+        case .user: userMini(assignee.id)
+        case .team: teamMini(assignee.id)
+        case .guest: guestMini(assignee.id)
+        }
+    }
+
+    /// A group role of a user, a team or a guest: the current fields and the deprecated ones
+    /// (`user`, `assignee_team`, `guest` appear only for their kind of assignee).
     func roleAssignment(_ assignment: RoleAssignmentRecord) -> JSONValue {
-        let user = userMini(assignment.userID), group = groupMini(assignment.groupID)
-        return .object([
+        let assignee = assignment.assignee, group = groupMini(assignment.groupID)
+        var members: [(String, JSONValue)] = [
             ("id", .int(assignment.id)), ("resource_type", .string("RoleAssignment")), ("created_at", .string(assignment.createdAt)),
             ("updated_at", .string(assignment.updatedAt)), ("role_id", .string(assignment.roleID)), ("notify", .bool(assignment.notify)),
             ("applies_to_type", .string("Group")), ("applies_to_id", .int(assignment.groupID)), ("applies_to", group),
-            ("assignee_type", .string("User")), ("assignee_id", .int(assignment.userID)), ("assignee", user),
-            ("created_by_type", assignment.createdByID == nil ? .null : .string("User")), ("created_by_id", .int(assignment.createdByID)),
-            ("user_id", .int(assignment.userID)), ("user", user), ("assignee_team_id", .null), ("guest_id", .null),
-            ("issued_by_id", .int(assignment.createdByID)), ("type", .string("group")), ("scope", .string("group")),
+            ("assignee_type", .string(assignee.kind.rawValue)), ("assignee_id", .int(assignee.id)), ("assignee", assigneeMini(assignee)),
+            ("created_by_type", .string(assignment.createdBy?.kind.rawValue)), ("created_by_id", .int(assignment.createdBy?.id)),
+            ("user_id", .int(assignment.userID)),
+        ]
+        switch assignee.kind {
+        case .user: members.append(("user", userMini(assignee.id)))
+        case .team: members.append(("assignee_team", teamMini(assignee.id)))
+        case .guest: members.append(("guest", guestMini(assignee.id)))
+        }
+        members += [
+            ("assignee_team_id", .int(assignee.kind == .team ? assignee.id : nil)), ("guest_id", .int(assignee.kind == .guest ? assignee.id : nil)),
+            ("issued_by_id", .int(assignment.createdBy?.kind == .user ? assignment.createdBy?.id : nil)),
+            ("type", .string("group")), ("scope", .string("group")),
             ("group_id", .int(assignment.groupID)), ("group", group),
             ("valid_from", .string(assignment.validFrom)), ("valid_until", .string(assignment.validUntil)),
+        ]
+        return .object(members)
+    }
+
+    func team(_ team: TeamRecord) -> JSONValue {
+        .object([("id", .int(team.id)), ("resource_type", .string("Team")), ("name", .string(team.name)),
+                 ("created_at", .string(team.createdAt)), ("updated_at", .string(team.updatedAt))])
+    }
+
+    func guest(_ guest: GuestRecord) -> JSONValue {
+        .object([("id", .int(guest.id)), ("resource_type", .string("Guest")), ("name", .string(guest.name)), ("email", .string(guest.email)),
+                 ("phone_number", .string(guest.phoneNumber)), ("created_at", .string(guest.createdAt)), ("updated_at", .string(guest.updatedAt))])
+    }
+
+    func teamMembership(_ membership: TeamMembershipRecord) -> JSONValue {
+        let member = Assignee(kind: membership.memberType, id: membership.memberID)
+        return .object([
+            ("id", .int(membership.id)), ("resource_type", .string("TeamMembership")), ("created_at", .string(membership.createdAt)),
+            ("updated_at", .string(membership.updatedAt)), ("team_id", .int(membership.teamID)), ("team", teamMini(membership.teamID)),
+            ("member_type", .string(membership.memberType.rawValue)), ("member_id", .int(membership.memberID)), ("member", assigneeMini(member)),
         ])
     }
 
-    /// An API key's user's organization role, as `GET /role_assignments?applies_to_type=Organization` lists it.
+    /// A login, as `POST /logins` and `GET /login` answer: the secret only when it was just made.
+    func login(_ key: APIKeyRecord, secret: Bool) -> JSONValue {
+        let user = state.users.record(key.userID)
+        let login = key.login
+        var members: [(String, JSONValue)] = [
+            ("id", .int(login?.id ?? 0)), ("created_at", .string(login?.createdAt ?? user?.createdAt ?? "")),
+            ("updated_at", .string(login?.updatedAt ?? user?.updatedAt ?? "")), ("type", .string(login?.type ?? "api")),
+            ("name", .string(login?.name)), ("primary", .bool(false)), ("expire", .bool(true)), ("last_used_at", .null),
+            ("device_brand", .null), ("device_model", .null), ("os_name", .null), ("user_id", .int(key.userID)), ("user", userMini(key.userID)),
+            ("app", .object([("name", .null), ("version", .null)])), ("user_agent", .object([("name", .null), ("version", .null)])),
+            ("device", .object([("brand", .null), ("model", .null)])), ("os", .object([("name", .null), ("version", .null)])),
+            ("scram_credentials", .null),
+        ]
+        if secret { members += [("secret", .string(key.key)), ("authentication_token", .string(key.key))] }
+        members += [
+            ("has_primary_device", .bool(false)), ("email", .string(user?.email ?? "")), ("notifications_unread_count", .int(0)),
+            ("otp_required_for_login", .bool(false)), ("otp_enabled_at", .null), ("image", .null), ("primary_login_exists", .bool(false)),
+        ]
+        return .object(members)
+    }
+
+    /// An API key's user's organization role, as `GET /role_assignments?applies_to_type=Organization`
+    /// lists it, in the Organization variant of Kisi's RoleAssignment (no validity window).
     func organizationRole(_ key: APIKeyRecord) -> JSONValue {
         let user = userMini(key.userID), created = state.users.record(key.userID)?.createdAt ?? ""
         return .object([
@@ -201,7 +277,7 @@ struct KisiResources {
             ("assignee_type", .string("User")), ("assignee_id", .int(key.userID)), ("assignee", user),
             ("created_by_type", .null), ("created_by_id", .null), ("user_id", .int(key.userID)), ("user", user),
             ("assignee_team_id", .null), ("guest_id", .null), ("issued_by_id", .null), ("type", .string("organization")),
-            ("scope", .string("organization")), ("valid_from", .null), ("valid_until", .null),
+            ("scope", .string("organization")), ("organization_id", .int(state.organization.id)), ("organization", organizationMini),
         ])
     }
 
@@ -220,15 +296,20 @@ struct KisiResources {
         return .object(members)
     }
 
-    func invite(id: Int, assignment: RoleAssignmentRecord, notify: Bool, at time: String) -> JSONValue {
-        .object([
+    func invite(id: Int, assignment: RoleAssignmentRecord, notify: Bool, at time: String, accessKey: JSONValue? = nil) -> JSONValue {
+        var members: [(String, JSONValue)] = [
             ("id", .int(id)), ("resource_type", .string("Invite")), ("notify", .bool(notify)), ("created_at", .string(time)),
             ("updated_at", .string(time)), ("invites_to_type", .string("Group")), ("invites_to_id", .int(assignment.groupID)),
-            ("invitee_type", .string("User")), ("invitee_id", .int(assignment.userID)), ("invitee", userMini(assignment.userID)),
+            ("invitee_type", .string(assignment.assignee.kind.rawValue)), ("invitee_id", .int(assignment.assignee.id)),
+            ("invitee", assigneeMini(assignment.assignee)),
+        ]
+        if let accessKey { members.append(("access_key", accessKey)) }
+        members += [
             ("role_assignment_id", .int(assignment.id)),
             ("role_assignment", .object([("id", .int(assignment.id)), ("resource_type", .string("RoleAssignment")),
                                          ("role_id", .string(assignment.roleID)), ("valid_from", .string(assignment.validFrom)),
                                          ("valid_until", .string(assignment.validUntil))])),
-        ])
+        ]
+        return .object(members)
     }
 }

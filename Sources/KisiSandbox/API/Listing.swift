@@ -18,6 +18,7 @@ struct Listing {
 
     let limit: Int
     let offset: Int
+    let fault: FaultPlan.PageFault?
 
     /// Reads `limit` and `offset`. A limit above the endpoint's maximum is lowered to it (the
     /// range header shows the limit applied); a malformed value, a limit below 1 or an offset
@@ -39,11 +40,27 @@ struct Listing {
         }
         self.limit = limit
         self.offset = offset
+        fault = request.pageFault
     }
 
+    /// The page at `offset`, with Kisi's range header; a page fault (see ``FaultPlan``) serves it
+    /// short, or as if a row had been inserted or removed before it since the last page.
     func response<T>(_ items: [T], render: (ArraySlice<T>) -> [JSONValue]) -> SandboxResponse {
-        let range = items.isEmpty ? "*/0" : "\(offset)-\(offset + limit - 1)/\(items.count)"
-        let page = offset < items.count ? items[offset..<min(items.count, offset + limit)] : []
+        var start = offset, total = items.count, count = limit
+        switch fault {
+        case .short?: count = max(1, limit / 2)
+        case .rowInserted? where offset > 0 && !items.isEmpty:
+            start = offset - 1
+            total += 1
+        case .rowRemoved? where offset > 0 && items.count > 1:
+            start = offset + 1
+            total -= 1
+        default: break
+        }
+        let page = start < items.count ? items[start..<min(items.count, start + count)] : []
+        // Kisi's range names the window asked for (`10-19/15`); a short page names what it served.
+        let end = fault == .short ? offset + max(page.count, 1) - 1 : offset + limit - 1
+        let range = total == 0 ? "*/0" : "\(offset)-\(end)/\(total)"
         return .json(.array(render(page)), headers: [("X-Collection-Range", range)])
     }
 }
@@ -88,6 +105,29 @@ struct Filters {
         return text
     }
 
+    /// `favorite=true|false|*` on places and locks: filter by the caller's favourite flag, and
+    /// show the `favorite` field (with `*`, show it without filtering).
+    struct Favorite {
+        var wanted: Bool?
+        var shown: Bool
+
+        func admits(_ isFavorite: Bool) -> Bool { wanted.map { $0 == isFavorite } ?? true }
+
+        func show(_ object: JSONValue) -> JSONValue {
+            guard shown, let members = object.objectMembers else { return object }
+            return .object(members.map { ($0.key, $0.value) } + [("favorite", .bool(false))])
+        }
+    }
+
+    func favorite() throws(APIError) -> Favorite {
+        switch try oneOf("favorite", ["true", "false", "*"]) {
+        case "true": Favorite(wanted: true, shown: true)
+        case "false": Favorite(wanted: false, shown: true)
+        case "*": Favorite(wanted: nil, shown: true)
+        default: Favorite(wanted: nil, shown: false)
+        }
+    }
+
     /// `query=`: a case-insensitive substring search over some fields.
     func query() -> String? {
         request.parameter("query").map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
@@ -98,13 +138,23 @@ struct Filters {
         return fields.contains { $0?.lowercased().contains(query) ?? false }
     }
 
-    /// `sort=name` or `sort=-name`; records stay in id order otherwise.
-    func sortByName<T>(_ items: [T], name: (T) -> String) throws(APIError) -> [T] {
-        guard let sort = try oneOf("sort", ["name", "-name"]) else { return items }
-        let sorted = items.enumerated().sorted { a, b in
-            let (x, y) = (name(a.element).lowercased(), name(b.element).lowercased())
-            return x == y ? a.offset < b.offset : x < y
+    /// `sort=KEY` or `sort=-KEY` for the keys an endpoint documents (`ascending` orders two
+    /// records); ties and an absent `sort` keep id order. Any other value is 400.
+    func sorted<T>(_ items: [T], by keys: [String: (T, T) -> Bool]) throws(APIError) -> [T] {
+        let options = keys.keys.sorted().flatMap { [$0, "-" + $0] }
+        guard let sort = try oneOf("sort", options) else { return items }
+        let descending = sort.hasPrefix("-")
+        let ascending = keys[descending ? String(sort.dropFirst()) : sort]!
+        let ordered = items.enumerated().sorted { a, b in
+            if ascending(a.element, b.element) { return true }
+            if ascending(b.element, a.element) { return false }
+            return a.offset < b.offset
         }.map(\.element)
-        return sort == "name" ? sorted : sorted.reversed()
+        return descending ? ordered.reversed() : ordered
+    }
+
+    /// `sort=name` or `sort=-name`.
+    func sortByName<T>(_ items: [T], name: @escaping (T) -> String) throws(APIError) -> [T] {
+        try sorted(items, by: ["name": { name($0).lowercased() < name($1).lowercased() }])
     }
 }

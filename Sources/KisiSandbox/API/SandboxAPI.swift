@@ -20,6 +20,8 @@ public struct SandboxAPI: Sendable {
     struct Caller {
         var userID: Int
         var role: APIKeyRecord.Role
+        /// The key itself: `DELETE /login` signs out the login it belongs to.
+        var key: String
     }
 
     /// Answers a request. `counted: false` leaves it out of the statistics (a request whose
@@ -54,13 +56,15 @@ public struct SandboxAPI: Sendable {
         let key = Self.apiKey(request.authorization)
         let caller: Caller? = await store.read { state in
             guard let key, let record = state.apiKeys.first(where: { $0.key == key }) else { return nil }
-            return Caller(userID: record.userID, role: record.role)
+            return Caller(userID: record.userID, role: record.role, key: key)
         }
         // Kisi's quota is per user (all of a user's keys share it); without a valid key, per address.
         let bucket = caller.map { "user:\($0.userID)" } ?? "client:\(request.client)"
         // As in a Rails app: rate limiting (middleware) first, then routing, then authentication.
         guard await limiter.admit(bucket) else { throw APIError.tooManyRequests }
         guard let route else { throw APIError.notFound("Route \(request.method) \(request.path)") }
+        // Signing in is the one call that needs no key.
+        if route.endpoint == .logins, request.method == "POST" { return try await Handlers.signIn(store: store, request: request) }
         guard let caller else { throw APIError.unauthorized }
         if request.method != "GET", caller.role == .observer { throw APIError.forbidden }
         return try await Handlers(store: store, request: request, caller: caller).handle(route)
@@ -87,11 +91,21 @@ struct Route {
         case users, user
         case roleAssignments, roleAssignment
         case invites, integrations
+        case teams, team, teamMemberships, teamMembership, guests, guest
+        case logins, login
     }
 
     var endpoint: Endpoint
     var method: String
     var id: Int?
+
+    /// A paged list (`X-Collection-Range`), which page faults apply to.
+    var isList: Bool {
+        switch endpoint {
+        case .places, .locks, .groups, .groupLocks, .users, .roleAssignments, .integrations, .teams, .teamMemberships, .guests: method == "GET"
+        default: false
+        }
+    }
 
     var template: String {
         let path: String = switch endpoint {
@@ -111,6 +125,14 @@ struct Route {
         case .roleAssignment: "/role_assignments/{id}"
         case .invites: "/invites"
         case .integrations: "/integrations"
+        case .teams: "/teams"
+        case .team: "/teams/{id}"
+        case .teamMemberships: "/team_memberships"
+        case .teamMembership: "/team_memberships/{id}"
+        case .guests: "/guests"
+        case .guest: "/guests/{id}"
+        case .logins: "/logins"
+        case .login: "/login"
         }
         return "\(method) \(path)"
     }
@@ -127,6 +149,11 @@ struct Route {
         ("role_assignments", .roleAssignments, ["GET", "POST"], .roleAssignment, ["GET", "PATCH", "DELETE"]),
         ("invites", .invites, ["POST"], nil, []),
         ("integrations", .integrations, ["GET"], nil, []),
+        ("teams", .teams, ["GET", "POST"], .team, ["GET", "PATCH", "DELETE"]),
+        ("team_memberships", .teamMemberships, ["GET", "POST"], .teamMembership, ["GET", "DELETE"]),
+        ("guests", .guests, ["GET", "POST"], .guest, ["GET", "DELETE"]),
+        ("logins", .logins, ["POST"], nil, []),
+        ("login", .login, ["GET", "PUT", "DELETE"], nil, []),
     ]
 
     static func match(_ method: String, _ path: String) -> Route? {

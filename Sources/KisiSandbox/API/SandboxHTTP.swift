@@ -1,3 +1,4 @@
+import Foundation
 import JSONSupport
 
 /// A request as the sandbox's API sees it, independent of the HTTP server in front of it.
@@ -9,6 +10,8 @@ public struct SandboxRequest: Sendable {
     public var body: [UInt8]
     /// The client's address, which rate-limits requests that carry no valid key.
     public var client: String
+    /// A fault for the page of a list this request reads, if any.
+    public var pageFault: FaultPlan.PageFault?
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [], authorization: String? = nil,
                 body: [UInt8] = [], client: String = "local") {
@@ -18,6 +21,20 @@ public struct SandboxRequest: Sendable {
         self.authorization = authorization
         self.body = body
         self.client = client
+    }
+
+    /// A query string decoded as Kisi (a Rails application) decodes it: as an HTML form, where
+    /// `+` is a space and `%2B` a plus. Names and values are percent-decoded; a malformed escape
+    /// is kept as it was sent.
+    public static func formDecoded(_ query: String) -> [(name: String, value: String)] {
+        query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
     }
 
     func parameter(_ name: String) -> String? {

@@ -60,8 +60,8 @@ public struct SandboxServer: Sendable {
         func respond(to request: Request, context: Context) async throws -> Response {
             var request = request
             let body = try await request.collectBody(upTo: 8 * 1024 * 1024)
-            let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-            let sandboxRequest = SandboxRequest(
+            let query = SandboxRequest.formDecoded(request.uri.query ?? "")
+            var sandboxRequest = SandboxRequest(
                 method: request.method.rawValue, path: request.uri.path, query: query,
                 authorization: request.headers[.authorization], body: Array(buffer: body),
                 client: context.channel.remoteAddress?.ipAddress ?? "unknown"
@@ -70,6 +70,10 @@ public struct SandboxServer: Sendable {
 
             let fate = await faults?.nextFate()
             if let latency = fate?.latency, latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
+            if let page = fate?.page, Route.match(sandboxRequest.method, sandboxRequest.path)?.isList == true {
+                sandboxRequest.pageFault = page
+                await api.stats.recordPageFault(page)
+            }
             let endpoint = Route.match(sandboxRequest.method, sandboxRequest.path)?.template ?? sandboxRequest.method
             switch fate?.fault {
             case .status(let status)?:
@@ -98,6 +102,15 @@ public struct SandboxServer: Sendable {
                 return Self.http(.json(await api.stats.json))
             case ("DELETE", "/__sandbox/stats"):
                 await api.stats.reset()
+                return Self.http(.noContent)
+            case ("GET", "/__sandbox/outbox"):
+                let emails = await api.store.read { $0.outbox }
+                return Self.http(.json(.array(emails.map { email in
+                    .object([("id", .int(email.id)), ("to", .string(email.to)), ("kind", .string(email.kind.rawValue)),
+                             ("cause", .string(email.cause)), ("at", .string(email.at))])
+                })))
+            case ("DELETE", "/__sandbox/outbox"):
+                try? await api.store.write { state, _ in state.outbox.removeAll() }
                 return Self.http(.noContent)
             default:
                 return Self.http(APIError.notFound("Route \(request.method) \(request.path)").response)

@@ -21,7 +21,16 @@ import Yams
 ///     managers: [owner@example.com]
 /// integrations:
 ///   - {name: Staff directory, type: active_directory_user_import, group: Staff}
+/// teams:                                        # role holders that are not users
+///   - {name: Cleaners, members: [cleaner@example.com]}
+/// guests:
+///   - {name: Pat Visitor, email: pat@example.net}
 /// ```
+///
+/// A group may also give roles to `teams` and `guests` by name; a member may carry `created_by`
+/// (another user's e-mail, or `marketplace:ID`) and `created_at`, to stand for roles another
+/// tool wrote. `emulate: {patch_ignores_validity: true}` makes a Kisi that ignores the validity
+/// fields of `PATCH /role_assignments/{id}`.
 ///
 /// Users named only as members, managers or key owners are created with a name made from their
 /// address. Unknown keys are errors, so a typo cannot silently leave state out.
@@ -30,8 +39,9 @@ public struct SandboxSeed: Decodable, Sendable {
         var name: String
         var domain: String?
         var timeZone: String?
+        var scimEnabled: Bool
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, domain, timeZone = "time_zone" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, domain, timeZone = "time_zone", scimEnabled = "scim_enabled" }
 
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -39,6 +49,7 @@ public struct SandboxSeed: Decodable, Sendable {
             name = try container.decode(String.self, forKey: .name)
             domain = try container.decodeIfPresent(String.self, forKey: .domain)
             timeZone = try container.decodeIfPresent(String.self, forKey: .timeZone)
+            scimEnabled = try container.decodeIfPresent(Bool.self, forKey: .scimEnabled) ?? false
         }
     }
 
@@ -89,8 +100,9 @@ public struct SandboxSeed: Decodable, Sendable {
         var name: String?
         var notes: String?
         var accessEnabled: Bool
+        var password: String?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case email, name, notes, accessEnabled = "access_enabled" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case email, name, notes, accessEnabled = "access_enabled", password }
 
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -99,6 +111,7 @@ public struct SandboxSeed: Decodable, Sendable {
             name = try container.decodeIfPresent(String.self, forKey: .name)
             notes = try container.decodeIfPresent(String.self, forKey: .notes)
             accessEnabled = try container.decodeIfPresent(Bool.self, forKey: .accessEnabled) ?? true
+            password = try container.decodeIfPresent(String.self, forKey: .password)
         }
     }
 
@@ -107,8 +120,13 @@ public struct SandboxSeed: Decodable, Sendable {
         var email: String
         var validFrom: String?
         var validUntil: String?
+        /// Another writer of this role: a user's e-mail, or `marketplace:ID`.
+        var createdBy: String?
+        var createdAt: String?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case email, validFrom = "valid_from", validUntil = "valid_until" }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case email, validFrom = "valid_from", validUntil = "valid_until", createdBy = "created_by", createdAt = "created_at"
+        }
 
         init(from decoder: any Decoder) throws {
             if let email = try? decoder.singleValueContainer().decode(String.self) {
@@ -120,6 +138,41 @@ public struct SandboxSeed: Decodable, Sendable {
             email = try container.decode(String.self, forKey: .email)
             validFrom = try container.decodeIfPresent(String.self, forKey: .validFrom)
             validUntil = try container.decodeIfPresent(String.self, forKey: .validUntil)
+            createdBy = try container.decodeIfPresent(String.self, forKey: .createdBy)
+            createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt)
+        }
+    }
+
+    struct Team: Decodable, Sendable {
+        var name: String
+        /// Users by e-mail; guests by name.
+        var members: [String]
+        var guests: [String]
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, members, guests }
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            members = try container.decodeIfPresent([String].self, forKey: .members) ?? []
+            guests = try container.decodeIfPresent([String].self, forKey: .guests) ?? []
+        }
+    }
+
+    struct Guest: Decodable, Sendable {
+        var name: String
+        var email: String?
+        var phoneNumber: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, email, phoneNumber = "phone_number" }
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            email = try container.decodeIfPresent(String.self, forKey: .email)
+            phoneNumber = try container.decodeIfPresent(String.self, forKey: .phoneNumber)
         }
     }
 
@@ -130,8 +183,11 @@ public struct SandboxSeed: Decodable, Sendable {
         var locks: [String]
         var members: [Member]
         var managers: [String]
+        /// Teams and guests (by name) holding `group_basic` roles.
+        var teams: [String]
+        var guests: [String]
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, description, place, locks, members, managers }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, description, place, locks, members, managers, teams, guests }
 
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -142,6 +198,8 @@ public struct SandboxSeed: Decodable, Sendable {
             locks = try container.decodeIfPresent([String].self, forKey: .locks) ?? []
             members = try container.decodeIfPresent([Member].self, forKey: .members) ?? []
             managers = try container.decodeIfPresent([String].self, forKey: .managers) ?? []
+            teams = try container.decodeIfPresent([String].self, forKey: .teams) ?? []
+            guests = try container.decodeIfPresent([String].self, forKey: .guests) ?? []
         }
     }
 
@@ -171,13 +229,29 @@ public struct SandboxSeed: Decodable, Sendable {
     var users: [User]
     var groups: [Group]
     var integrations: [Integration]
+    var teams: [Team]
+    var guests: [Guest]
     /// When the seeded objects were created (`created_at`), so a seed gives the same state each time.
     var createdAt: String
     /// The sandbox world's fixed "now", if any (see ``SandboxState/clock``).
     var clock: String?
+    var emulation: Emulation
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case organization, apiKeys = "api_keys", places, users, groups, integrations, createdAt = "created_at", clock
+        case organization, apiKeys = "api_keys", places, users, groups, integrations, teams, guests, createdAt = "created_at", clock
+        case emulate
+    }
+
+    struct EmulationKeys: Decodable {
+        var patchIgnoresValidity: Bool
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case patchIgnoresValidity = "patch_ignores_validity" }
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            patchIgnoresValidity = try container.decodeIfPresent(Bool.self, forKey: .patchIgnoresValidity) ?? false
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -189,8 +263,12 @@ public struct SandboxSeed: Decodable, Sendable {
         users = try container.decodeIfPresent([User].self, forKey: .users) ?? []
         groups = try container.decodeIfPresent([Group].self, forKey: .groups) ?? []
         integrations = try container.decodeIfPresent([Integration].self, forKey: .integrations) ?? []
+        teams = try container.decodeIfPresent([Team].self, forKey: .teams) ?? []
+        guests = try container.decodeIfPresent([Guest].self, forKey: .guests) ?? []
         createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt) ?? "2026-01-01T00:00:00.000Z"
         clock = try container.decodeIfPresent(String.self, forKey: .clock)
+        let emulate = try container.decodeIfPresent(EmulationKeys.self, forKey: .emulate)
+        emulation = Emulation(patchIgnoresValidity: emulate?.patchIgnoresValidity ?? false)
     }
 
     /// Reads a seed file; errors name the file and the key path.
@@ -227,7 +305,9 @@ public struct SandboxSeed: Decodable, Sendable {
         let time = createdAt
         var state = SandboxState(organization: OrganizationRecord(
             id: 1, name: organization.name, domain: organization.domain ?? Self.slug(organization.name),
-            timeZone: organization.timeZone ?? places.first?.timeZone ?? "UTC", userID: nil, createdAt: time, updatedAt: time))
+            timeZone: organization.timeZone ?? places.first?.timeZone ?? "UTC", userID: nil, createdAt: time, updatedAt: time,
+            scimEnabled: organization.scimEnabled ? true : nil))
+        state.emulation = emulation
 
         var usersByEmail: [String: Int] = [:]
         func user(_ email: String) -> Int {
@@ -255,6 +335,7 @@ public struct SandboxSeed: Decodable, Sendable {
             if let name = seeded.name { state.users[index].name = name }
             state.users[index].notes = seeded.notes
             state.users[index].accessEnabled = seeded.accessEnabled
+            state.users[index].password = seeded.password
         }
         for key in apiKeys {
             state.apiKeys.append(APIKeyRecord(key: key.key, userID: user(key.user), role: key.role))
@@ -268,6 +349,26 @@ public struct SandboxSeed: Decodable, Sendable {
             for lock in seeded.locks {
                 state.locks.append(LockRecord(id: state.nextID("lock"), name: lock, description: nil, placeID: record.id,
                                               createdAt: time, updatedAt: time))
+            }
+        }
+        for seeded in guests {
+            state.guests.append(GuestRecord(id: state.nextID("guest"), name: seeded.name, email: seeded.email, phoneNumber: seeded.phoneNumber,
+                                            createdAt: time, updatedAt: time))
+        }
+        func guest(_ name: String, for what: String) throws -> Int {
+            guard let found = state.guests.first(where: { $0.name == name }) else {
+                throw SandboxError.invalidSeed(what, "guest \"\(name)\" is not among the seed's guests")
+            }
+            return found.id
+        }
+        for seeded in teams {
+            let team = TeamRecord(id: state.nextID("team"), name: seeded.name, createdAt: time, updatedAt: time)
+            state.teams.append(team)
+            let members = seeded.members.map { Assignee.user(user($0)) }
+                + (try seeded.guests.map { Assignee(kind: .guest, id: try guest($0, for: "team \(seeded.name)")) })
+            for member in members {
+                state.teamMemberships.append(TeamMembershipRecord(id: state.nextID("team_membership"), teamID: team.id, memberType: member.kind,
+                                                                  memberID: member.id, createdAt: time, updatedAt: time))
             }
         }
         for seeded in groups {
@@ -285,19 +386,40 @@ public struct SandboxSeed: Decodable, Sendable {
                 state.groupLocks.append(GroupLockRecord(id: state.nextID("group_lock"), groupID: group.id, lockID: candidates[0].id,
                                                         createdAt: time, updatedAt: time))
             }
-            let roles = seeded.managers.map { ($0, "group_manager", String?.none, String?.none) }
-                + seeded.members.map { ($0.email, "group_basic", $0.validFrom, $0.validUntil) }
-            var inGroup = Set<Int>()
-            for (email, role, from, until) in roles {
-                let userID = user(email)
-                guard inGroup.insert(userID).inserted else {
-                    throw SandboxError.invalidSeed("group \(seeded.name)", "\(email) is listed twice (one role per user per group)")
+            let owner = state.organization.userID.map { RoleAssignmentRecord.Creator(kind: .user, id: $0) }
+            let what = "group \(seeded.name)"
+            var roles: [(Assignee, String, Member?)] = seeded.managers.map { (.user(user($0)), "group_manager", nil) }
+            roles += seeded.members.map { (.user(user($0.email)), "group_basic", $0) }
+            for name in seeded.teams {
+                guard let team = state.teams.first(where: { $0.name == name }) else {
+                    throw SandboxError.invalidSeed(what, "team \"\(name)\" is not among the seed's teams")
                 }
-                let validFrom = try from.map { try Self.time($0, "group \(seeded.name): valid_from of \(email)") }
-                let validUntil = try until.map { try Self.time($0, "group \(seeded.name): valid_until of \(email)") }
+                roles.append((Assignee(kind: .team, id: team.id), "group_basic", nil))
+            }
+            roles += try seeded.guests.map { (Assignee(kind: .guest, id: try guest($0, for: what)), "group_basic", nil) }
+            var inGroup = Set<Assignee>()
+            for (assignee, role, member) in roles {
+                guard inGroup.insert(assignee).inserted else {
+                    throw SandboxError.invalidSeed(what, "\(member?.email ?? "a role holder") is listed twice (one role per holder per group)")
+                }
+                let email = member?.email ?? ""
+                let validFrom = try member?.validFrom.map { try Self.time($0, "\(what): valid_from of \(email)") }
+                let validUntil = try member?.validUntil.map { try Self.time($0, "\(what): valid_until of \(email)") }
+                let created = try member?.createdAt.map { try Self.time($0, "\(what): created_at of \(email)") } ?? time
+                var creator = owner
+                if let writer = member?.createdBy {
+                    if writer.hasPrefix("marketplace:") {
+                        guard let id = Int(writer.dropFirst("marketplace:".count)) else {
+                            throw SandboxError.invalidSeed(what, "created_by of \(email): expected an e-mail or marketplace:ID, found \"\(writer)\"")
+                        }
+                        creator = .init(kind: .marketplaceInstallation, id: id)
+                    } else {
+                        creator = .init(kind: .user, id: user(writer))
+                    }
+                }
                 state.roleAssignments.append(RoleAssignmentRecord(
-                    id: state.nextID("role_assignment"), roleID: role, groupID: group.id, userID: userID, notify: false,
-                    validFrom: validFrom, validUntil: validUntil, createdByID: state.organization.userID, createdAt: time, updatedAt: time))
+                    id: state.nextID("role_assignment"), roleID: role, groupID: group.id, assignee: assignee, notify: false,
+                    validFrom: validFrom, validUntil: validUntil, createdBy: creator, createdAt: created, updatedAt: created))
             }
         }
         for seeded in integrations {

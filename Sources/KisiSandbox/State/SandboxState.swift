@@ -15,7 +15,15 @@ public struct SandboxState: Codable, Sendable, Equatable {
     public var users: [UserRecord]
     public var roleAssignments: [RoleAssignmentRecord]
     public var integrations: [IntegrationRecord]
+    public var teams: [TeamRecord]
+    public var teamMemberships: [TeamMembershipRecord]
+    public var guests: [GuestRecord]
     public var invites: Int
+    /// The e-mails Kisi would have sent, oldest first (`GET /__sandbox/outbox`).
+    public var outbox: [EmailRecord]
+    /// Where this sandbox deliberately behaves unlike the Kisi kisictl assumes, to test that
+    /// kisictl stays safe if an assumption is wrong.
+    public var emulation: Emulation
     /// The next id of each kind; ids are never reused.
     public var nextIDs: [String: Int]
     /// The sandbox world's "now" (RFC 3339), if its seed fixes one: `--sandbox` plans and applies
@@ -24,7 +32,8 @@ public struct SandboxState: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case organization, apiKeys = "api_keys", places, locks, groups, groupLocks = "group_locks", users
-        case roleAssignments = "role_assignments", integrations, invites, nextIDs = "next_ids", clock
+        case roleAssignments = "role_assignments", integrations, teams, teamMemberships = "team_memberships", guests, invites, outbox
+        case emulation, nextIDs = "next_ids", clock
     }
 
     public init(organization: OrganizationRecord) {
@@ -37,14 +46,43 @@ public struct SandboxState: Codable, Sendable, Equatable {
         users = []
         roleAssignments = []
         integrations = []
+        teams = []
+        teamMemberships = []
+        guests = []
         invites = 0
+        outbox = []
+        emulation = Emulation()
         nextIDs = [:]
+    }
+
+    /// State files written before teams, guests, the outbox and emulation options existed load
+    /// with none of them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        organization = try container.decode(OrganizationRecord.self, forKey: .organization)
+        apiKeys = try container.decode([APIKeyRecord].self, forKey: .apiKeys)
+        places = try container.decode([PlaceRecord].self, forKey: .places)
+        locks = try container.decode([LockRecord].self, forKey: .locks)
+        groups = try container.decode([GroupRecord].self, forKey: .groups)
+        groupLocks = try container.decode([GroupLockRecord].self, forKey: .groupLocks)
+        users = try container.decode([UserRecord].self, forKey: .users)
+        roleAssignments = try container.decode([RoleAssignmentRecord].self, forKey: .roleAssignments)
+        integrations = try container.decode([IntegrationRecord].self, forKey: .integrations)
+        teams = try container.decodeIfPresent([TeamRecord].self, forKey: .teams) ?? []
+        teamMemberships = try container.decodeIfPresent([TeamMembershipRecord].self, forKey: .teamMemberships) ?? []
+        guests = try container.decodeIfPresent([GuestRecord].self, forKey: .guests) ?? []
+        invites = try container.decode(Int.self, forKey: .invites)
+        outbox = try container.decodeIfPresent([EmailRecord].self, forKey: .outbox) ?? []
+        emulation = try container.decodeIfPresent(Emulation.self, forKey: .emulation) ?? Emulation()
+        nextIDs = try container.decode([String: Int].self, forKey: .nextIDs)
+        clock = try container.decodeIfPresent(String.self, forKey: .clock)
     }
 
     /// Ids start at a different base per kind, so an id in a log says what it names.
     static let idBases: [String: Int] = [
         "place": 10_001, "lock": 20_001, "group": 30_001, "group_lock": 40_001, "user": 50_001,
-        "role_assignment": 60_001, "integration": 70_001, "invite": 80_001,
+        "role_assignment": 60_001, "integration": 70_001, "invite": 80_001, "team": 90_001, "team_membership": 91_001,
+        "guest": 92_001, "login": 93_001, "email": 94_001,
     ]
 
     mutating func nextID(_ kind: String) -> Int {
@@ -63,9 +101,12 @@ public struct OrganizationRecord: Codable, Sendable, Equatable {
     public var userID: Int?
     public var createdAt: String
     public var updatedAt: String
+    /// An identity provider manages users and groups through SCIM.
+    public var scimEnabled: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id, name, domain, timeZone = "time_zone", userID = "user_id", createdAt = "created_at", updatedAt = "updated_at"
+        case scimEnabled = "scim_enabled"
     }
 }
 
@@ -81,10 +122,114 @@ public struct APIKeyRecord: Codable, Sendable, Equatable {
     public var key: String
     public var userID: Int
     public var role: Role
+    /// Set for a login made by `POST /logins` (seeded keys have none): its id and type.
+    public var login: LoginRecord?
 
     enum CodingKeys: String, CodingKey {
-        case key, userID = "user_id", role
+        case key, userID = "user_id", role, login
     }
+
+    public init(key: String, userID: Int, role: Role, login: LoginRecord? = nil) {
+        self.key = key
+        self.userID = userID
+        self.role = role
+        self.login = login
+    }
+}
+
+/// A login made through the API (`POST /logins`): Kisi's sign-in, which Kisi's own JS client uses.
+public struct LoginRecord: Codable, Sendable, Equatable {
+    public var id: Int
+    public var type: String
+    public var name: String?
+    public var createdAt: String
+    public var updatedAt: String
+
+    enum CodingKeys: String, CodingKey { case id, type, name, createdAt = "created_at", updatedAt = "updated_at" }
+}
+
+/// How this sandbox departs from the Kisi kisictl assumes, on purpose.
+public struct Emulation: Codable, Sendable, Equatable {
+    /// `PATCH /role_assignments/{id}` answers 204 but keeps `valid_from` and `valid_until` as they
+    /// were: a Kisi for which the validity fields on PATCH (undocumented) do nothing.
+    public var patchIgnoresValidity = false
+
+    enum CodingKeys: String, CodingKey { case patchIgnoresValidity = "patch_ignores_validity" }
+
+    public init(patchIgnoresValidity: Bool = false) {
+        self.patchIgnoresValidity = patchIgnoresValidity
+    }
+}
+
+/// An e-mail Kisi would have sent: the sandbox sends none, it records them.
+public struct EmailRecord: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        /// A user created with `send_emails` (Kisi's default): the account invitation.
+        case accountInvitation = "account_invitation"
+        /// Access given with `notify` (or without saying, which notifies).
+        case accessGranted = "access_granted"
+        /// A role changed with `notify` (or without saying).
+        case accessChanged = "access_changed"
+        /// `POST /invites` with `notify` (its default).
+        case invitation
+    }
+
+    public var id: Int
+    public var to: String
+    public var kind: Kind
+    /// The request that caused it: `POST /role_assignments`.
+    public var cause: String
+    public var at: String
+}
+
+/// A Kisi team: a set of users and guests that can hold roles together.
+public struct TeamRecord: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var createdAt: String
+    public var updatedAt: String
+
+    enum CodingKeys: String, CodingKey { case id, name, createdAt = "created_at", updatedAt = "updated_at" }
+}
+
+/// A user or guest in a team.
+public struct TeamMembershipRecord: Codable, Sendable, Equatable {
+    public var id: Int
+    public var teamID: Int
+    public var memberType: Assignee.Kind
+    public var memberID: Int
+    public var createdAt: String
+    public var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, teamID = "team_id", memberType = "member_type", memberID = "member_id", createdAt = "created_at", updatedAt = "updated_at"
+    }
+}
+
+/// A Kisi guest: a visitor with link or QR-code access, not a Kisi user.
+public struct GuestRecord: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var email: String?
+    public var phoneNumber: String?
+    public var createdAt: String
+    public var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, email, phoneNumber = "phone_number", createdAt = "created_at", updatedAt = "updated_at"
+    }
+}
+
+/// Who holds a role: a user, a team or a guest (Kisi's `assignee_type` and `assignee_id`).
+public struct Assignee: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case user = "User", team = "Team", guest = "Guest"
+    }
+
+    public var kind: Kind
+    public var id: Int
+
+    public static func user(_ id: Int) -> Assignee { Assignee(kind: .user, id: id) }
 }
 
 public struct PlaceRecord: Codable, Sendable, Equatable {
@@ -187,30 +332,98 @@ public struct UserRecord: Codable, Sendable, Equatable {
     public var sendEmails: Bool
     public var createdAt: String
     public var updatedAt: String
+    /// For signing in with `POST /logins` (seeded only; the sandbox is not a vault).
+    public var password: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, email, notes, accessEnabled = "access_enabled", passwordFlowEnabled = "password_flow_enabled"
-        case confirmed, sendEmails = "send_emails", createdAt = "created_at", updatedAt = "updated_at"
+        case confirmed, sendEmails = "send_emails", createdAt = "created_at", updatedAt = "updated_at", password
     }
 }
 
-/// A role of a user in a group: `group_basic` opens its doors, `group_manager` manages it.
+/// A role in a group, held by a user, a team or a guest: `group_basic` opens its doors,
+/// `group_manager` manages it.
 public struct RoleAssignmentRecord: Codable, Sendable, Equatable {
     public var id: Int
     public var roleID: String
     public var groupID: Int
-    public var userID: Int
+    public var assignee: Assignee
     public var notify: Bool
     public var validFrom: String?
     public var validUntil: String?
-    public var createdByID: Int?
+    /// Who created it: a user, or a marketplace installation.
+    public var createdBy: Creator?
     public var createdAt: String
     public var updatedAt: String
 
+    /// Kisi's `created_by_type` and `created_by_id`.
+    public struct Creator: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable {
+            case user = "User", marketplaceInstallation = "MarketplaceInstallation"
+        }
+
+        public var kind: Kind
+        public var id: Int
+    }
+
+    /// The user holding the role; nil for a team's or a guest's.
+    public var userID: Int? { assignee.kind == .user ? assignee.id : nil }
+
     enum CodingKeys: String, CodingKey {
-        case id, roleID = "role_id", groupID = "group_id", userID = "user_id", notify
-        case validFrom = "valid_from", validUntil = "valid_until", createdByID = "created_by_id"
+        case id, roleID = "role_id", groupID = "group_id", assigneeType = "assignee_type", assigneeID = "assignee_id", userID = "user_id"
+        case notify, validFrom = "valid_from", validUntil = "valid_until", createdByType = "created_by_type", createdByID = "created_by_id"
         case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    init(id: Int, roleID: String, groupID: Int, assignee: Assignee, notify: Bool, validFrom: String?, validUntil: String?,
+         createdBy: Creator?, createdAt: String, updatedAt: String) {
+        self.id = id
+        self.roleID = roleID
+        self.groupID = groupID
+        self.assignee = assignee
+        self.notify = notify
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// State files from before assignee kinds held users' roles only (`user_id`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int.self, forKey: .id)
+        roleID = try container.decode(String.self, forKey: .roleID)
+        groupID = try container.decode(Int.self, forKey: .groupID)
+        if let kind = try container.decodeIfPresent(Assignee.Kind.self, forKey: .assigneeType) {
+            assignee = Assignee(kind: kind, id: try container.decode(Int.self, forKey: .assigneeID))
+        } else {
+            assignee = .user(try container.decode(Int.self, forKey: .userID))
+        }
+        notify = try container.decode(Bool.self, forKey: .notify)
+        validFrom = try container.decodeIfPresent(String.self, forKey: .validFrom)
+        validUntil = try container.decodeIfPresent(String.self, forKey: .validUntil)
+        let creatorID = try container.decodeIfPresent(Int.self, forKey: .createdByID)
+        let creatorKind = try container.decodeIfPresent(Creator.Kind.self, forKey: .createdByType) ?? .user
+        createdBy = creatorID.map { Creator(kind: creatorKind, id: $0) }
+        createdAt = try container.decode(String.self, forKey: .createdAt)
+        updatedAt = try container.decode(String.self, forKey: .updatedAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(roleID, forKey: .roleID)
+        try container.encode(groupID, forKey: .groupID)
+        try container.encode(assignee.kind, forKey: .assigneeType)
+        try container.encode(assignee.id, forKey: .assigneeID)
+        try container.encode(notify, forKey: .notify)
+        try container.encodeIfPresent(validFrom, forKey: .validFrom)
+        try container.encodeIfPresent(validUntil, forKey: .validUntil)
+        try container.encodeIfPresent(createdBy?.kind, forKey: .createdByType)
+        try container.encodeIfPresent(createdBy?.id, forKey: .createdByID)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
     }
 }
 

@@ -16,6 +16,8 @@ public struct ApplyReport: Sendable {
     public var failures: [Failure] = []
     /// Changes not attempted because something they needed failed (a group that was not created).
     public var skipped = 0
+    /// How Kisi took the first window change, read back: nil when there was none to check.
+    public var windowChanges: WindowChangeMethod?
 
     public var succeeded: Bool { failures.isEmpty && skipped == 0 }
 }
@@ -29,9 +31,14 @@ public protocol ApplyProgress: Sendable {
 
 /// Executes a plan against Kisi: groups and doors first, then users and grants and window
 /// changes, then revocations, so a person moving between groups gains the new access before
-/// losing the old. Every write is idempotent under faults: when an answer is lost, or Kisi says
-/// the thing already exists, the applier reads back before writing again, so it never creates
-/// a duplicate user, role or door link.
+/// losing the old. Every write is idempotent under faults: when an answer is lost, or Kisi
+/// refuses a create (422), or a delete finds nothing (404), the applier reads back and decides
+/// from what Kisi holds, never from an error's wording, so it never creates a duplicate user,
+/// role or door link and never reports a write it did not see.
+///
+/// Window changes are checked: the first of a run is read back, and if Kisi kept the old window
+/// (its spec does not document the validity fields of `PATCH /role_assignments/{id}`), every
+/// window change of the run is made by revoking and granting again.
 public struct Applier: Sendable {
     let writer: KisiWriter
     let audit: AuditLog?
@@ -70,64 +77,98 @@ public struct Applier: Sendable {
             for door in group.doors { await changeDoor(group, groupID, door, report) }
         }
 
-        // Grants and window changes, person by person (so a new user is created once, by their
-        // first grant, and their other groups' grants use the new user); then revocations.
-        var chains: [String: [(GroupPlan, Int, AccessChange)]] = [:]
+        // Each Kisi role is acted on once, whatever the plan holds.
+        var seenRoles = Set<Int>()
+        var steps: [Step] = []
         for group in plan.groups {
             guard let groupID = groupIDs[group.address] else { continue }
-            for change in group.access where change.action != .revoke {
-                chains[change.normalizedEmail, default: []].append((group, groupID, change))
+            for change in group.access {
+                if let role = change.roleAssignmentID, !seenRoles.insert(role).inserted {
+                    await report.fail(ApplyReport.Failure(group: group.address, what: "\(change.action.rawValue) \(EmailAddress.masked(change.email))",
+                                                          error: "the plan holds Kisi role \(role) twice; it was acted on once"))
+                    continue
+                }
+                steps.append(Step(group: group, groupID: groupID, change: change))
             }
         }
+
+        // The first window changes are made one at a time and read back, until one shows how
+        // Kisi takes them; the rest follow that way.
+        var method = plan.windowChanges
+        var probed = Set<Int>()
+        for (index, step) in steps.enumerated() where step.change.action == .change {
+            probed.insert(index)
+            if let observed = await probeWindowChange(step, planned: plan.windowChanges, instant: plan.instant, report) {
+                method = observed
+                await report.observe(observed)
+                break
+            }
+        }
+
+        // Grants and window changes, person by person (so a new user is created once, by their
+        // first grant, and their other groups' grants use the new user); then revocations.
+        var chains: [String: [Step]] = [:]
+        for (index, step) in steps.enumerated() where step.change.action != .revoke && !probed.contains(index) {
+            chains[step.change.normalizedEmail, default: []].append(step)
+        }
+        let windowMethod = method
         await withTaskGroup(of: Void.self) { tasks in
             for chain in chains.values {
                 tasks.addTask {
                     var userID: Int?
-                    for (group, groupID, change) in chain {
-                        var change = change
+                    for step in chain {
+                        var change = step.change
                         if change.action == .createUserAndGrant, let userID {
                             change.action = .grant
                             change.userID = userID
                         }
-                        userID = await self.apply(change, in: group, groupID: groupID, instant: plan.instant, report) ?? userID
+                        let applied = await self.apply(change, step, method: windowMethod, instant: plan.instant, report)
+                        userID = applied ?? userID
                     }
                 }
             }
         }
         await withTaskGroup(of: Void.self) { tasks in
-            for group in plan.groups {
-                guard let groupID = groupIDs[group.address] else { continue }
-                for change in group.access where change.action == .revoke {
-                    tasks.addTask { _ = await self.apply(change, in: group, groupID: groupID, instant: plan.instant, report) }
-                }
+            for step in steps where step.change.action == .revoke {
+                tasks.addTask { await self.revoke(step.change, step, report) }
             }
         }
         await progress?.finish()
         return await report.report
     }
 
+    /// One access change of the plan, with the Kisi group it applies to.
+    struct Step: Sendable {
+        var group: GroupPlan
+        var groupID: Int
+        var change: AccessChange
+    }
+
     // MARK: Groups and doors
 
     private func createGroup(_ group: GroupPlan, _ report: ReportBuilder) async -> Int? {
         let target: [(String, JSONValue)] = [("name", .string(group.name)), ("place_id", .int(group.placeID))]
+        var lastError: KisiError = .network("POST /groups", "no answer")
         for _ in 1...Self.attempts {
             do {
                 let created = try await writer.createGroup(name: group.name, description: group.description, placeID: group.placeID)
                 await done("create_group", group, target + [("kisi_group_id", .int(created.id))], "groups created", report)
                 return created.id
-            } catch where error.answerLost {
+            } catch where error.answerLost || error.isRefusedValues {
                 // The group may exist now: look before creating a second one.
+                lastError = error
                 if let found = try? await writer.findGroup(name: group.name, placeID: group.placeID) {
                     await done("create_group", group, target + [("kisi_group_id", .int(found.id))], "groups created", report,
-                               detail: "found after a lost answer")
+                               detail: "found in Kisi after \(Self.describe(error))")
                     return found.id
                 }
+                if error.isRefusedValues { break }
             } catch {
-                await failed("create_group", group, target, "create the group \"\(group.name)\"", error, report)
-                return nil
+                lastError = error
+                break
             }
         }
-        await failed("create_group", group, target, "create the group \"\(group.name)\"", KisiError.network("POST /groups", "no answer"), report)
+        await failed("create_group", group, target, "create the group \"\(group.name)\"", lastError, report)
         return nil
     }
 
@@ -145,117 +186,239 @@ public struct Applier: Sendable {
         let target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID)), ("lock_id", .int(door.lockID)), ("door", .string(door.door))]
         switch door.action {
         case .unlink:
+            let link = door.groupLockID ?? 0
             do {
-                try await writer.unlinkLock(door.groupLockID ?? 0)
+                try await writer.unlinkLock(link)
                 await done("unlink_door", group, target, "doors unlinked", report)
             } catch .notFound {
-                await done("unlink_door", group, target, "doors unlinked", report, detail: "already unlinked")
+                // Gone already, or never visible to this key: only a read tells.
+                do {
+                    if try await writer.groupLock(id: link) == nil {
+                        await done("unlink_door", group, target, "doors unlinked", report, detail: "already unlinked (read back)")
+                    } else {
+                        await failed("unlink_door", group, target, "unlink \(door.door)", KisiError.notFound("DELETE /group_locks/\(link)"), report)
+                    }
+                } catch {
+                    await failed("unlink_door", group, target, "unlink \(door.door)", error, report)
+                }
             } catch {
                 await failed("unlink_door", group, target, "unlink \(door.door)", error, report)
             }
         case .link:
+            var lastError: KisiError = .network("POST /group_locks", "no answer")
             for _ in 1...Self.attempts {
                 do {
                     _ = try await writer.linkLock(group: groupID, lock: door.lockID)
                     await done("link_door", group, target, "doors linked", report)
                     return
-                } catch where error.answerLost || error.isAlreadyTaken {
+                } catch where error.answerLost || error.isRefusedValues {
+                    lastError = error
                     if let links = try? await writer.groupLocks(group: groupID), links.contains(where: { $0.lockID == door.lockID }) {
-                        await done("link_door", group, target, "doors linked", report, detail: "found linked after a lost answer")
+                        await done("link_door", group, target, "doors linked", report, detail: "found linked after \(Self.describe(error))")
                         return
                     }
+                    if error.isRefusedValues { break }
                 } catch {
-                    await failed("link_door", group, target, "link \(door.door)", error, report)
-                    return
+                    lastError = error
+                    break
                 }
             }
-            await failed("link_door", group, target, "link \(door.door)", KisiError.network("POST /group_locks", "no answer"), report)
+            await failed("link_door", group, target, "link \(door.door)", lastError, report)
         }
     }
 
     // MARK: Access
 
-    /// Applies one access change; for a grant, returns the user it went to.
-    @discardableResult
-    private func apply(_ change: AccessChange, in group: GroupPlan, groupID: Int, instant: Instant, _ report: ReportBuilder) async -> Int? {
-        var target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID)), ("person", .string(EmailAddress.masked(change.email)))]
-        if let user = change.userID { target.append(("user_id", .int(user))) }
-        let who = EmailAddress.masked(change.email)
+    /// Applies a grant or a window change; for a grant, returns the user it went to.
+    private func apply(_ change: AccessChange, _ step: Step, method: WindowChangeMethod, instant: Instant, _ report: ReportBuilder) async -> Int? {
         switch change.action {
-        case .revoke:
-            target.append(("role_assignment_id", .int(change.roleAssignmentID)))
-            do {
-                try await writer.revoke(change.roleAssignmentID ?? 0)
-                await done("revoke", group, target, "revocations", report)
-            } catch .notFound {
-                await done("revoke", group, target, "revocations", report, detail: "already revoked")
-            } catch {
-                await failed("revoke", group, target, "revoke \(who)", error, report)
-            }
         case .change:
-            target.append(("role_assignment_id", .int(change.roleAssignmentID)))
-            do {
-                try await writer.changeWindow(change.roleAssignmentID ?? 0, validFrom: date(change.after?.from), validUntil: date(change.after?.until))
-                await done("change_window", group, target, "window changes", report)
-            } catch .notFound {
-                await failed("change_window", group, target, "change \(who)'s window", KisiError.notFound("the role (removed from Kisi since the plan)"), report)
-            } catch {
-                await failed("change_window", group, target, "change \(who)'s window", error, report)
+            if method == .reissue {
+                await reissue(change, step, instant: instant, report)
+            } else {
+                await patchWindow(change, step, report)
             }
+            return nil
         case .grant, .createUserAndGrant:
-            return await grant(change, in: group, groupID: groupID, instant: instant, target: target, report)
+            return await grant(change, step, instant: instant, report)
+        case .revoke:
+            await revoke(change, step, report)
+            return nil
+        }
+    }
+
+    private func target(_ change: AccessChange, _ step: Step) -> [(String, JSONValue)] {
+        var target: [(String, JSONValue)] = [("kisi_group_id", .int(step.groupID)), ("person", .string(EmailAddress.masked(change.email)))]
+        if let user = change.userID { target.append(("user_id", .int(user))) }
+        if let role = change.roleAssignmentID { target.append(("role_assignment_id", .int(role))) }
+        return target
+    }
+
+    private func revoke(_ change: AccessChange, _ step: Step, _ report: ReportBuilder) async {
+        let target = target(change, step), role = change.roleAssignmentID ?? 0
+        do {
+            try await writer.revoke(role)
+            await done("revoke", step.group, target, "revocations", report)
+        } catch .notFound {
+            // A 404 may mean gone, or not this key's to see: read it back.
+            do {
+                if try await writer.roleAssignment(id: role) == nil {
+                    await done("revoke", step.group, target, "revocations", report, detail: "already revoked (read back)")
+                } else {
+                    await failed("revoke", step.group, target, "revoke \(EmailAddress.masked(change.email))",
+                                 KisiError.notFound("DELETE /role_assignments/\(role), though the role is still there"), report)
+                }
+            } catch {
+                await failed("revoke", step.group, target, "revoke \(EmailAddress.masked(change.email))", error, report)
+            }
+        } catch {
+            await failed("revoke", step.group, target, "revoke \(EmailAddress.masked(change.email))", error, report)
+        }
+    }
+
+    /// A window change by PATCH, read back: the method Kisi's behaviour calls for, or nil when the
+    /// change failed and said nothing about it.
+    private func probeWindowChange(_ step: Step, planned: WindowChangeMethod, instant: Instant, _ report: ReportBuilder) async -> WindowChangeMethod? {
+        let change = step.change, target = target(change, step), role = change.roleAssignmentID ?? 0
+        let wanted = change.after ?? PlanWindow(from: nil, until: nil)
+        let what = "change \(EmailAddress.masked(change.email))'s window"
+        do {
+            try await writer.changeWindow(role, validFrom: date(wanted.from), validUntil: date(wanted.until), notify: notify)
+            guard let held = try await writer.roleAssignment(id: role) else {
+                await failed("change_window", step.group, target, what, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
+                return nil
+            }
+            if window(of: held, instant: instant) == wanted {
+                await done("change_window", step.group, target, "window changes", report, detail: "read back: Kisi holds the new window")
+                return .patch
+            }
+            // Kisi answered the PATCH but kept the old window.
+            audit?.record(action: "change_window", group: step.group.address, target: target, outcome: "ignored",
+                          detail: "Kisi answered the PATCH but kept the old window; window changes of this run revoke and grant again")
+            await reissue(change, step, instant: instant, report)
+            return .reissue
+        } catch .notFound {
+            await failed("change_window", step.group, target, what, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
+        } catch {
+            await failed("change_window", step.group, target, what, error, report)
         }
         return nil
     }
 
-    /// Grants, creating the user in the same call when they have none. When the answer is lost
-    /// or Kisi says the role exists, reads the user's roles back: an existing role with the right
-    /// window is success, one with another window is corrected, none means try again.
-    private func grant(_ change: AccessChange, in group: GroupPlan, groupID: Int, instant: Instant, target: [(String, JSONValue)],
-                       _ report: ReportBuilder) async -> Int? {
+    private func patchWindow(_ change: AccessChange, _ step: Step, _ report: ReportBuilder) async {
+        let target = target(change, step), role = change.roleAssignmentID ?? 0
+        let what = "change \(EmailAddress.masked(change.email))'s window"
+        do {
+            try await writer.changeWindow(role, validFrom: date(change.after?.from), validUntil: date(change.after?.until), notify: notify)
+            await done("change_window", step.group, target, "window changes", report)
+        } catch .notFound {
+            await failed("change_window", step.group, target, what, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
+        } catch {
+            await failed("change_window", step.group, target, what, error, report)
+        }
+    }
+
+    /// A window change for a Kisi that ignores the validity fields of a PATCH: revoke the role,
+    /// then grant with the new window. The person is without access for those two requests.
+    private func reissue(_ change: AccessChange, _ step: Step, instant: Instant, _ report: ReportBuilder) async {
+        let target = target(change, step), role = change.roleAssignmentID ?? 0
+        let who = EmailAddress.masked(change.email)
+        do {
+            try await writer.revoke(role)
+        } catch .notFound {
+            // Gone already: granting below restores the person's access with the new window.
+        } catch {
+            await failed("change_window", step.group, target, "change \(who)'s window (by revoking and granting again)", error, report)
+            return
+        }
+        var regrant = change
+        regrant.action = .grant
+        await grant(regrant, step, instant: instant, report, kind: "change_window", counted: "window changes",
+                    detail: "by revoking role \(role) and granting again: Kisi ignores the validity fields of PATCH")
+    }
+
+    /// Grants, creating the user first when they have none. When an answer is lost or Kisi
+    /// refuses the create, reads back: an existing role with the right window is success, one
+    /// with another window is corrected, none means try again.
+    @discardableResult
+    private func grant(_ change: AccessChange, _ step: Step, instant: Instant, _ report: ReportBuilder, kind: String? = nil,
+                       counted: String = "grants", detail: String? = nil) async -> Int? {
         let wanted = change.after ?? PlanWindow(from: nil, until: nil)
-        let kind = change.action == .createUserAndGrant ? "create_user_and_grant" : "grant"
+        let action = kind ?? (change.action == .createUserAndGrant ? "create_user_and_grant" : "grant")
+        let what = kind == nil ? "grant \(EmailAddress.masked(change.email))"
+            : "grant \(EmailAddress.masked(change.email)) again with the new window (their old role is revoked: no access in this group until the next apply)"
+        var target = target(change, step)
         var userID = change.userID
-        var lastError: any Error = KisiError.network("granting", "no answer")
+        if userID == nil {
+            do {
+                userID = try await ensureUser(change, report)
+                target.append(("user_id", .int(userID)))
+            } catch {
+                await failed(action, step.group, target, "create the Kisi user \(EmailAddress.masked(change.email))", error, report)
+                return nil
+            }
+        }
+        guard let user = userID else { return nil }
+        var lastError: KisiError = .network("POST /role_assignments", "no answer")
         for _ in 1...Self.attempts {
             do {
-                if let user = userID {
-                    _ = try await writer.grant(group: groupID, user: user, validFrom: date(wanted.from), validUntil: date(wanted.until), notify: notify)
-                } else {
-                    let invite = try await writer.invite(group: groupID, email: change.email, name: change.name ?? EmailAddress.displayName(from: change.email),
-                                                         validFrom: date(wanted.from), validUntil: date(wanted.until), notify: notify)
-                    userID = invite.inviteeID
-                    await count("users created", report)
-                }
-                await done(kind, group, target + [("user_id", .int(userID))], "grants", report)
-                return userID
-            } catch where error.answerLost || error.isAlreadyTaken {
+                let role = try await writer.grant(group: step.groupID, user: user, validFrom: date(wanted.from), validUntil: date(wanted.until),
+                                                  notify: notify)
+                await done(action, step.group, target + [("new_role_assignment_id", .int(role.id))], counted, report, detail: detail)
+                return user
+            } catch where error.answerLost || error.isRefusedValues {
                 lastError = error
                 do {
-                    if userID == nil { userID = try await writer.user(email: change.email)?.id }
-                    guard let user = userID else { continue }
-                    guard let role = try await writer.roleAssignments(user: user).first(where: { $0.groupID == groupID }) else { continue }
-                    let holds = PlanWindow(from: bound(role.validFrom, instant: instant, isStart: true),
-                                           until: bound(role.validUntil, instant: instant, isStart: false))
-                    if role.roleID == "group_basic", holds != wanted {
-                        try await writer.changeWindow(role.id, validFrom: date(wanted.from), validUntil: date(wanted.until))
+                    guard let role = try await writer.roleAssignments(user: user).first(where: { $0.groupID == step.groupID }) else {
+                        if error.isRefusedValues { break }
+                        continue
                     }
-                    await done(kind, group, target + [("user_id", .int(user)), ("role_assignment_id", .int(role.id))], "grants", report,
-                               detail: "found in place after \(error.answerLost ? "a lost answer" : "Kisi said it exists")")
+                    if role.roleID == "group_basic", window(of: role, instant: instant) != wanted {
+                        try await writer.changeWindow(role.id, validFrom: date(wanted.from), validUntil: date(wanted.until), notify: notify)
+                    }
+                    await done(action, step.group, target + [("new_role_assignment_id", .int(role.id))], counted, report,
+                               detail: [detail, "found in Kisi after \(Self.describe(error))"].compactMap { $0 }.joined(separator: "; "))
                     return user
                 } catch {
                     lastError = error
                 }
             } catch {
-                await failed(kind, group, target, "grant \(EmailAddress.masked(change.email))", error, report)
-                return userID
+                lastError = error
+                break
             }
         }
-        await failed(kind, group, target, "grant \(EmailAddress.masked(change.email))", lastError, report)
-        return userID
+        await failed(action, step.group, target, what, lastError, report)
+        return nil
+    }
+
+    /// The person's Kisi user: created confirmed and, unless `policy.notify`, with Kisi's e-mails
+    /// off; when the create's answer is lost or Kisi refuses it, the user is read back by e-mail.
+    private func ensureUser(_ change: AccessChange, _ report: ReportBuilder) async throws(KisiError) -> Int {
+        var lastError: KisiError = .network("POST /users", "no answer")
+        for _ in 1...Self.attempts {
+            do {
+                let user = try await writer.createUser(email: change.email, name: change.name ?? EmailAddress.displayName(from: change.email),
+                                                       sendEmails: notify)
+                await report.count("users created")
+                return user.id
+            } catch where error.answerLost || error.isRefusedValues {
+                lastError = error
+                if let found = try await writer.user(email: change.email) {
+                    if error.answerLost { await report.count("users created") }
+                    return found.id
+                }
+                if error.isRefusedValues { throw error }
+            }
+        }
+        throw lastError
     }
 
     // MARK: Helpers
+
+    /// A role's window as the plan writes it: whole seconds, a start already past is open.
+    private func window(of role: KisiRoleAssignment, instant: Instant) -> PlanWindow {
+        PlanWindow(from: bound(role.validFrom, instant: instant, isStart: true), until: bound(role.validUntil, instant: instant, isStart: false))
+    }
 
     private func date(_ instant: Instant?) -> Date? {
         instant.map { Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)) }
@@ -267,8 +430,8 @@ public struct Applier: Sendable {
         return isStart && value <= instant ? nil : value
     }
 
-    private func count(_ kind: String, _ report: ReportBuilder) async {
-        await report.count(kind)
+    static func describe(_ error: KisiError) -> String {
+        error.answerLost ? "a lost answer" : "Kisi refused the create"
     }
 
     private func done(_ action: String, _ group: GroupPlan, _ target: [(String, JSONValue)], _ kind: String, _ report: ReportBuilder,
@@ -286,23 +449,11 @@ public struct Applier: Sendable {
     }
 }
 
-extension Error {
-    /// The request may have been applied but its answer never came.
-    var answerLost: Bool {
-        guard let error = self as? KisiError else { return false }
-        switch error {
-        case .outcomeUnknown, .network: return true
-        default: return false
-        }
-    }
-
-    var isAlreadyTaken: Bool { (self as? KisiError)?.isAlreadyTaken ?? false }
-}
-
 actor ReportBuilder {
     private(set) var report = ApplyReport()
 
     func count(_ kind: String) { report.completed[kind, default: 0] += 1 }
     func fail(_ failure: ApplyReport.Failure) { report.failures.append(failure) }
     func skip(_ count: Int) { report.skipped += count }
+    func observe(_ method: WindowChangeMethod) { report.windowChanges = method }
 }

@@ -19,12 +19,15 @@ public struct Planner: Sendable {
     public let endpoint: String
     public let fingerprints: (config: String, data: String)
     public let mode: Plan.Mode
+    /// How apply will change windows (what earlier applies learned of this Kisi).
+    public let windowChanges: WindowChangeMethod
     /// Kisi user id → the person in the member data with that address.
     let personByUser: [Int: Int32]
 
     public init(evaluator: AccessEvaluator, desired: DesiredAccess, live: LiveState, endpoint: String,
-                fingerprints: (config: String, data: String), mode: Plan.Mode = .converge) {
+                fingerprints: (config: String, data: String), mode: Plan.Mode = .converge, windowChanges: WindowChangeMethod = .patch) {
         self.mode = mode
+        self.windowChanges = windowChanges
         self.evaluator = evaluator
         self.desired = desired
         self.live = live
@@ -52,7 +55,7 @@ public struct Planner: Sendable {
         let fingerprints = PlanFingerprints(config: fingerprints.config, data: fingerprints.data, live: live.fingerprints(for: config))
         let plan = Plan(mode: mode, instant: instant, timeZone: config.timeZone.identifier, createdAt: createdAt,
                         organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
-                        fingerprints: fingerprints, groups: groups)
+                        fingerprints: fingerprints, groups: groups, notices: live.notices, windowChanges: windowChanges)
         return PlanOutcome(plan: plan, problems: problems)
     }
 
@@ -121,20 +124,23 @@ public struct Planner: Sendable {
         var known: [(person: Int32, role: Int32)] = []
         known.reserveCapacity(roles.count)
         var strangers: [KisiRoleAssignment] = []
-        for (position, role) in roles.enumerated() {
-            if let person = personByUser[role.userID] { known.append((person, Int32(position))) } else { strangers.append(role) }
-        }
-        known.sort { $0.person < $1.person }
-        var changes: [AccessChange] = []
         var kept: [KeptMember] = []
         var unchanged: [MemberState] = []
         unchanged.reserveCapacity(roles.count)
+        for (position, role) in roles.enumerated() {
+            guard let user = role.user else {
+                // Teams and guests hold roles too; kisictl manages people, never these.
+                let (holder, member) = Self.nonUser(role)
+                kept.append(member)
+                unchanged.append(MemberState(holder: holder, role: role.roleID, window: liveWindow(role)))
+                continue
+            }
+            if let person = personByUser[user.id] { known.append((person, Int32(position))) } else { strangers.append(role) }
+        }
+        known.sort { $0.person < $1.person }
+        var changes: [AccessChange] = []
         var unexplained: [String] = []
         var leftover: [(PersonID?, KisiRoleAssignment)] = []
-
-        func liveWindow(_ role: KisiRoleAssignment) -> PlanWindow {
-            PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false))
-        }
 
         var next = 0
         for grant in mode == .destroy ? [] : desired.grants(in: group.address) {
@@ -150,16 +156,16 @@ public struct Planner: Sendable {
                                             reasons: reasons(grant.person, group)))
                 continue
             }
-            let role = roles[Int(known[next].role)]
+            let role = roles[Int(known[next].role)], user = role.user!
             next += 1
             let before = liveWindow(role)
             if role.roleID != "group_basic" {
-                kept.append(KeptMember(email: role.email, why: .manager))
-                unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
+                kept.append(KeptMember(email: user.email, why: .manager))
+                unchanged.append(MemberState(email: user.email, role: role.roleID, window: before))
             } else if before == after {
-                unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
+                unchanged.append(MemberState(email: user.email, role: role.roleID, window: before))
             } else {
-                changes.append(AccessChange(action: .change, email: role.email, name: directory.name(of: grant.person), userID: role.userID,
+                changes.append(AccessChange(action: .change, email: user.email, name: directory.name(of: grant.person), userID: user.id,
                                             roleAssignmentID: role.id, before: before, after: after, reasons: reasons(grant.person, group)))
             }
         }
@@ -173,10 +179,10 @@ public struct Planner: Sendable {
         // or follow policy.unexplained_members when no record explains them.
         for (person, role) in leftover {
             let before = liveWindow(role)
-            let email = EmailAddress.normalized(role.email)
-            if role.roleID != "group_basic" || config.policy.exempt.contains(email) {
-                kept.append(KeptMember(email: role.email, why: role.roleID != "group_basic" ? .manager : .exempt))
-                unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
+            let user = role.user!
+            if role.roleID != "group_basic" || config.policy.exempt.contains(EmailAddress.normalized(user.email)) {
+                kept.append(KeptMember(email: user.email, why: role.roleID != "group_basic" ? .manager : .exempt))
+                unchanged.append(MemberState(email: user.email, role: role.roleID, window: before))
                 continue
             }
             let decision = person.flatMap { evaluator.decision(for: $0, in: group.address, at: instant) }
@@ -184,31 +190,31 @@ public struct Planner: Sendable {
                 // Members no rule explains were never kisictl's, unless policy says it revokes them.
                 let explained = decision.map { !$0.evidence.isEmpty } ?? false
                 guard explained || config.policy.unexplainedMembers == .revoke else {
-                    kept.append(KeptMember(email: role.email, why: .unexplained))
-                    unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
+                    kept.append(KeptMember(email: user.email, why: .unexplained))
+                    unchanged.append(MemberState(email: user.email, role: role.roleID, window: before))
                     continue
                 }
-                changes.append(AccessChange(action: .revoke, email: role.email, userID: role.userID, roleAssignmentID: role.id, before: before,
+                changes.append(AccessChange(action: .revoke, email: user.email, userID: user.id, roleAssignmentID: role.id, before: before,
                                             reasons: ["kisictl plan --destroy: every grant kisictl manages is revoked"], cause: "destroy"))
                 continue
             }
             guard let decision, !decision.evidence.isEmpty else {
                 switch config.policy.unexplainedMembers {
                 case .keep:
-                    kept.append(KeptMember(email: role.email, why: .unexplained))
-                    unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
+                    kept.append(KeptMember(email: user.email, why: .unexplained))
+                    unchanged.append(MemberState(email: user.email, role: role.roleID, window: before))
                 case .fail:
-                    unexplained.append(role.email)
-                    unchanged.append(MemberState(email: role.email, role: role.roleID, window: before))
+                    unexplained.append(user.email)
+                    unchanged.append(MemberState(email: user.email, role: role.roleID, window: before))
                 case .revoke:
                     let why = decision == nil ? "not in the member data" : "no membership, registration or booking matches this group's rules"
-                    changes.append(AccessChange(action: .revoke, email: role.email, userID: role.userID, roleAssignmentID: role.id,
+                    changes.append(AccessChange(action: .revoke, email: user.email, userID: user.id, roleAssignmentID: role.id,
                                                 before: before, reasons: ["no rule explains this member: \(why)"],
                                                 cause: "no rule explains the member"))
                 }
                 continue
             }
-            changes.append(AccessChange(action: .revoke, email: role.email, userID: role.userID, roleAssignmentID: role.id, before: before,
+            changes.append(AccessChange(action: .revoke, email: user.email, userID: user.id, roleAssignmentID: role.id, before: before,
                                         reasons: decision.evidence.map { "no rule grants: " + evaluator.describe($0, at: instant) },
                                         cause: Self.cause(decision.evidence)))
         }
@@ -219,8 +225,22 @@ public struct Planner: Sendable {
         }
         let order: [AccessChange.Action: Int] = [.createUserAndGrant: 0, .grant: 0, .change: 1, .revoke: 2]
         changes.sort { (order[$0.action]!, $0.normalizedEmail) < (order[$1.action]!, $1.normalizedEmail) }
-        kept.sort { ($0.why.rawValue, EmailAddress.normalized($0.email)) < ($1.why.rawValue, EmailAddress.normalized($1.email)) }
+        kept.sort { ($0.why.rawValue, EmailAddress.normalized($0.email), $0.name ?? "") < ($1.why.rawValue, EmailAddress.normalized($1.email), $1.name ?? "") }
         return (changes, kept, unchanged, problems)
+    }
+
+    /// A role whose holder is not a user, as left alone.
+    static func nonUser(_ role: KisiRoleAssignment) -> (MemberState.Holder, KeptMember) {
+        switch role.assignee {
+        case .team(let id, let name): return (.team(id: id, name: name), KeptMember(email: "", name: name, why: .team))
+        case .guest(let id, let name, let email): return (.guest(id: id, name: name, email: email), KeptMember(email: email ?? "", name: name, why: .guest))
+        case .other(let type, let id): return (.other(kind: type, id: id), KeptMember(email: "", name: "\(type) \(id.map(String.init) ?? "?")", why: .otherAssignee))
+        case .user(let user): return (.user(email: user.email), KeptMember(email: user.email, why: .manager))
+        }
+    }
+
+    func liveWindow(_ role: KisiRoleAssignment) -> PlanWindow {
+        PlanWindow(from: bound(role.validFrom, isStart: true), until: bound(role.validUntil, isStart: false))
     }
 
     /// Why a person is granted: the records behind their window (evaluated again for this one

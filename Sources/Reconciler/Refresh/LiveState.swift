@@ -12,9 +12,12 @@ public struct LiveState: Sendable {
     public var users: [String: KisiUser]
     /// Mismatches between the config and Kisi that make a plan impossible.
     public var problems: [String]
+    /// What a reviewer should know: other writers in managed groups, SCIM.
+    public var notices: [KisiNotice]
 
     public init(organization: KisiOrganization, places: [KisiPlace], locks: [KisiLock], groups: [String: LiveGroup],
-                users: [String: KisiUser], problems: [String]) {
+                users: [String: KisiUser], problems: [String], notices: [KisiNotice] = []) {
+        self.notices = notices
         self.organization = organization
         self.places = places
         self.locks = locks
@@ -36,7 +39,8 @@ public struct LiveState: Sendable {
 /// One managed group as Kisi holds it.
 public struct LiveGroup: Sendable {
     public var group: KisiGroup
-    /// Every role in the group (`group_basic` members and `group_manager`s).
+    /// Every role in the group (`group_basic` members and `group_manager`s; users', teams' and
+    /// guests'), each id once.
     public var roles: [KisiRoleAssignment]
     /// Door links; nil when the config leaves the group's doors alone (not read).
     public var doors: [KisiGroupLock]?
@@ -61,8 +65,20 @@ public struct LiveGroup: Sendable {
         for role in ordered {
             builder.add(role.id)
             builder.add(role.roleID)
-            builder.add(role.userID)
-            builder.addLowercased(role.email.trimmingWhitespace())
+            switch role.assignee {
+            case .user(let user):
+                builder.add(user.id)
+                builder.addLowercased(user.email.trimmingWhitespace())
+            case .team(let id, _):
+                builder.add("team")
+                builder.add(id)
+            case .guest(let id, _, _):
+                builder.add("guest")
+                builder.add(id)
+            case .other(let type, let id):
+                builder.add(type)
+                builder.add(id ?? -1)
+            }
             builder.add(role.validFrom.map { Int($0.timeIntervalSince1970) } ?? -1)
             builder.add(role.validUntil.map { Int($0.timeIntervalSince1970) } ?? -1)
         }

@@ -4,15 +4,19 @@ import Foundation
 import KisiAPI
 
 /// Reads what the plan needs from Kisi, with as few requests as possible: the organization,
-/// places, locks, groups and integrations once each; per managed group its roles (which carry
-/// members' e-mails), its door links if the config manages them, and the integrations feeding
-/// it if there are any; and Kisi users only for people about to be granted whose user is not
-/// known yet, by the cheaper of per-person lookups or listing all users.
+/// the key's own user, places, locks, groups and integrations once each; per managed group its
+/// roles (which carry members' e-mails), its door links if the config manages them, and the
+/// integrations feeding it if there are any; Kisi users only for people about to be granted
+/// whose user is not known yet, by the cheaper of per-person lookups or listing all users; and
+/// the users who lately wrote roles in managed groups besides the key's user, to name them.
 public struct Refresher: Sendable {
     let reader: any KisiReading
+    /// The wall clock, for "lately".
+    let now: Date
 
-    public init(reader: any KisiReading) {
+    public init(reader: any KisiReading, now: Date = Date()) {
         self.reader = reader
+        self.now = now
     }
 
     /// With no desired access (checking a saved plan) no users are looked up.
@@ -28,6 +32,7 @@ public struct Refresher: Sendable {
 
     private func read(config: SiteConfig, desired: DesiredAccess?, directory: PeopleDirectory?) async throws -> LiveState {
         async let organization = reader.organization()
+        async let keyUser = reader.currentUser()
         async let places = reader.places()
         async let locks = reader.locks()
         async let groups = reader.groups()
@@ -70,10 +75,11 @@ public struct Refresher: Sendable {
             return try await tasks.reduce(into: [String: LiveGroup]()) { $0[$1.0] = $1.1 }
         }
 
+        // People are users: a team's or a guest's id is never taken for a member's.
         var users: [String: KisiUser] = [:]
         for group in liveGroups.values {
             for role in group.roles {
-                users[EmailAddress.normalized(role.email)] = KisiUser(id: role.userID, name: nil, email: role.email)
+                if let user = role.user { users[EmailAddress.normalized(user.email)] = user }
             }
         }
         var wanted = Set<String>()
@@ -81,7 +87,11 @@ public struct Refresher: Sendable {
             wanted = Self.peopleToLookUp(desired: desired, directory: directory, live: liveGroups, known: users)
         }
         for user in try await lookUp(wanted) { users[EmailAddress.normalized(user.email)] = user }
-        return LiveState(organization: org, places: placeList, locks: lockList, groups: liveGroups, users: users, problems: problems)
+        let writers = try await OtherWriters(reader: reader, now: now).find(in: liveGroups.mapValues(\.roles), keyUser: try await keyUser)
+        var notices = writers.map(KisiNotice.otherWriter)
+        if org.scimEnabled { notices.append(.scimEnabled) }
+        return LiveState(organization: org, places: placeList, locks: lockList, groups: liveGroups, users: users, problems: problems,
+                         notices: notices)
     }
 
     /// People who should hold a role in a managed group where they have none, and whose Kisi
@@ -90,7 +100,7 @@ public struct Refresher: Sendable {
                                known: [String: KisiUser]) -> Set<String> {
         var wanted = Set<String>()
         for group in desired.groups {
-            let members = Set(live[group.address]?.roles.map { EmailAddress.normalized($0.email) } ?? [])
+            let members = Set(live[group.address]?.roles.compactMap { $0.user.map { EmailAddress.normalized($0.email) } } ?? [])
             for grant in group.grants {
                 let email = directory.person(grant.person).normalizedEmail
                 if !members.contains(email), known[email] == nil { wanted.insert(email) }
@@ -99,28 +109,21 @@ public struct Refresher: Sendable {
         return wanted
     }
 
-    /// Looks people up one by one, or lists every user when that takes fewer requests.
+    /// Looks people up one by one, or lists users when that takes fewer requests: the first page
+    /// tells how many there are; listing goes on while it is the cheaper way to find who is
+    /// still missing (and Kisi's offset cap allows), and per-person lookups find the rest.
     func lookUp(_ emails: Set<String>) async throws -> [KisiUser] {
         guard !emails.isEmpty else { return [] }
         if emails.count == 1 { return try await perPerson(emails) }
-        let first = try await reader.usersPage(offset: 0)
-        var found = first.users.filter { emails.contains(EmailAddress.normalized($0.email)) }
-        var missing = emails.subtracting(found.map { EmailAddress.normalized($0.email) })
-        let pagesLeft = max(0, (first.total + 99) / 100 - 1)
-        // Kisi pages no further than offset 20000: beyond it, only per-person lookups reach everyone.
-        if pagesLeft <= missing.count, first.total <= 20_100 {
-            var offset = 100
-            while offset < first.total, !missing.isEmpty {
-                let page = try await reader.usersPage(offset: offset)
-                let hits = page.users.filter { missing.contains(EmailAddress.normalized($0.email)) }
-                found += hits
-                missing.subtract(hits.map { EmailAddress.normalized($0.email) })
-                if page.users.isEmpty { break }
-                offset += 100
-            }
-            return found
+        let listed = try await reader.users { progress in
+            let missing = emails.subtracting(progress.rows.lazy.map { EmailAddress.normalized($0.email) }).count
+            let pagesLeft = max(0, (progress.total - progress.rows.count + 99) / 100)
+            return missing > 0 && pagesLeft <= missing && progress.total <= KisiPaging.maximumOffset + 100
         }
-        return found + (try await perPerson(missing))
+        let found = listed.rows.filter { emails.contains(EmailAddress.normalized($0.email)) }
+        let missing = emails.subtracting(found.map { EmailAddress.normalized($0.email) })
+        // A complete listing is the answer; otherwise whoever it did not reach is looked up.
+        return listed.complete ? found : found + (try await perPerson(missing))
     }
 
     private func perPerson(_ emails: Set<String>) async throws -> [KisiUser] {

@@ -27,6 +27,8 @@ public enum PlanJSON {
                 ("window_changes", .int(summary.windowChanges)), ("revocations", .int(summary.revocations)),
             ])),
             ("errors", .array(problems.map(JSONValue.string))),
+            ("warnings", .array(PlanText.notices(plan, style: style).map { .object([("message", .string($0))]) })),
+            ("window_changes", .string(plan.windowChanges.rawValue)),
         ])
     }
 
@@ -38,6 +40,16 @@ public enum PlanJSON {
         .object([
             ("group", .string(group.address)), ("email", .string(style.email(email))), ("role", .string(role)),
             ("valid_from", .string(window?.from?.rfc3339)), ("valid_until", .string(window?.until?.rfc3339)),
+        ])
+    }
+
+    /// A role held by a team, a guest or another kind of assignee: kisictl never changes these.
+    static func holderValues(_ group: GroupPlan, type: String, name: String?, email: String?, role: String, window: PlanWindow,
+                             style: PlanStyle) -> JSONValue {
+        .object([
+            ("group", .string(group.address)), ("assignee_type", .string(type)), ("name", .string(name)),
+            ("email", .string(email.map(style.email))), ("role", .string(role)),
+            ("valid_from", .string(window.from?.rfc3339)), ("valid_until", .string(window.until?.rfc3339)),
         ])
     }
 
@@ -64,7 +76,18 @@ public enum PlanJSON {
                                           values: .object([("group", .string(group.address)), ("door", .string(door.door))])))
             }
             var members: [(String, JSONValue)] = group.unchanged.map { member in
-                (EmailAddress.normalized(member.email), windowValues(group, email: member.email, role: member.role, window: member.window, style: style))
+                switch member.holder {
+                case .user(let email):
+                    (EmailAddress.normalized(email), windowValues(group, email: email, role: member.role, window: member.window, style: style))
+                case .team(let id, let name):
+                    ("team:\(id)", holderValues(group, type: "Team", name: name, email: nil, role: member.role, window: member.window, style: style))
+                case .guest(let id, let name, let email):
+                    ("guest:\(id)", holderValues(group, type: "Guest", name: style.name(name), email: email, role: member.role, window: member.window,
+                                                 style: style))
+                case .other(let kind, let id):
+                    ("\(kind.lowercased()):\(id.map(String.init) ?? "?")",
+                     holderValues(group, type: kind, name: nil, email: nil, role: member.role, window: member.window, style: style))
+                }
             }
             for change in group.access where change.action != .revoke {
                 members.append((change.normalizedEmail, windowValues(group, email: change.email, role: "group_basic", window: change.after, style: style)))

@@ -16,6 +16,10 @@ public enum PlanMarkdown {
         if !problems.isEmpty {
             out += "**This plan cannot be applied:**\n\n" + problems.map { "- \($0)\n" }.joined() + "\n"
         }
+        let notes = PlanText.notices(plan, style: style)
+        if !notes.isEmpty {
+            out += "**Warnings:**\n\n" + notes.map { "- \(escape($0))\n" }.joined() + "\n"
+        }
         out += "**\(plan.summary.line)**\n\n"
         let changed = plan.groups.filter(\.hasChanges)
         if !changed.isEmpty {
@@ -32,7 +36,7 @@ public enum PlanMarkdown {
         }
         var body = ""
         for group in changed {
-            let lines = PlanText.lines(group, style: style)
+            let lines = PlanText.lines(group, style: style, reissue: plan.windowChanges == .reissue)
             body += "<details><summary><code>\(group.address)</code> \(escape(group.name)): \(lines.count) change\(lines.count == 1 ? "" : "s")</summary>\n\n"
             body += "```diff\n" + lines.map { $0.text(style) + "\n" }.joined()
             let kept = PlanText.keptNote(group, style: style)

@@ -22,6 +22,12 @@ public struct PlanStyle: Sendable {
         maskEmails ? EmailAddress.masked(address) : address
     }
 
+    /// A guest's name is personal data too: masked with the e-mails.
+    func name(_ text: String) -> String {
+        guard maskEmails, let first = text.first else { return text }
+        return "\(first)***"
+    }
+
     func local(_ instant: Instant) -> String { zone.localDateTime(for: instant).displayString }
 
     /// `from 2026-11-25 00:00 until 2027-11-27 00:00`, `now until …`, `from … (no end)`, `no end`.
@@ -37,12 +43,14 @@ public struct PlanStyle: Sendable {
 public enum PlanText {
     public static func render(_ plan: Plan, style: PlanStyle) -> String {
         var out = header(plan, style: style) + "\n"
+        let notes = notices(plan, style: style)
+        if !notes.isEmpty { out += "\n" + notes.map { paint("Warning: ", .yellow, style) + $0 + "\n" }.joined() }
         let changed = plan.groups.filter(\.hasChanges)
         for group in changed {
             out += "\n" + paint("# \(group.address): \"\(group.name)\"", .bold, style)
             out += group.create ? " (new group)" : group.kisiGroupID.map { " (Kisi group \($0))" } ?? ""
             out += "\n"
-            out += lines(group, style: style).map { "  " + $0.text(style) + "\n" }.joined()
+            out += lines(group, style: style, reissue: plan.windowChanges == .reissue).map { "  " + $0.text(style) + "\n" }.joined()
             let kept = keptNote(group, style: style)
             if !kept.isEmpty { out += "  " + paint("= " + kept, .dim, style) + "\n" }
         }
@@ -85,7 +93,7 @@ public enum PlanText {
         }
     }
 
-    static func lines(_ group: GroupPlan, style: PlanStyle) -> [Line] {
+    static func lines(_ group: GroupPlan, style: PlanStyle, reissue: Bool = false) -> [Line] {
         var lines: [Line] = []
         if group.create {
             let scope = group.place.map { "in \($0)" } ?? "for the whole organization"
@@ -107,7 +115,8 @@ public enum PlanText {
             case .createUserAndGrant:
                 lines.append(Line(kind: .add, summary: "create user \(who) and grant, \(style.window(change.after))", reasons: change.reasons))
             case .change:
-                lines.append(Line(kind: .change, summary: "window of \(who): \(style.window(change.before)) → \(style.window(change.after))",
+                let how = reissue ? " (by revoking and granting again)" : ""
+                lines.append(Line(kind: .change, summary: "window of \(who): \(style.window(change.before)) → \(style.window(change.after))\(how)",
                                   reasons: change.reasons))
             case .revoke:
                 lines.append(Line(kind: .remove, summary: "revoke \(who)", reasons: change.reasons))
@@ -118,8 +127,38 @@ public enum PlanText {
 
     static func keptNote(_ group: GroupPlan, style: PlanStyle) -> String {
         guard !group.kept.isEmpty else { return "" }
-        let labels: [KeptMember.Why: String] = [.exempt: "exempt", .manager: "group manager", .unexplained: "unexplained, kept by policy"]
-        return "left alone: " + group.kept.map { "\(style.email($0.email)) (\(labels[$0.why]!))" }.joined(separator: ", ")
+        return "left alone: " + group.kept.map { kept in
+            switch kept.why {
+            case .exempt: "\(style.email(kept.email)) (exempt)"
+            case .manager: "\(style.email(kept.email)) (group manager)"
+            case .unexplained: "\(style.email(kept.email)) (unexplained, kept by policy)"
+            case .team: "team \"\(kept.name ?? "")\" (a team's role)"
+            case .guest: "guest \"\(style.name(kept.name ?? ""))\" (a guest's role)"
+            case .otherAssignee: "\(kept.name ?? "an assignee") (not a user)"
+            }
+        }.joined(separator: ", ")
+    }
+
+    /// What a reviewer should know about the organization, one sentence each.
+    public static func notices(_ plan: Plan, style: PlanStyle) -> [String] {
+        var sentences: [String] = plan.notices.map { notice in
+            switch notice {
+            case .otherWriter(let writer):
+                let who: String = switch writer.kind {
+                case .user: "Kisi user \(writer.id.map(String.init) ?? "?")" + (writer.email.map { " (\(style.email($0)))" } ?? "")
+                case .marketplaceInstallation: "the marketplace installation \(writer.id.map(String.init) ?? "?")"
+                case .other: "another writer (\(writer.id.map(String.init) ?? "?"))"
+                }
+                let roles = writer.roles == 1 ? "1 member's role" : "\(writer.roles) members' roles"
+                return "\(who) created \(roles) in \(writer.groups.joined(separator: ", ")) in the last 7 days, not this key's user: another tool may still be syncing these groups, and the two would undo each other. Turn its Kisi sync off for them."
+            case .scimEnabled:
+                return "SCIM is enabled for this organization: an identity provider may create users and change members of managed groups."
+            }
+        }
+        if plan.windowChanges == .reissue, plan.summary.windowChanges > 0 {
+            sentences.append("this Kisi was seen to ignore new windows sent by PATCH, so each window change revokes the role and grants it again: the member is without access for those two requests.")
+        }
+        return sentences
     }
 
     enum Color: String {

@@ -80,6 +80,11 @@ struct ApplyCommand: AsyncParsableCommand {
             let audit = try AuditLog(path: auditPath)
             let progress = StderrProgress(terminal: isatty(STDERR_FILENO) == 1)
             let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress).apply(plan)
+            if let method = report.windowChanges {
+                // Remembered for the next plan and for doctor; a failure to write it loses nothing applied.
+                try? KisiBehaviour(target: connection.target, windowChanges: method,
+                                   seenAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))).save(folder: stateFolder)
+            }
             Output.standardOutput(Self.describe(report, auditPath: auditPath))
             if !report.succeeded { throw ExitCode(1) }
         }
@@ -139,6 +144,9 @@ struct ApplyCommand: AsyncParsableCommand {
         let done = order.compactMap { kind in report.completed[kind].map { "\($0) \(kind)" } }
         var text = "\n" + (report.succeeded ? "Apply complete: " : "Apply finished with failures. Done: ")
         text += (done.isEmpty ? "nothing" : done.joined(separator: ", ")) + ".\n"
+        if report.windowChanges == .reissue {
+            text += "Kisi kept the old window when asked to change it by PATCH: window changes were made by revoking and granting again (see the audit log).\n"
+        }
         if !report.failures.isEmpty {
             text += "Failed (\(report.failures.count)):\n"
             for failure in report.failures { text += "  \(failure.group): \(failure.what): \(failure.error)\n" }

@@ -26,10 +26,14 @@ struct PlanningRun {
             let instant = siteOptions.instant(in: site.config.timeZone, fallback: connection.sandboxClock)
             let desired = site.evaluator.evaluate(at: instant)
             let reader = makeReader(connection)
-            let live = try await Refresher(reader: reader).refresh(config: site.config, desired: desired, directory: site.evaluator.directory)
+            let now = Date()
+            let live = try await Refresher(reader: reader, now: now).refresh(config: site.config, desired: desired,
+                                                                            directory: site.evaluator.directory)
+            let behaviour = KisiBehaviour.load(folder: KisiConnection.stateDirectory(for: site.config), target: connection.target)
             let planner = Planner(evaluator: site.evaluator, desired: desired, live: live, endpoint: connection.credentials.baseURL.absoluteString,
-                                  fingerprints: (site.configFingerprint, site.dataFingerprint), mode: mode)
-            let outcome = planner.plan(createdAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))))
+                                  fingerprints: (site.configFingerprint, site.dataFingerprint), mode: mode,
+                                  windowChanges: behaviour?.windowChanges ?? .patch)
+            let outcome = planner.plan(createdAt: Instant(secondsSinceEpoch: Int64(now.timeIntervalSince1970.rounded(.down))))
             return PlanningRun(site: site, connection: connection, outcome: outcome, live: live, requests: await reader.requestsSent)
         } catch {
             await connection.close()

@@ -11,7 +11,10 @@ struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check the key, its rights, the places, doors and groups the config names, the time zone and the member data.",
-        discussion: "Each check prints ok, warn or fail, with a fix for the last two. Exit status 1 if any check fails. Never writes to Kisi."
+        discussion: """
+            Each check prints ok, warn or fail, with a fix for the last two. Exit status 1 if any check fails. Never writes to Kisi, \
+            except with --live-test: it then makes a throw-away group, user and roles to check how Kisi behaves, and removes them.
+            """
     )
 
     @OptionGroup var site: SiteOptions
@@ -20,8 +23,19 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-data-age"), help: ArgumentHelp("Member-data files older than this fail.", valueName: "duration"))
     var maxDataAge = "24h"
 
+    @Flag(name: .customLong("live-test"), help: ArgumentHelp(
+        "Check kisictl's assumptions about Kisi on this account: make a throw-away group, user and roles, read them back, remove them."))
+    var liveTest = false
+
+    @Flag(name: .customLong("allow-writes"), help: "Consent to --live-test writing to a real Kisi account (not needed with --sandbox).")
+    var allowWrites = false
+
     func validate() throws {
         guard TimeSpan(parsing: maxDataAge) != nil else { throw ValidationError("--max-data-age expects a duration such as 24h or 90m") }
+        if liveTest, !kisi.sandbox, !allowWrites {
+            throw ValidationError("--live-test writes to Kisi: it makes a group named \"kisictl live test – delete me (…)\", a user and two roles, and removes them. Add --allow-writes to consent, or use --sandbox.")
+        }
+        if allowWrites, !liveTest { throw ValidationError("--allow-writes is only for --live-test") }
     }
 
     func run() async throws {
@@ -42,7 +56,49 @@ struct DoctorCommand: AsyncParsableCommand {
 
         await KisiChecks(config: config, options: kisi).run(into: &report)
         DataChecks(config: config, maximumAge: TimeInterval(TimeSpan(parsing: maxDataAge)!.seconds), now: Date()).run(into: &report)
+        if liveTest { await runLiveTest(config: config, into: &report) }
         if report.failed { throw ExitCode(1) }
+    }
+
+    /// The live test, printed assumption by assumption, and summed up in the report.
+    private func runLiveTest(config: SiteConfig, into report: inout DoctorReport) async {
+        let connection: KisiConnection
+        do {
+            connection = try await KisiConnection.open(config: config, options: kisi)
+        } catch {
+            report.fail("live test", "\(error)", fix: "fix the connection (see the key check), then run the live test again")
+            return
+        }
+        let result = await LiveTest(writer: connection.writer, now: Date()).run()
+        await connection.close()
+        if let method = result.windowChanges {
+            try? KisiBehaviour(target: connection.target, windowChanges: method, seenAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)))
+                .save(folder: KisiConnection.stateDirectory(for: config))
+        }
+        var text = "Live test against Kisi at \(connection.target) (the group \"\(result.groupName)\", a user and roles, removed afterwards):\n"
+        for finding in result.findings {
+            let (word, detail): (String, String) = switch finding.verdict {
+            case .holds(let seen): ("holds", seen)
+            case .differs(let seen): ("differs", "\(seen); if so, \(finding.assumption.ifWrong)")
+            case .notChecked(let why): ("not checked", why)
+            }
+            text += "  " + word.padding(toLength: 12, withPad: " ", startingAt: 0) + finding.assumption.rawValue + ": " + detail + "\n"
+        }
+        Output.standardOutput(text + "\n")
+        let differing = result.findings.filter { if case .differs = $0.verdict { true } else { false } }
+        let unhandled = differing.filter { !$0.assumption.handled }.map(\.assumption.rawValue)
+        if !result.leftBehind.isEmpty {
+            report.fail("live test", "could not remove \(result.leftBehind.joined(separator: "; "))", fix: "delete them in Kisi's dashboard")
+        }
+        if !unhandled.isEmpty {
+            report.fail("live test", "Kisi differs from what kisictl assumes: \(unhandled.joined(separator: ", "))",
+                        fix: "do not apply until this is understood; see the README's Kisi compatibility section")
+        } else if !differing.isEmpty {
+            report.warn("live test", "Kisi differs where kisictl copes: \(differing.map(\.assumption.rawValue).joined(separator: ", "))",
+                        fix: "nothing to do; apply works around it (see the lines above)")
+        } else {
+            report.ok("live test", "\(result.findings.filter { if case .holds = $0.verdict { true } else { false } }.count) assumptions hold")
+        }
     }
 }
 
@@ -75,9 +131,6 @@ struct KisiChecks {
     let config: SiteConfig
     let options: KisiOptions
 
-    /// Roles added by someone else this recently suggest another tool still writes to the group.
-    static let recentWrites: TimeInterval = 7 * 86_400
-
     func run(into report: inout DoctorReport) async {
         let connection: KisiConnection
         do {
@@ -95,9 +148,9 @@ struct KisiChecks {
             let snapshot = try await KisiSnapshot.read(reader)
             checkNames(snapshot, into: &report)
             checkTimeZone(snapshot, into: &report)
-            try await checkOtherWriters(snapshot, keyUser: user.id, reader: reader,
+            try await checkOtherWriters(snapshot, keyUser: user, reader: reader,
                                         now: connection.sandboxClock.map { Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)) } ?? Date(),
-                                        into: &report)
+                                        target: connection.target, into: &report)
         } catch KisiError.unauthorized(let source) {
             report.fail("key", "Kisi at \(connection.target) rejected the key from \(source) (401)",
                         fix: "create a key in Kisi (Settings → API) as the organization owner or an administrator, and put it in \(source); a key stops working when it is deleted or its user loses admin rights")
@@ -181,25 +234,39 @@ struct KisiChecks {
         }
     }
 
-    /// Basic roles added lately by another user in a managed group: another tool still writing.
-    private func checkOtherWriters(_ snapshot: KisiSnapshot, keyUser: Int, reader: KisiReader, now: Date,
+    /// Basic roles added lately by another writer in a managed group: another tool still writing.
+    private func checkOtherWriters(_ snapshot: KisiSnapshot, keyUser: KisiUser, reader: KisiReader, now: Date, target: String,
                                    into report: inout DoctorReport) async throws {
-        var found = false
+        var roles: [String: [KisiRoleAssignment]] = [:]
         for group in config.managedGroups {
             let placeID = group.place.flatMap { snapshot.places.named($0)?.id }
             guard let kisi = snapshot.groups.first(where: { $0.name == group.name && $0.placeID == placeID }) else { continue }
-            let recent = try await reader.roleAssignments(group: kisi.id).filter { role in
-                role.roleID == "group_basic" && role.createdByID != nil && role.createdByID != keyUser
-                    && (role.createdAt.map { now.timeIntervalSince($0) <= Self.recentWrites } ?? false)
-            }
-            guard !recent.isEmpty else { continue }
-            found = true
-            let writers = Set(recent.compactMap(\.createdByID)).sorted().map { "user \($0)" }.joined(separator: ", ")
-            report.warn("other writers", "groups.\(group.address): \(recent.count) member\(recent.count == 1 ? " was" : "s were") added in the last 7 days by \(writers), not by this key's user",
-                        fix: "turn off the platform's Kisi sync for this group before kisictl manages it, or the two will undo each other")
+            roles[group.address] = try await reader.roleAssignments(group: kisi.id)
         }
-        if !found, !config.managedGroups.isEmpty {
-            report.ok("other writers", "no other user added members to a managed group in the last 7 days")
+        let writers = try await OtherWriters(reader: reader, now: now).find(in: roles, keyUser: keyUser)
+        for writer in writers {
+            let who: String = switch writer.kind {
+            case .user: "Kisi user \(writer.id.map(String.init) ?? "?")" + (writer.email.map { " (\(EmailAddress.masked($0)))" } ?? "")
+            case .marketplaceInstallation: "the marketplace installation \(writer.id.map(String.init) ?? "?")"
+            case .other: "another writer (\(writer.id.map(String.init) ?? "?"))"
+            }
+            report.warn("other writers", "\(who) added \(writer.roles) member\(writer.roles == 1 ? "" : "s") to \(writer.groups.map { "groups.\($0)" }.joined(separator: ", ")) in the last 7 days, not this key's user",
+                        fix: "turn off the platform's Kisi sync for these groups before kisictl manages them, or the two will undo each other")
+        }
+        if writers.isEmpty, !config.managedGroups.isEmpty {
+            report.ok("other writers", "no other writer added members to a managed group in the last 7 days")
+        }
+        switch KisiBehaviour.load(folder: KisiConnection.stateDirectory(for: config), target: target) {
+        case let behaviour? where behaviour.windowChanges == .reissue:
+            report.warn("window changes", "on \(behaviour.seenAt.rfc3339) Kisi answered a PATCH of a role's window but kept the old one; apply changes windows by revoking and granting again (two requests without access)",
+                        fix: "nothing to do for kisictl; `kisictl doctor --live-test` checks again")
+        case let behaviour?:
+            report.ok("window changes", "Kisi kept the new window of a PATCH, read back on \(behaviour.seenAt.rfc3339)")
+        case nil: break
+        }
+        if snapshot.organization.scimEnabled {
+            report.warn("scim", "SCIM is enabled for \(snapshot.organization.name): an identity provider may create users and change group members",
+                        fix: "keep the groups kisictl manages out of the identity provider's group push")
         }
     }
 }

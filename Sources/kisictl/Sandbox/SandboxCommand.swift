@@ -37,8 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
     var rateLimit = 5
 
     @Option(help: ArgumentHelp(
-        "Inject faults: seed=42,latency=200ms,429=5%,500=2%,503=1%,drop-before=1%,drop-after=2%,burst=3.", valueName: "spec"))
+        "Inject faults: seed=42,latency=200ms,429=5%,500=2%,503=1%,drop-before=1%,drop-after=2%,burst=3,short-pages=20%,shift-pages=10%.",
+        valueName: "spec"))
     var faults: String?
+
+    @Flag(name: .customLong("patch-ignores-validity"), help: "Emulate a Kisi that answers PATCH /role_assignments/{id} but keeps the old valid_from and valid_until.")
+    var patchIgnoresValidity = false
 
     func validate() throws {
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
@@ -50,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (store, origin) = try await SandboxStore.open(stateFile: state, seedFile: seed)
+        if patchIgnoresValidity { try await store.write { state, _ in state.emulation.patchIgnoresValidity = true } }
         let plan = try faults.map { try FaultPlan(spec: $0) }
         let server = SandboxServer(api: SandboxAPI(store: store, rateLimit: rateLimit), faults: plan)
         let key = await store.primaryKey ?? "(none: the state has no API keys)"
@@ -64,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
             let lines = [
                 "Kisi sandbox listening on http://\(host):\(bound)",
                 "API key: \(key)   (send it as Authorization: KISI-LOGIN <key>)",
-                "State: \(startedFrom); \(limits)" + (faults.map { "; faults \($0)" } ?? ""),
+                "State: \(startedFrom); \(limits)" + (faults.map { "; faults \($0)" } ?? "")
+                    + (patchIgnoresValidity ? "; PATCH ignores valid_from/valid_until" : ""),
                 "Statistics: GET http://\(host):\(bound)/__sandbox/stats. Stop with Ctrl-C.",
             ]
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
