@@ -5,7 +5,7 @@ let package = Package(
     name: "kisictl",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "kisictl", targets: ["kisictl"]),
+        .executable(name: "kisictl", targets: ["kisictl"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -70,7 +70,9 @@ let package = Package(
         .testTarget(name: "KisiSandboxTests", dependencies: ["KisiSandbox", "JSONSupport", "TestSupport"]),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "Rendering", "TestSupport"]
+            dependencies: [
+                "AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "Rendering", "TestSupport",
+            ]
         ),
         .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering", "KisiSandbox", "TestSupport", "Yams"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.

@@ -73,8 +73,10 @@ public struct AccessEvaluator: Sendable {
         var denials: [Evidence] = []
     }
 
-    private func decide(_ person: PersonID, _ group: CompiledGroup, at instant: Instant, explaining: Bool,
-                        scratch: inout Scratch) -> AccessDecision {
+    private func decide(
+        _ person: PersonID, _ group: CompiledGroup, at instant: Instant, explaining: Bool,
+        scratch: inout Scratch
+    ) -> AccessDecision {
         scratch.candidates.removeAll(keepingCapacity: true)
         scratch.denials.removeAll(keepingCapacity: true)
         let now = instant.secondsSinceEpoch
@@ -90,8 +92,10 @@ public struct AccessEvaluator: Sendable {
                     guard kinds[index.registrationKind[Int(r)]], sessions[Int(index.sessionNameOf[Int(r)])] else { continue }
                     switch index.registrationStatus[Int(r)] {
                     case .booked, .attended:
-                        scratch.candidates.append(Candidate(span: index.registrationSpans[Int(r)].widened(by: rule.window),
-                                                            evidence: Evidence(.registration(r), .grants)))
+                        scratch.candidates.append(
+                            Candidate(
+                                span: index.registrationSpans[Int(r)].widened(by: rule.window),
+                                evidence: Evidence(.registration(r), .grants)))
                     case .cancelled: scratch.denials.append(Evidence(.registration(r), .cancelled))
                     case .waitlisted, .noShow: scratch.denials.append(Evidence(.registration(r), .notConfirmed))
                     }
@@ -116,10 +120,17 @@ public struct AccessEvaluator: Sendable {
         var finding = Evidence.Finding.grants
         switch index.membershipStatus[Int(m)] {
         case .active: break
-        case .paused: scratch.denials.append(Evidence(record, .paused)); return
-        case .cancelled: scratch.denials.append(Evidence(record, .cancelled)); return
+        case .paused:
+            scratch.denials.append(Evidence(record, .paused))
+            return
+        case .cancelled:
+            scratch.denials.append(Evidence(record, .cancelled))
+            return
         case .blocked:
-            guard blocked == .allow else { scratch.denials.append(Evidence(record, .blocked)); return }
+            guard blocked == .allow else {
+                scratch.denials.append(Evidence(record, .blocked))
+                return
+            }
             finding = .grantsWhileBlocked
         case .expired:
             // An expired membership grants only inside the renewal grace after its last day.
@@ -141,8 +152,10 @@ public struct AccessEvaluator: Sendable {
     private func judgeBooking(_ b: Int32, as record: Evidence.Record, window: RuleWindow, scratch: inout Scratch) {
         switch index.bookingStatus[Int(b)] {
         case .confirmed:
-            scratch.candidates.append(Candidate(span: index.bookingSpans[Int(b)].widened(by: window),
-                                                evidence: Evidence(record, .grants)))
+            scratch.candidates.append(
+                Candidate(
+                    span: index.bookingSpans[Int(b)].widened(by: window),
+                    evidence: Evidence(record, .grants)))
         case .cancelled: scratch.denials.append(Evidence(record, .cancelled))
         case .tentative: scratch.denials.append(Evidence(record, .notConfirmed))
         }
@@ -167,8 +180,9 @@ public struct AccessEvaluator: Sendable {
             let current = merged.from <= now && now < merged.until
             let upcoming = merged.from > now && merged.from <= horizon
             if current || upcoming {
-                let window = AccessWindow(from: Instant(secondsSinceEpoch: merged.from),
-                                          until: merged.until == Span.open ? nil : Instant(secondsSinceEpoch: merged.until))
+                let window = AccessWindow(
+                    from: Instant(secondsSinceEpoch: merged.from),
+                    until: merged.until == Span.open ? nil : Instant(secondsSinceEpoch: merged.until))
                 guard explaining else { return AccessDecision(group: group, window: window, evidence: []) }
                 // Records that ended before the instant shaped valid_from but no longer explain access.
                 let live = scratch.candidates[start..<end].filter { $0.span.until > now }
@@ -215,7 +229,8 @@ struct CompiledGroup: Sendable {
             switch rule.selector {
             case .memberships(let types, let blocked):
                 let wanted = Set(types.map(RecordIndex.key))
-                return Rule(matcher: .memberships(index.membershipTypes.table(wanted.contains), blocked), window: rule.window, invitees: rule.invitees)
+                return Rule(
+                    matcher: .memberships(index.membershipTypes.table(wanted.contains), blocked), window: rule.window, invitees: rule.invitees)
             case .registrations(let selector):
                 let patterns = selector.sessions.map(GlobPattern.init)
                 let sessions = index.sessionNames.table { name in patterns.isEmpty || patterns.contains { $0.matches(name) } }

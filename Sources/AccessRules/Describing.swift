@@ -21,10 +21,11 @@ extension AccessEvaluator {
     }
 
     private func describeMembership(_ membership: Membership, span: Span, _ finding: Evidence.Finding, at instant: Instant) -> String {
-        let label = switch membership.holder {
-        case .customer: "membership \(membership.type) #\(membership.id)"
-        case .company(let company): "company membership \(membership.type) #\(membership.id) (company \(company))"
-        }
+        let label =
+            switch membership.holder {
+            case .customer: "membership \(membership.type) #\(membership.id)"
+            case .company(let company): "company membership \(membership.type) #\(membership.id) (company \(company))"
+            }
         let ends = membership.endsOn.map { "until \($0)" } ?? "with no end date"
         let blocked = "blocked" + (membership.blockedReason.map { " (\($0))" } ?? "")
         switch finding {

@@ -74,20 +74,26 @@ public struct PeopleDirectory: Sendable {
             if let earlier = byCustomer.updateValue(person, forKey: customer.id) {
                 byCustomer.updateValue(earlier, forKey: customer.id)
                 let first = firstRecord(of: customer.id)
-                warnings.append(.warning(at: customer.origin, path: "id",
-                                         "customer id \(customer.id) already appears at \(first.origin); this record is ignored"))
+                warnings.append(
+                    .warning(
+                        at: customer.origin, path: "id",
+                        "customer id \(customer.id) already appears at \(first.origin); this record is ignored"))
                 continue
             }
             guard let person else {
-                let problem = trimmed.isEmpty ? "has no e-mail address; skipped (kisictl identifies people by e-mail)"
-                                              : "has an invalid e-mail address; skipped"
+                let problem =
+                    trimmed.isEmpty
+                    ? "has no e-mail address; skipped (kisictl identifies people by e-mail)"
+                    : "has an invalid e-mail address; skipped"
                 warnings.append(.warning(at: customer.origin, path: "email", "customer #\(customer.id) \(problem)"))
                 continue
             }
             if let existing {
                 let first = firstCustomerIDs[Int(existing.index)] ?? "?"
-                warnings.append(.warning(at: customer.origin, path: "email",
-                                         "customers #\(first) and #\(customer.id) share one e-mail address: treated as one person"))
+                warnings.append(
+                    .warning(
+                        at: customer.origin, path: "email",
+                        "customers #\(first) and #\(customer.id) share one e-mail address: treated as one person"))
                 extraCustomerIDs[existing, default: []].append(customer.id)
             } else {
                 add(email: trimmed, normalized: normalized!, name: customer.name.isEmpty ? nil : customer.name, customerID: customer.id)
@@ -101,8 +107,10 @@ public struct PeopleDirectory: Sendable {
             for (position, invitee) in booking.invitees.enumerated() {
                 let trimmed = EmailAddress.trimmed(invitee)
                 guard EmailAddress.isValid(trimmed) else {
-                    warnings.append(.warning(at: booking.origin, path: "invitees",
-                                             "booking #\(booking.id): invitee \(position + 1) is not a valid e-mail address; skipped"))
+                    warnings.append(
+                        .warning(
+                            at: booking.origin, path: "invitees",
+                            "booking #\(booking.id): invitee \(position + 1) is not a valid e-mail address; skipped"))
                     continue
                 }
                 let normalized = EmailAddress.normalized(trimmed)
@@ -128,8 +136,9 @@ public struct PeopleDirectory: Sendable {
 
     public func person(_ id: PersonID) -> Person {
         let index = Int(id.index)
-        return Person(id: id, email: emails[index], normalizedEmail: normalizedEmails[index], name: names[index],
-                      customerIDs: firstCustomerIDs[index].map { [$0] + (extraCustomerIDs[id] ?? []) } ?? [])
+        return Person(
+            id: id, email: emails[index], normalizedEmail: normalizedEmails[index], name: names[index],
+            customerIDs: firstCustomerIDs[index].map { [$0] + (extraCustomerIDs[id] ?? []) } ?? [])
     }
 
     // Single fields, without building a whole person (hot in large plans).

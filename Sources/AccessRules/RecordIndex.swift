@@ -128,12 +128,15 @@ struct RecordIndex: Sendable {
                     customer = nil
                     let people = directory.people(company: company)
                     if people.isEmpty {
-                        warnings.append(.warning(at: membership.origin, path: "company_id",
-                                                 "company membership #\(membership.id): no customer has company_id \(company); it grants nobody"))
+                        warnings.append(
+                            .warning(
+                                at: membership.origin, path: "company_id",
+                                "company membership #\(membership.id): no customer has company_id \(company); it grants nobody"))
                     }
                     for person in people { owners.add(Int32(spans.count), to: person) }
                 }
-                add(name: membership.type, span: Span(from: start, until: end), customer: customer,
+                add(
+                    name: membership.type, span: Span(from: start, until: end), customer: customer,
                     record: "membership #\(membership.id)", at: membership.origin)
             }
         }
@@ -142,7 +145,8 @@ struct RecordIndex: Sendable {
             spans.reserveCapacity(records.count)
             for registration in records {
                 let span = Span(from: zone.instant(registration.startsAt), until: zone.instant(registration.endsAt))
-                add(name: registration.session, span: span, customer: registration.customerID,
+                add(
+                    name: registration.session, span: span, customer: registration.customerID,
                     record: "registration #\(registration.id)", at: registration.origin)
             }
         }
@@ -158,7 +162,8 @@ struct RecordIndex: Sendable {
                     invitations.add(index, to: person)
                 }
                 let span = Span(from: zone.instant(booking.startsAt), until: zone.instant(booking.endsAt))
-                add(name: booking.resourceType.rawValue + ":" + booking.resource, span: span, customer: booking.customerID,
+                add(
+                    name: booking.resourceType.rawValue + ":" + booking.resource, span: span, customer: booking.customerID,
                     record: "booking #\(booking.id)", at: booking.origin)
             }
         }
@@ -167,8 +172,9 @@ struct RecordIndex: Sendable {
     static func key(_ name: String) -> String { name.trimmingWhitespace().lowercased() }
 
     fileprivate static func unknownCustomer(_ customer: String, record: String, at origin: SourceLocation) -> Diagnostic {
-        .warning(at: origin, path: "customer_id",
-                 "\(record): customer_id \(customer) matches no customer with a valid e-mail address; skipped")
+        .warning(
+            at: origin, path: "customer_id",
+            "\(record): customer_id \(customer) matches no customer with a valid e-mail address; skipped")
     }
 }
 

@@ -14,7 +14,10 @@ extension JSONValue {
         case .number(let text): out += text
         case .string(let value): JSONValue.escape(value, into: &out)
         case .array(let elements):
-            guard !elements.isEmpty else { out += "[]"; return }
+            guard !elements.isEmpty else {
+                out += "[]"
+                return
+            }
             out += "["
             let inner = indent.map { $0 + "  " }
             for (position, element) in elements.enumerated() {
@@ -25,7 +28,10 @@ extension JSONValue {
             if let indent { out += "\n" + indent }
             out += "]"
         case .object(let members, _):
-            guard !members.isEmpty else { out += "{}"; return }
+            guard !members.isEmpty else {
+                out += "{}"
+                return
+            }
             out += "{"
             let inner = indent.map { $0 + "  " }
             for (position, member) in members.enumerated() {

@@ -47,9 +47,11 @@ public struct KisiReader: KisiReading {
 
     /// The organization-level roles of a user (`owner`, `administrator`, `observer`, …).
     public func organizationRoles(user: Int) async throws(KisiError) -> [String] {
-        let roles: [OrganizationRole] = try await all("/role_assignments", query: [
-            ("assignee_type", "User"), ("assignee_id", String(user)), ("applies_to_type", "Organization"),
-        ], limit: 250)
+        let roles: [OrganizationRole] = try await all(
+            "/role_assignments",
+            query: [
+                ("assignee_type", "User"), ("assignee_id", String(user)), ("applies_to_type", "Organization"),
+            ], limit: 250)
         return roles.map(\.roleID)
     }
 
@@ -57,7 +59,10 @@ public struct KisiReader: KisiReading {
         var id: Int
         var roleID: String
 
-        enum CodingKeys: String, CodingKey { case id, roleID = "role_id" }
+        enum CodingKeys: String, CodingKey {
+            case id
+            case roleID = "role_id"
+        }
     }
 
     public func places() async throws(KisiError) -> [KisiPlace] { try await all("/places", limit: 250) }
@@ -75,8 +80,9 @@ public struct KisiReader: KisiReading {
     }
 
     public func roleAssignments(user: Int) async throws(KisiError) -> [KisiRoleAssignment] {
-        try await all("/role_assignments", query: [("assignee_type", "User"), ("assignee_id", String(user)), ("applies_to_type", "Group")],
-                      limit: 250)
+        try await all(
+            "/role_assignments", query: [("assignee_type", "User"), ("assignee_id", String(user)), ("applies_to_type", "Group")],
+            limit: 250)
     }
 
     public func roleAssignment(id: Int) async throws(KisiError) -> KisiRoleAssignment? { try await optional("/role_assignments/\(id)") }
@@ -132,8 +138,10 @@ public struct KisiReader: KisiReading {
     }
 
     /// The rows of a list, page by page, for as long as `shouldContinue` says; each row once.
-    func list<T: Decodable & KisiIdentified & Sendable>(_ path: String, query: [(String, String)] = [], limit: Int,
-                                                        while shouldContinue: (KisiPaging.Progress<T>) -> Bool) async throws(KisiError)
+    func list<T: Decodable & KisiIdentified & Sendable>(
+        _ path: String, query: [(String, String)] = [], limit: Int,
+        while shouldContinue: (KisiPaging.Progress<T>) -> Bool
+    ) async throws(KisiError)
         -> KisiPaging.Listed<T>
     {
         var cursor = KisiPaging.Cursor<T>(pageSize: limit)
@@ -224,8 +232,9 @@ public struct KisiWriter: KisiReading {
     }
 
     public func linkLock(group: Int, lock: Int) async throws(KisiError) -> KisiGroupLock {
-        try await write("POST", "/group_locks", envelope: "group_lock", [("group_id", .int(group)), ("lock_id", .int(lock))],
-                        right: "link doors to the group")
+        try await write(
+            "POST", "/group_locks", envelope: "group_lock", [("group_id", .int(group)), ("lock_id", .int(lock))],
+            right: "link doors to the group")
     }
 
     public func unlinkLock(_ id: Int) async throws(KisiError) {
@@ -237,9 +246,11 @@ public struct KisiWriter: KisiReading {
     /// Creates a user as Kisi documents for a *managed* user: confirmed at once, and with
     /// `send_emails` false receiving no e-mail from Kisi at all (see the README's Kisi compatibility).
     public func createUser(email: String, name: String, sendEmails: Bool) async throws(KisiError) -> KisiUser {
-        try await write("POST", "/users", envelope: "user", [
-            ("email", .string(email)), ("name", .string(name)), ("send_emails", .bool(sendEmails)), ("confirm", .bool(true)),
-        ], right: "create users")
+        try await write(
+            "POST", "/users", envelope: "user",
+            [
+                ("email", .string(email)), ("name", .string(name)), ("send_emails", .bool(sendEmails)), ("confirm", .bool(true)),
+            ], right: "create users")
     }
 
     public func deleteUser(_ id: Int) async throws(KisiError) {
@@ -248,21 +259,25 @@ public struct KisiWriter: KisiReading {
 
     /// Gives an existing user the `group_basic` role in a group.
     public func grant(group: Int, user: Int, validFrom: Date?, validUntil: Date?, notify: Bool) async throws(KisiError) -> KisiRoleAssignment {
-        try await write("POST", "/role_assignments", envelope: "role_assignment", [
-            ("applies_to_type", .string("Group")), ("applies_to_id", .int(group)),
-            ("assignee_type", .string("User")), ("assignee_id", .int(user)),
-            ("role_id", .string("group_basic")), ("notify", .bool(notify)),
-            ("valid_from", .string(validFrom.map(KisiTime.format))), ("valid_until", .string(validUntil.map(KisiTime.format))),
-        ], right: "give access to the group")
+        try await write(
+            "POST", "/role_assignments", envelope: "role_assignment",
+            [
+                ("applies_to_type", .string("Group")), ("applies_to_id", .int(group)),
+                ("assignee_type", .string("User")), ("assignee_id", .int(user)),
+                ("role_id", .string("group_basic")), ("notify", .bool(notify)),
+                ("valid_from", .string(validFrom.map(KisiTime.format))), ("valid_until", .string(validUntil.map(KisiTime.format))),
+            ], right: "give access to the group")
     }
 
     /// Asks Kisi to change a role's window in place. Kisi's spec does not document the validity
     /// fields for this call: callers read the role back (see ``Applier``).
     public func changeWindow(_ roleAssignment: Int, validFrom: Date?, validUntil: Date?, notify: Bool) async throws(KisiError) {
-        try await writeWithoutAnswer("PATCH", "/role_assignments/\(roleAssignment)", envelope: "role_assignment", [
-            ("notify", .bool(notify)),
-            ("valid_from", .string(validFrom.map(KisiTime.format))), ("valid_until", .string(validUntil.map(KisiTime.format))),
-        ], right: "change access windows in the group")
+        try await writeWithoutAnswer(
+            "PATCH", "/role_assignments/\(roleAssignment)", envelope: "role_assignment",
+            [
+                ("notify", .bool(notify)),
+                ("valid_from", .string(validFrom.map(KisiTime.format))), ("valid_until", .string(validUntil.map(KisiTime.format))),
+            ], right: "change access windows in the group")
     }
 
     public func revoke(_ roleAssignment: Int) async throws(KisiError) {
@@ -273,14 +288,18 @@ public struct KisiWriter: KisiReading {
         envelope.map { Data(JSONValue.object([($0, .object(attributes))]).rendered(pretty: false).utf8) }
     }
 
-    private func write<T: Decodable>(_ method: String, _ path: String, envelope: String?, _ attributes: [(String, JSONValue)],
-                                     right: String) async throws(KisiError) -> T {
+    private func write<T: Decodable>(
+        _ method: String, _ path: String, envelope: String?, _ attributes: [(String, JSONValue)],
+        right: String
+    ) async throws(KisiError) -> T {
         let request = KisiRequest(method: method, path: path, body: body(envelope, attributes), right: right)
         return try reader.decode(try await transport.send(request), request)
     }
 
-    private func writeWithoutAnswer(_ method: String, _ path: String, envelope: String?, _ attributes: [(String, JSONValue)],
-                                    right: String) async throws(KisiError) {
+    private func writeWithoutAnswer(
+        _ method: String, _ path: String, envelope: String?, _ attributes: [(String, JSONValue)],
+        right: String
+    ) async throws(KisiError) {
         _ = try await transport.send(KisiRequest(method: method, path: path, body: body(envelope, attributes), right: right))
     }
 }

@@ -29,7 +29,8 @@ public enum KisiError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unauthorized(let source):
-            return "Kisi rejected the API key from \(source) (401). Check that it holds a current key: a key stops working when it is deleted or when its user loses admin rights (Kisi recommends keys made by the organization owner)."
+            return
+                "Kisi rejected the API key from \(source) (401). Check that it holds a current key: a key stops working when it is deleted or when its user loses admin rights (Kisi recommends keys made by the organization owner)."
         case .forbidden(let request, let right):
             let lacking = right.map { "the right to \($0)" } ?? "the rights for it"
             return "Kisi refused \(request) (403): the key's user lacks \(lacking). Use a key of an organization administrator or owner."
@@ -51,7 +52,8 @@ public enum KisiError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unexpectedResponse(let request, let message):
             return "Kisi's answer to \(request) could not be read: \(message)"
         case .listTooLong(let request, let total):
-            return "\(request) lists \(total) items, but Kisi pages no further than offset \(KisiPaging.maximumOffset): kisictl cannot read the whole list and will not plan from part of it. Split the group, or narrow what the config manages."
+            return
+                "\(request) lists \(total) items, but Kisi pages no further than offset \(KisiPaging.maximumOffset): kisictl cannot read the whole list and will not plan from part of it. Split the group, or narrow what the config manages."
         }
     }
 

@@ -10,7 +10,10 @@ public struct KisiOrganization: Decodable, Sendable, Hashable, KisiIdentified {
     /// An identity provider may create users and change group members (SCIM).
     public var scimEnabled: Bool
 
-    enum CodingKeys: String, CodingKey { case id, name, domain, scimEnabled = "scim_enabled" }
+    enum CodingKeys: String, CodingKey {
+        case id, name, domain
+        case scimEnabled = "scim_enabled"
+    }
 
     public init(id: Int, name: String, domain: String?, scimEnabled: Bool = false) {
         self.id = id
@@ -49,7 +52,10 @@ public struct KisiPlace: Decodable, Sendable, Hashable, KisiIdentified {
     public var name: String
     public var timeZone: String?
 
-    enum CodingKeys: String, CodingKey { case id, name, timeZone = "time_zone" }
+    enum CodingKeys: String, CodingKey {
+        case id, name
+        case timeZone = "time_zone"
+    }
 
     public init(id: Int, name: String, timeZone: String?) {
         self.id = id
@@ -70,7 +76,10 @@ public struct KisiLock: Decodable, Sendable, Hashable, KisiIdentified {
     public var name: String
     public var placeID: Int?
 
-    enum CodingKeys: String, CodingKey { case id, name, placeID = "place_id" }
+    enum CodingKeys: String, CodingKey {
+        case id, name
+        case placeID = "place_id"
+    }
 
     public init(id: Int, name: String, placeID: Int?) {
         self.id = id
@@ -87,7 +96,11 @@ public struct KisiGroup: Decodable, Sendable, Hashable, KisiIdentified {
     /// Members, as Kisi counts them (`users_count`); nil when the answer has no count.
     public var usersCount: Int?
 
-    enum CodingKeys: String, CodingKey { case id, name, description, placeID = "place_id", usersCount = "users_count" }
+    enum CodingKeys: String, CodingKey {
+        case id, name, description
+        case placeID = "place_id"
+        case usersCount = "users_count"
+    }
 
     public init(id: Int, name: String, description: String?, placeID: Int?, usersCount: Int? = nil) {
         self.id = id
@@ -104,7 +117,11 @@ public struct KisiGroupLock: Decodable, Sendable, Hashable, KisiIdentified {
     public var groupID: Int
     public var lockID: Int
 
-    enum CodingKeys: String, CodingKey { case id, groupID = "group_id", lockID = "lock_id" }
+    enum CodingKeys: String, CodingKey {
+        case id
+        case groupID = "group_id"
+        case lockID = "lock_id"
+    }
 
     public init(id: Int, groupID: Int, lockID: Int) {
         self.id = id
@@ -152,10 +169,20 @@ public struct KisiRoleAssignment: Decodable, Sendable, Hashable, KisiIdentified 
     public var user: KisiUser? { assignee.user }
 
     enum CodingKeys: String, CodingKey {
-        case id, roleID = "role_id", groupID = "group_id", userID = "user_id", user, assignee, appliesToID = "applies_to_id"
-        case appliesToType = "applies_to_type", assigneeType = "assignee_type", assigneeID = "assignee_id"
-        case validFrom = "valid_from", validUntil = "valid_until"
-        case createdByType = "created_by_type", createdByID = "created_by_id", createdAt = "created_at"
+        case id
+        case roleID = "role_id"
+        case groupID = "group_id"
+        case userID = "user_id"
+        case user, assignee
+        case appliesToID = "applies_to_id"
+        case appliesToType = "applies_to_type"
+        case assigneeType = "assignee_type"
+        case assigneeID = "assignee_id"
+        case validFrom = "valid_from"
+        case validUntil = "valid_until"
+        case createdByType = "created_by_type"
+        case createdByID = "created_by_id"
+        case createdAt = "created_at"
     }
 
     struct Embedded: Decodable {
@@ -204,8 +231,10 @@ public struct KisiRoleAssignment: Decodable, Sendable, Hashable, KisiIdentified 
         createdAt = try? KisiTime.decode(container, .createdAt)
     }
 
-    public init(id: Int, roleID: String, groupID: Int, assignee: KisiAssignee, validFrom: Date?, validUntil: Date?,
-                createdBy: KisiCreator? = nil, createdAt: Date? = nil) {
+    public init(
+        id: Int, roleID: String, groupID: Int, assignee: KisiAssignee, validFrom: Date?, validUntil: Date?,
+        createdBy: KisiCreator? = nil, createdAt: Date? = nil
+    ) {
         self.id = id
         self.roleID = roleID
         self.groupID = groupID
@@ -223,7 +252,6 @@ public struct KisiIntegration: Decodable, Sendable, Hashable, KisiIdentified {
     public var name: String
     public var type: String
 }
-
 
 /// RFC 3339 as Kisi writes it, with or without fractional seconds.
 public enum KisiTime {

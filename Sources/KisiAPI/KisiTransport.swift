@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Where Kisi is and the key to use. The key is held here only: it never appears in a
@@ -38,8 +39,10 @@ public struct KisiClientOptions: Sendable {
     public var rateLimitedWait: Duration
     public var timeout: TimeInterval
 
-    public init(requestsPerSecond: Double = 5, concurrency: Int = 4, attempts: Int = 7, initialBackoff: Duration = .milliseconds(500),
-                maximumBackoff: Duration = .seconds(8), rateLimitedWait: Duration = .seconds(1), timeout: TimeInterval = 30) {
+    public init(
+        requestsPerSecond: Double = 5, concurrency: Int = 4, attempts: Int = 7, initialBackoff: Duration = .milliseconds(500),
+        maximumBackoff: Duration = .seconds(8), rateLimitedWait: Duration = .seconds(1), timeout: TimeInterval = 30
+    ) {
         self.rateLimitedWait = rateLimitedWait
         self.requestsPerSecond = requestsPerSecond
         self.concurrency = concurrency
@@ -76,7 +79,7 @@ struct KisiRequest: Sendable {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
@@ -147,7 +150,8 @@ final class KisiTransport: Sendable {
                     throw KisiError.from(response, request: request, keySource: credentials.keySource)
                 }
                 if attempt >= options.attempts {
-                    throw response.status == 429 ? .rateLimited(request.description)
+                    throw response.status == 429
+                        ? .rateLimited(request.description)
                         : .server(request.description, response.status)
                 }
             case .failure(let message):
@@ -190,8 +194,9 @@ final class KisiTransport: Sendable {
     private func exchange(_ request: KisiRequest) async -> Outcome {
         await pacer.wait()
         await counter.count(request)
-        var components = URLComponents(url: credentials.baseURL.appendingPathComponent(String(request.path.dropFirst())),
-                                       resolvingAgainstBaseURL: false)!
+        var components = URLComponents(
+            url: credentials.baseURL.appendingPathComponent(String(request.path.dropFirst())),
+            resolvingAgainstBaseURL: false)!
         components.percentEncodedQuery = request.encodedQuery
         var urlRequest = URLRequest(url: components.url!)
         urlRequest.httpMethod = request.method

@@ -40,8 +40,10 @@ public enum ConfigLoader {
             }
             for group in fileGroups {
                 if let first = firstDefinition[group.address] {
-                    diagnostics.append(.error(at: group.location, path: "groups.\(group.address)",
-                                              "group \(group.address) is already defined at \(first)"))
+                    diagnostics.append(
+                        .error(
+                            at: group.location, path: "groups.\(group.address)",
+                            "group \(group.address) is already defined at \(first)"))
                 } else {
                     firstDefinition[group.address] = group.location
                     groups.append(group)
@@ -52,8 +54,9 @@ public enum ConfigLoader {
         guard !diagnostics.hasErrors, let version = settings.version, let zone = settings.timeZone, let source = settings.source else {
             throw DiagnosticsError(diagnostics.sortedByLocation())
         }
-        let config = SiteConfig(version: version, timeZone: zone, kisi: settings.kisi, source: source, policy: settings.policy,
-                                groups: groups, directory: files.directory, files: files.paths)
+        let config = SiteConfig(
+            version: version, timeZone: zone, kisi: settings.kisi, source: source, policy: settings.policy,
+            groups: groups, directory: files.directory, files: files.paths)
         return LoadedConfig(config: config, warnings: diagnostics.sortedByLocation(), fingerprint: Fingerprint.of(texts.joined(separator: "\n")))
     }
 
@@ -68,8 +71,10 @@ public enum ConfigLoader {
         }
         do {
             guard let root = try Yams.compose(yaml: text) else {
-                reader.appendDiagnostic(.error(at: SourceLocation(file: file, line: 1, column: 1),
-                                                  "the file is empty; expected a YAML mapping"))
+                reader.appendDiagnostic(
+                    .error(
+                        at: SourceLocation(file: file, line: 1, column: 1),
+                        "the file is empty; expected a YAML mapping"))
                 return nil
             }
             return (root, text)
@@ -85,10 +90,11 @@ public enum ConfigLoader {
     private static func yamlDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line))" } ?? problem
             return .error(at: at(mark), "invalid YAML: \(detail)")
-        case let .duplicatedKeysInMapping(duplicates, context):
+        case .duplicatedKeysInMapping(let duplicates, let context):
             return .error(at: at(context.mark), "key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) appears twice in one mapping")
         default:
             return .error(at: SourceLocation(file: file, line: 1, column: 1), "invalid YAML: \(error)")
@@ -113,8 +119,11 @@ public enum ConfigLoader {
             var notes: [Diagnostic] = []
             let groupsFolder = join(directory.isEmpty ? "." : directory, groupsFolderName)
             if (path as NSString).lastPathComponent == mainFileName, !yamlFiles(in: groupsFolder).isEmpty {
-                notes.append(.warning(at: SourceLocation(file: path, line: 1, column: 1),
-                                      "\(groupsFolder)/ is not read when --config names a file; pass the directory \(directory.isEmpty ? "." : directory) to include it"))
+                notes.append(
+                    .warning(
+                        at: SourceLocation(file: path, line: 1, column: 1),
+                        "\(groupsFolder)/ is not read when --config names a file; pass the directory \(directory.isEmpty ? "." : directory) to include it"
+                    ))
             }
             return ConfigFiles(paths: [path], directory: directory.isEmpty ? "." : directory, notes: notes)
         }

@@ -137,8 +137,10 @@ struct NodeReader {
     }
 
     /// A list of items read by `item`; nil (with a diagnostic) if the node is not a list.
-    mutating func list<T>(_ node: Node, _ path: String, expected what: String, nonEmpty: Bool,
-                          item: (inout NodeReader, Node, String) -> T?) -> [T]? {
+    mutating func list<T>(
+        _ node: Node, _ path: String, expected what: String, nonEmpty: Bool,
+        item: (inout NodeReader, Node, String) -> T?
+    ) -> [T]? {
         guard case .sequence(let sequence) = node else {
             expected(what, node, path)
             return nil

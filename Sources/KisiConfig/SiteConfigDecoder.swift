@@ -1,5 +1,5 @@
-import Foundation
 import AccessModel
+import Foundation
 import Yams
 
 /// Turns the YAML nodes of a site's files into a ``SiteConfig``, collecting every problem.
@@ -25,8 +25,11 @@ struct SiteConfigDecoder {
     /// Reads the main file's settings; its `groups` node is returned for the group reader.
     static func settings(_ root: Node, reader: inout NodeReader) -> (Settings, groups: Node?) {
         var settings = Settings()
-        guard let top = reader.mapping(root, "", allowed: topKeys,
-                                       expected: "a mapping with version, timezone, source and groups") else {
+        guard
+            let top = reader.mapping(
+                root, "", allowed: topKeys,
+                expected: "a mapping with version, timezone, source and groups")
+        else {
             return (settings, nil)
         }
         for required in ["version", "timezone", "source", "groups"] where !top.has(required) && !top.misspelled.contains(required) {
@@ -57,7 +60,10 @@ struct SiteConfigDecoder {
     private static func timeZone(_ node: Node, reader: inout NodeReader) -> SiteTimeZone? {
         guard let name = reader.string(node, "timezone") else { return nil }
         if let zone = SiteTimeZone(identifier: name) { return zone }
-        reader.error(node, "timezone", "expected an IANA time zone such as Europe/London or America/New_York, found \"\(name)\"\(Suggestions.hint(for: name, in: SiteTimeZone.knownIdentifiers))")
+        reader.error(
+            node, "timezone",
+            "expected an IANA time zone such as Europe/London or America/New_York, found \"\(name)\"\(Suggestions.hint(for: name, in: SiteTimeZone.knownIdentifiers))"
+        )
         return nil
     }
 
@@ -70,8 +76,10 @@ struct SiteConfigDecoder {
             if name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil {
                 settings.apiKeyEnv = name
             } else {
-                reader.error(node, fields.path("api_key_env"),
-                             "expected the name of an environment variable (letters, digits and _), found \"\(name.count > 12 ? "a value that looks like a key, not a variable name" : name)\"; never put the key itself in the config")
+                reader.error(
+                    node, fields.path("api_key_env"),
+                    "expected the name of an environment variable (letters, digits and _), found \"\(name.count > 12 ? "a value that looks like a key, not a variable name" : name)\"; never put the key itself in the config"
+                )
             }
         }
         if let node = fields["endpoint"], let url = reader.string(node, fields.path("endpoint")) {
@@ -85,8 +93,11 @@ struct SiteConfigDecoder {
     }
 
     private static func source(_ node: Node, reader: inout NodeReader) -> SourceSpec? {
-        guard let fields = reader.mapping(node, "source", allowed: sourceKeys,
-                                          expected: "a mapping with files: FOLDER or command: [PROGRAM, ARGS…]") else { return nil }
+        guard
+            let fields = reader.mapping(
+                node, "source", allowed: sourceKeys,
+                expected: "a mapping with files: FOLDER or command: [PROGRAM, ARGS…]")
+        else { return nil }
         switch (fields["files"], fields["command"]) {
         case (nil, nil):
             reader.error(node, "source", "expected files: FOLDER or command: [PROGRAM, ARGS…]")
@@ -121,21 +132,25 @@ struct SiteConfigDecoder {
             policy.notify = value
         }
         if let node = fields["unexplained_members"],
-           let value = reader.oneOf(AccessPolicy.UnexplainedMembers.self, node, fields.path("unexplained_members")) {
+            let value = reader.oneOf(AccessPolicy.UnexplainedMembers.self, node, fields.path("unexplained_members"))
+        {
             policy.unexplainedMembers = value
         }
         if let node = fields["max_revocations"], let limit = revocationLimit(node, fields.path("max_revocations"), reader: &reader) {
             policy.maxRevocations = limit
         }
         if let node = fields["exempt"],
-           let emails = reader.list(node, fields.path("exempt"), expected: "a list of e-mail addresses", nonEmpty: false, item: { reader, element, path -> String? in
-               guard let email = reader.string(element, path) else { return nil }
-               guard EmailAddress.isValid(email) else {
-                   reader.expected("an e-mail address", element, path)
-                   return nil
-               }
-               return EmailAddress.normalized(email)
-           }) {
+            let emails = reader.list(
+                node, fields.path("exempt"), expected: "a list of e-mail addresses", nonEmpty: false,
+                item: { reader, element, path -> String? in
+                    guard let email = reader.string(element, path) else { return nil }
+                    guard EmailAddress.isValid(email) else {
+                        reader.expected("an e-mail address", element, path)
+                        return nil
+                    }
+                    return EmailAddress.normalized(email)
+                })
+        {
             policy.exempt = Array(Set(emails)).sorted()
         }
         if let node = fields["lookahead"], let span = reader.duration(node, fields.path("lookahead")) {
@@ -208,29 +223,37 @@ struct SiteConfigDecoder {
             group.managed = managed
         }
         if let node = fields["grant"] {
-            group.rules = reader.list(node, fields.path("grant"), expected: "a list of rules", nonEmpty: false) { reader, element, path -> GrantRule? in
-                rule(element, path: path, reader: &reader)
-            } ?? []
+            group.rules =
+                reader.list(node, fields.path("grant"), expected: "a list of rules", nonEmpty: false) { reader, element, path -> GrantRule? in
+                    rule(element, path: path, reader: &reader)
+                } ?? []
             if !group.managed, !group.rules.isEmpty {
-                reader.warning(fields.key("managed") ?? keyNode, path,
-                               "the group has grant rules but managed: false, so kisictl evaluates and changes nothing in it")
+                reader.warning(
+                    fields.key("managed") ?? keyNode, path,
+                    "the group has grant rules but managed: false, so kisictl evaluates and changes nothing in it")
             }
         } else if group.managed, !fields.misspelled.contains("grant") {
-            reader.error(keyNode, path, "a managed group needs grant rules: add grant, set managed: false to leave its members alone, or write grant: [] to empty it")
+            reader.error(
+                keyNode, path,
+                "a managed group needs grant rules: add grant, set managed: false to leave its members alone, or write grant: [] to empty it")
         }
         return reader.diagnostics.errors.count == before ? group : nil
     }
 
     private static func rule(_ node: Node, path: String, reader: inout NodeReader) -> GrantRule? {
-        guard let fields = reader.mapping(node, path, allowed: ruleKeys,
-                                          expected: "a rule with memberships, registrations or bookings") else { return nil }
+        guard
+            let fields = reader.mapping(
+                node, path, allowed: ruleKeys,
+                expected: "a rule with memberships, registrations or bookings")
+        else { return nil }
         let selectors = selectorKeys.filter(fields.has)
         guard selectors.count == 1, let kind = selectors.first else {
             if selectors.isEmpty {
                 reader.error(node, path, "a rule needs a selector: memberships, registrations or bookings")
             } else {
-                reader.error(fields.key(selectors[1])!, path,
-                             "a rule has one selector, found \(selectors.joined(separator: " and ")): write one rule for each (rules are ORed)")
+                reader.error(
+                    fields.key(selectors[1])!, path,
+                    "a rule has one selector, found \(selectors.joined(separator: " and ")): write one rule for each (rules are ORed)")
             }
             return nil
         }
@@ -238,7 +261,8 @@ struct SiteConfigDecoder {
         var selector: GrantSelector?
         switch kind {
         case "memberships":
-            let types = reader.stringList(fields["memberships"]!, fields.path("memberships"), expected: "a list of membership types such as [Unlimited]")
+            let types = reader.stringList(
+                fields["memberships"]!, fields.path("memberships"), expected: "a list of membership types such as [Unlimited]")
             var blocked = BlockedMemberships.deny
             if let node = fields["blocked"], let value = reader.oneOf(BlockedMemberships.self, node, fields.path("blocked")) {
                 blocked = value
@@ -247,7 +271,9 @@ struct SiteConfigDecoder {
         case "registrations":
             selector = registrations(fields["registrations"]!, path: fields.path("registrations"), reader: &reader).map { .registrations($0) }
         default:
-            let resources = reader.list(fields["bookings"]!, fields.path("bookings"), expected: "a list of resource types such as [room, desk]", nonEmpty: true) { reader, element, path -> ResourceSelector? in
+            let resources = reader.list(
+                fields["bookings"]!, fields.path("bookings"), expected: "a list of resource types such as [room, desk]", nonEmpty: true
+            ) { reader, element, path -> ResourceSelector? in
                 resource(element, path: path, reader: &reader)
             }
             selector = resources.map { .bookings($0) }
@@ -264,8 +290,11 @@ struct SiteConfigDecoder {
             }
         }
         var window = RuleWindow.none
-        if let node = fields["window"], let windowFields = reader.mapping(node, fields.path("window"), allowed: windowKeys,
-                                                                          expected: "a mapping such as {before: 30m, after: 15m}") {
+        if let node = fields["window"],
+            let windowFields = reader.mapping(
+                node, fields.path("window"), allowed: windowKeys,
+                expected: "a mapping such as {before: 30m, after: 15m}")
+        {
             for key in windowKeys {
                 guard let value = windowFields[key], let span = reader.duration(value, windowFields.path(key)) else { continue }
                 if key == "before" { window.before = span } else { window.after = span }
@@ -276,17 +305,25 @@ struct SiteConfigDecoder {
     }
 
     private static func registrations(_ node: Node, path: String, reader: inout NodeReader) -> RegistrationSelector? {
-        guard let fields = reader.mapping(node, path, allowed: registrationKeys,
-                                          expected: "a mapping such as {kinds: [class], sessions: [\"Yoga *\"]}") else { return nil }
+        guard
+            let fields = reader.mapping(
+                node, path, allowed: registrationKeys,
+                expected: "a mapping such as {kinds: [class], sessions: [\"Yoga *\"]}")
+        else { return nil }
         var selector = RegistrationSelector()
         if let node = fields["kinds"] {
-            guard let kinds = reader.list(node, fields.path("kinds"), expected: "a list of kinds (class, appointment, course)", nonEmpty: true, item: { reader, element, path -> Registration.Kind? in
-                reader.oneOf(Registration.Kind.self, element, path)
-            }) else { return nil }
+            guard
+                let kinds = reader.list(
+                    node, fields.path("kinds"), expected: "a list of kinds (class, appointment, course)", nonEmpty: true,
+                    item: { reader, element, path -> Registration.Kind? in
+                        reader.oneOf(Registration.Kind.self, element, path)
+                    })
+            else { return nil }
             selector.kinds = kinds
         }
         if let node = fields["sessions"] {
-            guard let sessions = reader.stringList(node, fields.path("sessions"), expected: "a list of session names or patterns such as \"Yoga *\"") else {
+            guard let sessions = reader.stringList(node, fields.path("sessions"), expected: "a list of session names or patterns such as \"Yoga *\"")
+            else {
                 return nil
             }
             selector.sessions = sessions
@@ -300,7 +337,10 @@ struct SiteConfigDecoder {
         let typeName = parts[0].trimmingWhitespace()
         guard let type = Booking.ResourceType(rawValue: typeName) else {
             let options = Booking.ResourceType.allCases.map(\.rawValue)
-            reader.error(node, path, "expected a resource type (\(options.joined(separator: ", "))) or type:name, found \"\(text)\"\(Suggestions.hint(for: typeName, in: options))")
+            reader.error(
+                node, path,
+                "expected a resource type (\(options.joined(separator: ", "))) or type:name, found \"\(text)\"\(Suggestions.hint(for: typeName, in: options))"
+            )
             return nil
         }
         guard parts.count == 2 else { return ResourceSelector(type: type) }

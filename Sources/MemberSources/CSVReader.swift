@@ -72,12 +72,14 @@ struct CSVReader {
                         // Anything between the closing quote and the separator is kept, as readers do.
                         let tail = index
                         while index < end, buffer[index] != UInt8(ascii: ","), buffer[index] != UInt8(ascii: "\n"),
-                              buffer[index] != UInt8(ascii: "\r") { index += 1 }
+                            buffer[index] != UInt8(ascii: "\r")
+                        { index += 1 }
                         if index > tail { value += try text(UnsafeBufferPointer(rebasing: buffer[tail..<index])) }
                     } else {
                         let start = index
                         while index < end, buffer[index] != UInt8(ascii: ","), buffer[index] != UInt8(ascii: "\n"),
-                              buffer[index] != UInt8(ascii: "\r") { index += 1 }
+                            buffer[index] != UInt8(ascii: "\r")
+                        { index += 1 }
                         value = try text(UnsafeBufferPointer(rebasing: buffer[start..<index]))
                     }
                     fields.append(value)

@@ -1,6 +1,6 @@
 import AccessModel
-import JSONSupport
 import Foundation
+import JSONSupport
 
 /// A program that prints every entity as one JSON object on stdout:
 /// `{"customers": [...], "memberships": [...], "registrations": [...], "bookings": [...]}`.
@@ -33,27 +33,37 @@ struct CommandSource {
         do {
             value = try JSONParser.parse(result.stdout)
         } catch {
-            throw DiagnosticsError([.error(at: SourceLocation(file: outputName, line: error.line),
-                                           "source \(label) printed invalid JSON: \(error.message)\(stderr)")])
+            throw DiagnosticsError([
+                .error(
+                    at: SourceLocation(file: outputName, line: error.line),
+                    "source \(label) printed invalid JSON: \(error.message)\(stderr)")
+            ])
         }
         guard case .object(let members, _) = value else {
-            throw DiagnosticsError([.error("source \(label) printed \(value.kindDescription); expected one JSON object {\"customers\": [...], \"memberships\": [...], …}\(stderr)")])
+            throw DiagnosticsError([
+                .error(
+                    "source \(label) printed \(value.kindDescription); expected one JSON object {\"customers\": [...], \"memberships\": [...], …}\(stderr)"
+                )
+            ])
         }
         var builder = MemberDataBuilder()
         let entities = MemberEntity.allCases.map(\.rawValue)
         for (key, entityValue) in members {
             guard let entity = MemberEntity(rawValue: key) else {
                 if let suggestion = Suggestions.closest(to: key, in: entities) {
-                    builder.decoder.append(.error(at: SourceLocation(file: outputName, line: 1), path: key,
-                                                  "unknown key \"\(key)\" (did you mean \"\(suggestion)\"?)"))
+                    builder.decoder.append(
+                        .error(
+                            at: SourceLocation(file: outputName, line: 1), path: key,
+                            "unknown key \"\(key)\" (did you mean \"\(suggestion)\"?)"))
                 }
                 continue
             }
             builder.addJSONRows(entityValue, entity: entity, file: outputName, line: 1)
         }
         let (data, warnings) = try builder.finish(customersLabel: "the \"customers\" array of \(label)")
-        return LoadedMemberData(data: data, warnings: warnings, origin: "command \(arguments.joined(separator: " "))",
-                                fingerprint: Fingerprint.of(bytes: result.stdout))
+        return LoadedMemberData(
+            data: data, warnings: warnings, origin: "command \(arguments.joined(separator: " "))",
+            fingerprint: Fingerprint.of(bytes: result.stdout))
     }
 
     /// The end of the program's stderr, ready to append to a message.
@@ -118,7 +128,8 @@ enum ProcessRunner {
         if program.contains("/") {
             let path = program.hasPrefix("/") ? program : MemberSource.join(directory, program)
             guard fileManager.isExecutableFile(atPath: path) else {
-                throw Failure(message: fileManager.fileExists(atPath: path) ? "\(path) is not executable (chmod +x it)" : "program not found: \(path)")
+                throw Failure(
+                    message: fileManager.fileExists(atPath: path) ? "\(path) is not executable (chmod +x it)" : "program not found: \(path)")
             }
             return path
         }

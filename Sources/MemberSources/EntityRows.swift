@@ -10,13 +10,16 @@ struct EntitySpec {
     var columns: [String] { required + optional }
 
     static let customers = EntitySpec(entity: .customers, required: ["id", "name", "email"], optional: ["company_id"])
-    static let memberships = EntitySpec(entity: .memberships, required: ["id", "type", "status", "starts_on"],
-                                        optional: ["customer_id", "company_id", "ends_on", "sessions_remaining", "blocked_reason"])
-    static let registrations = EntitySpec(entity: .registrations,
-                                          required: ["id", "customer_id", "kind", "session", "starts_at", "ends_at", "status"], optional: [])
-    static let bookings = EntitySpec(entity: .bookings,
-                                     required: ["id", "customer_id", "resource_type", "resource", "starts_at", "ends_at", "status"],
-                                     optional: ["invitees"])
+    static let memberships = EntitySpec(
+        entity: .memberships, required: ["id", "type", "status", "starts_on"],
+        optional: ["customer_id", "company_id", "ends_on", "sessions_remaining", "blocked_reason"])
+    static let registrations = EntitySpec(
+        entity: .registrations,
+        required: ["id", "customer_id", "kind", "session", "starts_at", "ends_at", "status"], optional: [])
+    static let bookings = EntitySpec(
+        entity: .bookings,
+        required: ["id", "customer_id", "resource_type", "resource", "starts_at", "ends_at", "status"],
+        optional: ["invitees"])
 
     static func of(_ entity: MemberEntity) -> EntitySpec {
         switch entity {
@@ -38,9 +41,19 @@ struct EntitySpec {
 
 /// The columns of the member-data contract.
 enum Column: String, CaseIterable {
-    case id, name, email, companyID = "company_id", customerID = "customer_id", type, status
-    case startsOn = "starts_on", endsOn = "ends_on", sessionsRemaining = "sessions_remaining", blockedReason = "blocked_reason"
-    case kind, session, startsAt = "starts_at", endsAt = "ends_at", resourceType = "resource_type", resource, invitees
+    case id, name, email
+    case companyID = "company_id"
+    case customerID = "customer_id"
+    case type, status
+    case startsOn = "starts_on"
+    case endsOn = "ends_on"
+    case sessionsRemaining = "sessions_remaining"
+    case blockedReason = "blocked_reason"
+    case kind, session
+    case startsAt = "starts_at"
+    case endsAt = "ends_at"
+    case resourceType = "resource_type"
+    case resource, invitees
 
     /// The column's position in ``allCases``, for position tables.
     var slot: Int {
@@ -172,7 +185,10 @@ struct RowDecoder {
 
     mutating func required(_ row: Row, _ column: Column) -> String? {
         text(row, column, required: true).map { $0.trimmingWhitespace() }.flatMap { value in
-            if value.isEmpty { error(row, column, "missing value"); return nil }
+            if value.isEmpty {
+                error(row, column, "missing value")
+                return nil
+            }
             return value
         }
     }
@@ -272,8 +288,9 @@ struct RowDecoder {
             error(row, .endsOn, "ends_on \(endsOn) is before starts_on \(startsOn)")
         }
         guard let id, let holder, let type, let status, let startsOn, !rowFailed else { return nil }
-        return Membership(id: id, holder: holder, type: type, status: status, startsOn: startsOn, endsOn: endsOn,
-                          sessionsRemaining: sessions, blockedReason: reason, origin: row.location)
+        return Membership(
+            id: id, holder: holder, type: type, status: status, startsOn: startsOn, endsOn: endsOn,
+            sessionsRemaining: sessions, blockedReason: reason, origin: row.location)
     }
 
     mutating func registration(_ row: Row) -> Registration? {
@@ -287,8 +304,9 @@ struct RowDecoder {
         let status = oneOf(Registration.Status.self, row, .status)
         checkOrder(row, startsAt, endsAt)
         guard let id, let customer, let kind, let session, let startsAt, let endsAt, let status, !rowFailed else { return nil }
-        return Registration(id: id, customerID: customer, kind: kind, session: session, startsAt: startsAt, endsAt: endsAt,
-                            status: status, origin: row.location)
+        return Registration(
+            id: id, customerID: customer, kind: kind, session: session, startsAt: startsAt, endsAt: endsAt,
+            status: status, origin: row.location)
     }
 
     mutating func booking(_ row: Row) -> Booking? {
@@ -303,16 +321,17 @@ struct RowDecoder {
         let invitees = list(row, .invitees)
         checkOrder(row, startsAt, endsAt)
         guard let id, let customer, let type, let resource, let startsAt, let endsAt, let status, !rowFailed else { return nil }
-        return Booking(id: id, customerID: customer, resourceType: type, resource: resource, startsAt: startsAt, endsAt: endsAt,
-                       status: status, invitees: invitees, origin: row.location)
+        return Booking(
+            id: id, customerID: customer, resourceType: type, resource: resource, startsAt: startsAt, endsAt: endsAt,
+            status: status, invitees: invitees, origin: row.location)
     }
 
     /// Ends must follow starts; comparable only when both are written the same way.
     private mutating func checkOrder(_ row: Row, _ start: Moment?, _ end: Moment?) {
         switch (start, end) {
-        case let (.instant(s)?, .instant(e)?) where e <= s:
+        case (.instant(let s)?, .instant(let e)?) where e <= s:
             error(row, .endsAt, "ends_at is not after starts_at")
-        case let (.local(s)?, .local(e)?) where e <= s:
+        case (.local(let s)?, .local(let e)?) where e <= s:
             error(row, .endsAt, "ends_at is not after starts_at")
         default:
             break

@@ -1,6 +1,6 @@
 import AccessModel
-import JSONSupport
 import Foundation
+import JSONSupport
 
 /// A folder of exports: one `customers.csv` or `customers.json` (and so on) per entity.
 struct FileSource {
@@ -20,8 +20,10 @@ struct FileSource {
             let hasJSON = FileManager.default.fileExists(atPath: json)
             switch (hasCSV, hasJSON) {
             case (true, true):
-                builder.decoder.append(.error(at: SourceLocation(file: json, line: 1),
-                                              "both \(csv) and \(json) exist; keep one so it is clear which export is current"))
+                builder.decoder.append(
+                    .error(
+                        at: SourceLocation(file: json, line: 1),
+                        "both \(csv) and \(json) exist; keep one so it is clear which export is current"))
             case (true, false): exports.append((entity, csv, true))
             case (false, true): exports.append((entity, json, false))
             case (false, false): continue
@@ -33,8 +35,10 @@ struct FileSource {
         exports = exports.map { ($0, size($0.path)) }.sorted { $0.1 > $1.1 }.map(\.0)
         let read = exports.parallelMap { export in
             var part = MemberDataBuilder()
-            let fingerprint = export.isCSV ? readCSV(export.path, entity: export.entity, into: &part)
-                                           : readJSON(export.path, entity: export.entity, into: &part)
+            let fingerprint =
+                export.isCSV
+                ? readCSV(export.path, entity: export.entity, into: &part)
+                : readJSON(export.path, entity: export.entity, into: &part)
             return (part, fingerprint)
         }
         let inEntityOrder = zip(exports, read).sorted { $0.0.entity < $1.0.entity }.map(\.1)
@@ -42,8 +46,9 @@ struct FileSource {
         let fingerprints = inEntityOrder.map(\.1)
         let customersLabel = MemberSource.join(folder, "customers.csv")
         let (data, warnings) = try builder.finish(customersLabel: customersLabel)
-        return LoadedMemberData(data: data, warnings: warnings, origin: "files in \(folder)",
-                                fingerprint: Fingerprint.of(fingerprints.joined(separator: "\n")))
+        return LoadedMemberData(
+            data: data, warnings: warnings, origin: "files in \(folder)",
+            fingerprint: Fingerprint.of(fingerprints.joined(separator: "\n")))
     }
 
     private func bytes(_ path: String, into builder: inout MemberDataBuilder) -> [UInt8]? {
@@ -72,8 +77,10 @@ struct FileSource {
                     return
                 }
                 guard headerOK else { return }
-                builder.add(Row(storage: .csv(fields: record.fields, columns: columnIndex),
-                                location: SourceLocation(file: path, line: record.line)), as: entity)
+                builder.add(
+                    Row(
+                        storage: .csv(fields: record.fields, columns: columnIndex),
+                        location: SourceLocation(file: path, line: record.line)), as: entity)
             }
         } catch CSVReader.Failure.unterminatedQuote(let line) {
             builder.decoder.append(.error(at: SourceLocation(file: path, line: line), "a quoted field is never closed"))
@@ -99,7 +106,8 @@ struct FileSource {
             ok = false
         }
         if spec.entity == .memberships, !names.contains("customer_id"), !names.contains("company_id") {
-            builder.decoder.append(.error(at: location, path: "customer_id", "missing column \"customer_id\" (or \"company_id\" for company memberships)"))
+            builder.decoder.append(
+                .error(at: location, path: "customer_id", "missing column \"customer_id\" (or \"company_id\" for company memberships)"))
             ok = false
         }
         for (column, suggestion) in spec.misspelledColumns(in: names) where !spec.required.contains(suggestion) || names.contains(suggestion) {

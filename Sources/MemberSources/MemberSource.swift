@@ -1,6 +1,6 @@
 import AccessModel
-import JSONSupport
 import Foundation
+import JSONSupport
 
 /// Member data that loaded, with the warnings found on the way.
 public struct LoadedMemberData: Sendable {
@@ -110,8 +110,10 @@ struct MemberDataBuilder {
         for (position, id) in ids.enumerated() {
             if let earlier = first.updateValue(position, forKey: id) {
                 first[id] = earlier
-                diagnostics.append(.warning(at: origins(position), path: "id",
-                                            "\(entity) id \(id) also appears at \(origins(earlier)); reasons naming #\(id) are ambiguous"))
+                diagnostics.append(
+                    .warning(
+                        at: origins(position), path: "id",
+                        "\(entity) id \(id) also appears at \(origins(earlier)); reasons naming #\(id) are ambiguous"))
             }
         }
         return diagnostics
@@ -123,16 +125,20 @@ extension MemberDataBuilder {
     mutating func addJSONRows(_ value: JSONValue, entity: MemberEntity, file: String, line: Int) {
         data.providedEntities.insert(entity)
         guard case .array(let elements) = value else {
-            decoder.append(.error(at: SourceLocation(file: file, line: line), path: entity.rawValue,
-                                  "expected an array of \(entity.rawValue) objects, found \(value.kindDescription)"))
+            decoder.append(
+                .error(
+                    at: SourceLocation(file: file, line: line), path: entity.rawValue,
+                    "expected an array of \(entity.rawValue) objects, found \(value.kindDescription)"))
             return
         }
         let spec = EntitySpec.of(entity)
         var reportedKeys = Set<String>()
         for element in elements {
             guard case .object(let members, let objectLine) = element else {
-                decoder.append(.error(at: SourceLocation(file: file, line: line), path: entity.rawValue,
-                                      "expected an object for each of the \(entity.rawValue), found \(element.kindDescription)"))
+                decoder.append(
+                    .error(
+                        at: SourceLocation(file: file, line: line), path: entity.rawValue,
+                        "expected an object for each of the \(entity.rawValue), found \(element.kindDescription)"))
                 continue
             }
             let location = SourceLocation(file: file, line: objectLine)

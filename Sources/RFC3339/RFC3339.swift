@@ -24,7 +24,8 @@ public enum RFC3339 {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 3))Z"
+        return
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 3))Z"
     }
 
     /// `2026-11-23T09:00:00Z`: UTC, whole seconds.
@@ -46,9 +47,10 @@ public enum RFC3339 {
             return value
         }
         guard bytes.count >= 20, let year = number(0, 4), bytes[4] == 45, let month = number(5, 2), bytes[7] == 45,
-              let day = number(8, 2), bytes[10] == 84 || bytes[10] == 116, let hour = number(11, 2), bytes[13] == 58,
-              let minute = number(14, 2), bytes[16] == 58, let second = number(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            let day = number(8, 2), bytes[10] == 84 || bytes[10] == 116, let hour = number(11, 2), bytes[13] == 58,
+            let minute = number(14, 2), bytes[16] == 58, let second = number(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         var index = 19
         var fraction = 0.0
         if bytes[index] == 46 {
@@ -68,7 +70,8 @@ public enum RFC3339 {
         case 90, 122: index += 1
         case 43, 45:
             guard let hours = number(index + 1, 2), index + 3 < bytes.count, bytes[index + 3] == 58,
-                  let minutes = number(index + 4, 2) else { return nil }
+                let minutes = number(index + 4, 2)
+            else { return nil }
             offset = (hours * 3600 + minutes * 60) * (bytes[index] == 45 ? -1 : 1)
             index += 6
         default: return nil

@@ -12,7 +12,11 @@ public struct KisiBehaviour: Codable, Sendable, Equatable {
     /// When it was last seen.
     public var seenAt: Instant
 
-    enum CodingKeys: String, CodingKey { case target, windowChanges = "window_changes", seenAt = "seen_at" }
+    enum CodingKeys: String, CodingKey {
+        case target
+        case windowChanges = "window_changes"
+        case seenAt = "seen_at"
+    }
 
     public init(target: String, windowChanges: WindowChangeMethod, seenAt: Instant) {
         self.target = target
@@ -25,7 +29,8 @@ public struct KisiBehaviour: Codable, Sendable, Equatable {
     /// What was recorded for `target`, if anything (a file for another Kisi, or unreadable, is nothing).
     public static func load(folder: String, target: String) -> KisiBehaviour? {
         guard let data = FileManager.default.contents(atPath: folder + "/" + fileName),
-              let behaviour = try? JSONDecoder().decode(KisiBehaviour.self, from: data), behaviour.target == target else { return nil }
+            let behaviour = try? JSONDecoder().decode(KisiBehaviour.self, from: data), behaviour.target == target
+        else { return nil }
         return behaviour
     }
 

@@ -18,9 +18,11 @@ public enum PlanFile {
             case .unsupportedVersion(let path, let version):
                 return "\(path) is a version \(version) plan; this kisictl applies version \(Plan.formatVersion) plans. Make a new plan."
             case .tooOld(let age, let limit):
-                return "the saved plan is \(Self.duration(age)) old, older than --max-plan-age \(Self.duration(limit)). Make a new plan and review it again."
+                return
+                    "the saved plan is \(Self.duration(age)) old, older than --max-plan-age \(Self.duration(limit)). Make a new plan and review it again."
             case .stale(let groups):
-                return "the saved plan is stale: Kisi changed since it was made, in \(groups.joined(separator: ", ")). Make a new plan and review it again."
+                return
+                    "the saved plan is stale: Kisi changed since it was made, in \(groups.joined(separator: ", ")). Make a new plan and review it again."
             case .otherTarget(let planned, let now):
                 return "the saved plan was made against \(planned), not \(now)."
             }

@@ -43,11 +43,11 @@ public struct SyntheticKisi: Sendable {
                 let until = grant.window.until?.rfc3339
                 let roll = random.unit()
                 if roll < churn / 2 {
-                    counts.missing += 1   // not granted yet: the plan grants
+                    counts.missing += 1  // not granted yet: the plan grants
                     continue
                 }
                 if roll < churn * 3 / 4, let end = grant.window.until {
-                    counts.windows += 1   // a window a day short: the plan changes it
+                    counts.windows += 1  // a window a day short: the plan changes it
                     members.append(Member(email: email, role: "group_basic", validFrom: from, validUntil: (end - .days(1)).rfc3339))
                     continue
                 }
@@ -57,7 +57,7 @@ public struct SyntheticKisi: Sendable {
             let extra = Int((Double(wanted.grants.count) * churn / 8).rounded(.up))
             var lapsed = 0, unexplained = 0
             var tries = 0
-            while (lapsed < extra || unexplained < extra), tries < extra * 50 {
+            while lapsed < extra || unexplained < extra, tries < extra * 50 {
                 tries += 1
                 let candidate = people[random.below(people.count)]
                 guard !granted.contains(candidate.id.index), candidate.email != SyntheticSite.owner else { continue }

@@ -23,11 +23,15 @@ public struct SyntheticSite: Sendable {
         }
     }
 
-    static let membershipTypes = ["Unlimited", "Unlimited Annual", "Off-Peak", "Student", "10-Class Pack", "5-Class Pack",
-                                  "Founding Member", "Hot Desk Monthly", "Dedicated Desk", "Team Plan", "Pool Add-on", "Weekend"]
-    static let sessions = ["Yoga Flow", "Yoga Nidra", "Pilates Core", "Pilates Reformer", "HIIT", "Spin", "Boxing", "Barre",
-                           "Physio Assessment", "Personal Training", "Massage", "Teacher Training Module 1",
-                           "Teacher Training Module 2", "Swim School", "Climbing Intro"]
+    static let membershipTypes = [
+        "Unlimited", "Unlimited Annual", "Off-Peak", "Student", "10-Class Pack", "5-Class Pack",
+        "Founding Member", "Hot Desk Monthly", "Dedicated Desk", "Team Plan", "Pool Add-on", "Weekend",
+    ]
+    static let sessions = [
+        "Yoga Flow", "Yoga Nidra", "Pilates Core", "Pilates Reformer", "HIIT", "Spin", "Boxing", "Barre",
+        "Physio Assessment", "Personal Training", "Massage", "Teacher Training Module 1",
+        "Teacher Training Module 2", "Swim School", "Climbing Intro",
+    ]
     static let resources: [(Booking.ResourceType, [String])] = [
         (.room, ["Board Room", "Focus Room A", "Focus Room B", "Event Hall"]),
         (.desk, (1...40).map { "Hot Desk \($0)" }),
@@ -50,51 +54,69 @@ public struct SyntheticSite: Sendable {
         let companies = max(1, parameters.customers / 200)
         for index in 0..<parameters.customers {
             let company = random.chance(0.05) ? "co-\(random.below(companies))" : nil
-            data.customers.append(Customer(id: "c-\(index)", name: "Member \(index)", email: "member\(index)@example.com",
-                                           companyID: company, origin: origin("customers.csv", index + 2)))
+            data.customers.append(
+                Customer(
+                    id: "c-\(index)", name: "Member \(index)", email: "member\(index)@example.com",
+                    companyID: company, origin: origin("customers.csv", index + 2)))
             for _ in 0..<(1 + random.below(2)) {
                 let type = Self.membershipTypes[random.below(Self.membershipTypes.count)]
-                let status: Membership.Status = random.chance(0.8) ? .active
+                let status: Membership.Status =
+                    random.chance(0.8)
+                    ? .active
                     : [.paused, .blocked, .cancelled, .expired][random.below(4)]
                 let start = day(-random.below(400) + (random.chance(0.03) ? 400 + random.below(10) : 0))
                 let end: LocalDate? = random.chance(0.3) ? nil : start.adding(days: Int64(30 + random.below(400)))
                 let pack = type.contains("Pack")
-                data.memberships.append(Membership(
-                    id: "m-\(data.memberships.count)", holder: .customer("c-\(index)"), type: type, status: status, startsOn: start,
-                    endsOn: end, sessionsRemaining: pack ? random.below(10) : nil,
-                    blockedReason: status == .blocked ? "failed payment" : nil, origin: origin("memberships.csv", data.memberships.count + 2)))
+                data.memberships.append(
+                    Membership(
+                        id: "m-\(data.memberships.count)", holder: .customer("c-\(index)"), type: type, status: status, startsOn: start,
+                        endsOn: end, sessionsRemaining: pack ? random.below(10) : nil,
+                        blockedReason: status == .blocked ? "failed payment" : nil, origin: origin("memberships.csv", data.memberships.count + 2)))
             }
             for _ in 0..<random.below(4) {
                 let start = LocalDateTime(date: day(random.below(14) - 7), hour: 6 + random.below(15), minute: [0, 15, 30, 45][random.below(4)])
                 let session = Self.sessions[random.below(Self.sessions.count)]
-                let kind: Registration.Kind = session.hasPrefix("Teacher") ? .course : (session.contains("Physio") || session.contains("Personal") || session.contains("Massage")) ? .appointment : .class
+                let kind: Registration.Kind =
+                    session.hasPrefix("Teacher")
+                    ? .course : (session.contains("Physio") || session.contains("Personal") || session.contains("Massage")) ? .appointment : .class
                 let status: Registration.Status = random.chance(0.8) ? .booked : [.waitlisted, .cancelled, .attended, .noShow][random.below(4)]
-                data.registrations.append(Registration(
-                    id: "r-\(data.registrations.count)", customerID: "c-\(index)", kind: kind, session: session,
-                    startsAt: .local(start), endsAt: .local(LocalDateTime(secondsSinceEpoch: start.secondsSinceEpoch + Int64(45 + random.below(4) * 15) * 60)),
-                    status: status, origin: origin("registrations.csv", data.registrations.count + 2)))
+                data.registrations.append(
+                    Registration(
+                        id: "r-\(data.registrations.count)", customerID: "c-\(index)", kind: kind, session: session,
+                        startsAt: .local(start),
+                        endsAt: .local(LocalDateTime(secondsSinceEpoch: start.secondsSinceEpoch + Int64(45 + random.below(4) * 15) * 60)),
+                        status: status, origin: origin("registrations.csv", data.registrations.count + 2)))
             }
             if random.chance(0.4) {
                 let (type, names) = Self.resources[random.below(Self.resources.count)]
                 let start = LocalDateTime(date: day(random.below(10) - 3), hour: 7 + random.below(12), minute: [0, 30][random.below(2)])
-                let invitees = type == .room && random.chance(0.5)
-                    ? (0..<(1 + random.below(3))).map { _ in random.chance(0.5) ? "member\(random.below(parameters.customers))@example.com" : "guest\(random.below(1_000_000))@partner.example" }
+                let invitees =
+                    type == .room && random.chance(0.5)
+                    ? (0..<(1 + random.below(3))).map { _ in
+                        random.chance(0.5)
+                            ? "member\(random.below(parameters.customers))@example.com" : "guest\(random.below(1_000_000))@partner.example"
+                    }
                     : []
-                data.bookings.append(Booking(
-                    id: "b-\(data.bookings.count)", customerID: "c-\(index)", resourceType: type, resource: names[random.below(names.count)],
-                    startsAt: .local(start), endsAt: .local(LocalDateTime(secondsSinceEpoch: start.secondsSinceEpoch + Int64(1 + random.below(8)) * 3600)),
-                    status: random.chance(0.85) ? .confirmed : (random.chance(0.5) ? .tentative : .cancelled), invitees: invitees,
-                    origin: origin("bookings.csv", data.bookings.count + 2)))
+                data.bookings.append(
+                    Booking(
+                        id: "b-\(data.bookings.count)", customerID: "c-\(index)", resourceType: type, resource: names[random.below(names.count)],
+                        startsAt: .local(start),
+                        endsAt: .local(LocalDateTime(secondsSinceEpoch: start.secondsSinceEpoch + Int64(1 + random.below(8)) * 3600)),
+                        status: random.chance(0.85) ? .confirmed : (random.chance(0.5) ? .tentative : .cancelled), invitees: invitees,
+                        origin: origin("bookings.csv", data.bookings.count + 2)))
             }
         }
         for company in 0..<companies where random.chance(0.6) {
-            data.memberships.append(Membership(id: "m-\(data.memberships.count)", holder: .company("co-\(company)"), type: "Team Plan",
-                                               status: random.chance(0.85) ? .active : .cancelled, startsOn: day(-random.below(300)),
-                                               endsOn: nil, origin: origin("memberships.csv", data.memberships.count + 2)))
+            data.memberships.append(
+                Membership(
+                    id: "m-\(data.memberships.count)", holder: .company("co-\(company)"), type: "Team Plan",
+                    status: random.chance(0.85) ? .active : .cancelled, startsOn: day(-random.below(300)),
+                    endsOn: nil, origin: origin("memberships.csv", data.memberships.count + 2)))
         }
         self.data = data
-        config = SiteConfig(timeZone: zone, source: .files(directory: "data"), policy: AccessPolicy(exempt: [Self.owner]),
-                            groups: Self.groups(parameters.groups))
+        config = SiteConfig(
+            timeZone: zone, source: .files(directory: "data"), policy: AccessPolicy(exempt: [Self.owner]),
+            groups: Self.groups(parameters.groups))
     }
 
     /// The site's Kisi place and its doors.
@@ -112,18 +134,22 @@ public struct SyntheticSite: Sendable {
                 let types = (0..<3).map { membershipTypes[(index + $0 * 5) % membershipTypes.count] }
                 rule = GrantRule(.memberships(types: types, blocked: index % 2 == 0 ? .deny : .allow), window: RuleWindow(after: .days(1)))
             case 2:
-                rule = GrantRule(.registrations(RegistrationSelector(kinds: [.class], sessions: ["Yoga *", "Pilates *", "HIIT", "Spin"])),
-                                 window: RuleWindow(before: .minutes(30), after: .minutes(15)))
+                rule = GrantRule(
+                    .registrations(RegistrationSelector(kinds: [.class], sessions: ["Yoga *", "Pilates *", "HIIT", "Spin"])),
+                    window: RuleWindow(before: .minutes(30), after: .minutes(15)))
             case 3:
-                rule = GrantRule(.registrations(RegistrationSelector(kinds: [.appointment, .course])),
-                                 window: RuleWindow(before: .minutes(15), after: .minutes(15)))
+                rule = GrantRule(
+                    .registrations(RegistrationSelector(kinds: [.appointment, .course])),
+                    window: RuleWindow(before: .minutes(15), after: .minutes(15)))
             default:
                 let (type, _) = resources[index % resources.count]
-                rule = GrantRule(.bookings([ResourceSelector(type: type)]), window: RuleWindow(before: .minutes(30), after: .minutes(30)),
-                                 invitees: true)
+                rule = GrantRule(
+                    .bookings([ResourceSelector(type: type)]), window: RuleWindow(before: .minutes(30), after: .minutes(30)),
+                    invitees: true)
             }
-            return GroupConfig(address: "group-\(index + 1)", name: "Group \(index + 1)", place: place,
-                               doors: [doors[0], doors[1 + index % 8]], rules: [rule])
+            return GroupConfig(
+                address: "group-\(index + 1)", name: "Group \(index + 1)", place: place,
+                doors: [doors[0], doors[1 + index % 8]], rules: [rule])
         }
     }
 }

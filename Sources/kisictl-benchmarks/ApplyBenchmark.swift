@@ -48,8 +48,10 @@ struct ApplyBenchmark: AsyncParsableCommand {
             let slow = try await SandboxServer(api: api, faults: try FaultPlan(spec: "latency=\(latency)ms")).start()
             let options = KisiClientOptions(requestsPerSecond: rate, concurrency: concurrency)
             let start = ContinuousClock.now
-            let report = await Applier(writer: KisiWriter(credentials: site.credentials(slow), options: options), audit: nil,
-                                       notify: false, progress: nil).apply(plan)
+            let report = await Applier(
+                writer: KisiWriter(credentials: site.credentials(slow), options: options), audit: nil,
+                notify: false, progress: nil
+            ).apply(plan)
             let elapsed = start.duration(to: .now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let requests = await api.stats.total
@@ -58,8 +60,11 @@ struct ApplyBenchmark: AsyncParsableCommand {
             await slow.stop()
             let perSecond = Double(writes) / seconds
             shares.append(perSecond / Double(limit))
-            print(String(format: "%3d  %7d  %6d  %8d  %7.2f  %8.1f  %13.1f%%  %4d  %6d", run, plan.groups.reduce(0) { $0 + $1.access.count }, writes, requests, seconds,
-                         perSecond, 100 * perSecond / Double(limit), refused, report.failures.count + report.skipped))
+            print(
+                String(
+                    format: "%3d  %7d  %6d  %8d  %7.2f  %8.1f  %13.1f%%  %4d  %6d", run, plan.groups.reduce(0) { $0 + $1.access.count }, writes,
+                    requests, seconds,
+                    perSecond, 100 * perSecond / Double(limit), refused, report.failures.count + report.skipped))
         }
         print(String(format: "median share of the limit: %.1f%%", 100 * median(shares)))
     }

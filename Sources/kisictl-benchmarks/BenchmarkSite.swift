@@ -26,10 +26,11 @@ struct BenchmarkSite {
         let seeded = try SandboxSeed.load(path: folder + "/sandbox.yaml").state()
         store = SandboxStore(state: seeded, stateFile: nil)
         apiKey = seeded.apiKeys[0].key
-        instant = seeded.clock.flatMap { text in
-            if case .instant(let instant)? = TimeParsing.moment(text) { return instant }
-            return nil
-        } ?? Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+        instant =
+            seeded.clock.flatMap { text in
+                if case .instant(let instant)? = TimeParsing.moment(text) { return instant }
+                return nil
+            } ?? Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
     }
 
     /// Writes a synthetic site (as `kisictl sandbox generate` does) to a temporary folder.

@@ -35,7 +35,8 @@ struct EngineBenchmark: ParsableCommand {
     var runs = 5
 
     func run() throws {
-        FileHandle.standardOutput.write(Data("customers  load (s)  index (s)  evaluate (s)  diff (s)  total (s)  per customer (µs)  peak RSS (MB)  runs\n".utf8))
+        FileHandle.standardOutput.write(
+            Data("customers  load (s)  index (s)  evaluate (s)  diff (s)  total (s)  per customer (µs)  peak RSS (MB)  runs\n".utf8))
         for size in customers {
             let folder = try Self.prepare(customers: size, groups: shape.groups, churn: shape.churn, seed: shape.seed)
             let child = Process()
@@ -92,8 +93,10 @@ struct EngineRun: ParsableCommand {
             total.append(seconds(start, end))
         }
         let perCustomer = median(total) / Double(customers) * 1e6
-        print(String(format: "%9d  %8.3f  %9.3f  %12.3f  %8.3f  %9.3f  %17.2f  %13d  %4d", customers, median(load), median(index),
-                     median(evaluate), median(diff), median(total), perCustomer, peakResidentMegabytes(), runs))
+        print(
+            String(
+                format: "%9d  %8.3f  %9.3f  %12.3f  %8.3f  %9.3f  %17.2f  %13d  %4d", customers, median(load), median(index),
+                median(evaluate), median(diff), median(total), perCustomer, peakResidentMegabytes(), runs))
     }
 }
 
@@ -152,8 +155,9 @@ enum LiveStateFile {
             case "group":
                 var roles: [KisiRoleAssignment] = []
                 roles.reserveCapacity(roleCounts[Int(fields[1])!] ?? 0)
-                groups[Int(fields[1])!] = LiveGroup(group: KisiGroup(id: Int(fields[1])!, name: fields[2], description: nil, placeID: place.id),
-                                                    roles: roles, doors: [], integrations: [])
+                groups[Int(fields[1])!] = LiveGroup(
+                    group: KisiGroup(id: Int(fields[1])!, name: fields[2], description: nil, placeID: place.id),
+                    roles: roles, doors: [], integrations: [])
             case "door":
                 let lock = locks.first { $0.name == fields[2] }!
                 groups[Int(fields[1])!]!.doors!.append(KisiGroupLock(id: Int(fields[3])!, groupID: Int(fields[1])!, lockID: lock.id))
@@ -167,16 +171,19 @@ enum LiveStateFile {
                     users[key] = user
                     nextUser += 1
                 }
-                groups[Int(fields[1])!]!.roles.append(KisiRoleAssignment(
-                    id: Int(fields[2])!, roleID: fields[3], groupID: Int(fields[1])!, assignee: .user(user),
-                    validFrom: fields[5].isEmpty ? nil : KisiTime.parse(fields[5]), validUntil: fields[6].isEmpty ? nil : KisiTime.parse(fields[6])))
+                groups[Int(fields[1])!]!.roles.append(
+                    KisiRoleAssignment(
+                        id: Int(fields[2])!, roleID: fields[3], groupID: Int(fields[1])!, assignee: .user(user),
+                        validFrom: fields[5].isEmpty ? nil : KisiTime.parse(fields[5]),
+                        validUntil: fields[6].isEmpty ? nil : KisiTime.parse(fields[6])))
             }
         }
         var byAddress: [String: LiveGroup] = [:]
         for group in config.managedGroups {
             if let live = groups.values.first(where: { $0.group.name == group.name }) { byAddress[group.address] = live }
         }
-        return LiveState(organization: KisiOrganization(id: 1, name: "Synthetic Site Ltd", domain: "synthetic"), places: [place],
-                         locks: locks, groups: byAddress, users: users, problems: [])
+        return LiveState(
+            organization: KisiOrganization(id: 1, name: "Synthetic Site Ltd", domain: "synthetic"), places: [place],
+            locks: locks, groups: byAddress, users: users, problems: [])
     }
 }

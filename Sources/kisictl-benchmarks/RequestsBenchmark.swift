@@ -90,7 +90,8 @@ struct RequestsBenchmark: AsyncParsableCommand {
         _ = await Applier(writer: KisiWriter(credentials: site.credentials(running), options: options), audit: nil, notify: false, progress: nil)
             .apply(first)
         let applyRequests = await api.stats.total
-        let writes = first.summary.groupsToCreate + first.summary.groupsToUpdate + first.summary.doorsToLink + first.summary.doorsToUnlink
+        let writes =
+            first.summary.groupsToCreate + first.summary.groupsToUpdate + first.summary.doorsToLink + first.summary.doorsToUnlink
             + first.summary.grants + first.summary.windowChanges + first.summary.revocations
         let (_, steadyRequests) = try await plan()
         let steadyMinimum = await minimumPlanReads(config: config, store: store)
@@ -109,7 +110,8 @@ struct RequestsBenchmark: AsyncParsableCommand {
     static func minimumPlanReads(config: SiteConfig, store: SandboxStore) async -> Int {
         let state = await store.state
         func pages(_ count: Int, _ size: Int) -> Int { max(1, (count + size - 1) / size) }
-        var reads = 1 + pages(state.places.count, 250) + pages(state.locks.count, 250) + pages(state.groups.count, 250)
+        var reads =
+            1 + pages(state.places.count, 250) + pages(state.locks.count, 250) + pages(state.groups.count, 250)
             + pages(state.integrations.count, 250)
         for group in config.managedGroups {
             let placeID = group.place.flatMap { name in state.places.first { $0.name == name }?.id }

@@ -39,7 +39,10 @@ struct SandboxBenchmark: AsyncParsableCommand {
                 }
                 return await group.reduce(into: [Int]()) { $0.append($1) }
             }
-            if counts.contains(-1) { print("run \(run): a request failed"); continue }
+            if counts.contains(-1) {
+                print("run \(run): a request failed")
+                continue
+            }
             let rate = Double(counts.reduce(0, +)) / seconds
             rates.append(rate)
             print(String(format: "run %d: %.0f requests/s", run, rate))
@@ -100,7 +103,8 @@ final class HTTPConnection {
                 let head = String(decoding: buffer[..<headerEnd], as: UTF8.self)
                 let lines = head.split(separator: "\r\n")
                 guard let statusLine = lines.first, let status = Int(statusLine.split(separator: " ")[1]) else { return nil }
-                let length = lines.dropFirst().first { $0.lowercased().hasPrefix("content-length:") }
+                let length =
+                    lines.dropFirst().first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
                 let total = headerEnd + 4 + length
                 while buffer.count < total {

@@ -36,7 +36,8 @@ struct ExplainCommand: AsyncParsableCommand {
         }
         Output.standardOutput(format == .json ? explanation.json.rendered() : explanation.text)
         if !loaded.warnings.isEmpty {
-            Output.standardError("note: \(DiagnosticText.plural(loaded.warnings.count, "warning")) in the config or data; kisictl validate lists them\n")
+            Output.standardError(
+                "note: \(DiagnosticText.plural(loaded.warnings.count, "warning")) in the config or data; kisictl validate lists them\n")
         }
     }
 
@@ -51,7 +52,8 @@ struct ExplainCommand: AsyncParsableCommand {
         for group in config.managedGroups {
             let placeID = group.place.flatMap { name in placeList.named(name)?.id }
             guard let kisiGroup = groupList.first(where: { $0.name == group.name && $0.placeID == placeID }),
-                  let role = roleList.first(where: { $0.groupID == kisiGroup.id }) else { continue }
+                let role = roleList.first(where: { $0.groupID == kisiGroup.id })
+            else { continue }
             func instant(_ date: Date?) -> Instant? { date.map { Instant(secondsSinceEpoch: Int64($0.timeIntervalSince1970.rounded(.down))) } }
             roles[group.address] = Explanation.KisiRole(role: role.roleID, validFrom: instant(role.validFrom), validUntil: instant(role.validUntil))
         }

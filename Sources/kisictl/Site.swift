@@ -24,8 +24,9 @@ struct Site {
         if loaded.config.managedGroups.isEmpty {
             // Nothing is evaluated, so nothing can be revoked for want of data: a freshly imported
             // config plans before its member data is set up.
-            data = LoadedMemberData(data: MemberData(providedEntities: []), warnings: [],
-                                    origin: "not read (no managed groups)", fingerprint: Fingerprint.of("no member data"))
+            data = LoadedMemberData(
+                data: MemberData(providedEntities: []), warnings: [],
+                origin: "not read (no managed groups)", fingerprint: Fingerprint.of("no member data"))
         } else {
             do {
                 data = try MemberSource.load(loaded.config.source, relativeTo: loaded.config.directory)
@@ -36,8 +37,9 @@ struct Site {
         let evaluator = AccessEvaluator(config: loaded.config, data: data.data)
         let diagnostics = loaded.warnings + data.warnings + evaluator.diagnostics
         if diagnostics.hasErrors { throw DiagnosticsError(diagnostics) }
-        return Site(evaluator: evaluator, dataOrigin: data.origin, warnings: diagnostics,
-                    configFingerprint: loaded.fingerprint, dataFingerprint: data.fingerprint)
+        return Site(
+            evaluator: evaluator, dataOrigin: data.origin, warnings: diagnostics,
+            configFingerprint: loaded.fingerprint, dataFingerprint: data.fingerprint)
     }
 }
 

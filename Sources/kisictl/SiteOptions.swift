@@ -4,14 +4,18 @@ import Foundation
 
 /// Options every command that reads a site shares.
 struct SiteOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "A kisictl.yaml file, or a site directory (kisictl.yaml plus groups/*.yaml).",
-        discussion: "Defaults to the working directory's site.", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A kisictl.yaml file, or a site directory (kisictl.yaml plus groups/*.yaml).",
+            discussion: "Defaults to the working directory's site.", valueName: "path"))
     var config: String = "."
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The instant to evaluate at, ISO 8601: 2026-11-23T09:00:00Z, with an offset, or without one for the site's local time (a date alone means its local midnight). Defaults to now.",
-        valueName: "time"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The instant to evaluate at, ISO 8601: 2026-11-23T09:00:00Z, with an offset, or without one for the site's local time (a date alone means its local midnight). Defaults to now.",
+            valueName: "time"))
     var at: InstantArgument?
 
     /// The instant asked for, resolved in the site's zone; else `fallback` (a sandbox's clock); else now.

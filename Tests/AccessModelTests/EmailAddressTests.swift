@@ -8,8 +8,12 @@ struct EmailAddressTests {
         #expect(EmailAddress.isValid(address))
     }
 
-    @Test("invalid addresses", arguments: ["", "plain", "@example.com", "a@", "a@example", "a@@example.com", "a b@example.com",
-                                           "a@example..com", ".a@example.com", "a;b@example.com", "a@-example.com"])
+    @Test(
+        "invalid addresses",
+        arguments: [
+            "", "plain", "@example.com", "a@", "a@example", "a@@example.com", "a b@example.com",
+            "a@example..com", ".a@example.com", "a;b@example.com", "a@-example.com",
+        ])
     func invalid(address: String) {
         #expect(!EmailAddress.isValid(address))
     }

@@ -17,32 +17,37 @@ struct TimeTests {
         }
     }
 
-    @Test("member-data times parse in every documented form, and nothing else", arguments: [
-        ("2026-11-23T07:00", "local 2026-11-23 07:00"),
-        ("2026-11-23 07:00:30", "local 2026-11-23 07:00:30"),
-        ("2026-11-23T07:00:00.250", "local 2026-11-23 07:00"),
-        ("2026-11-23T07:00:00Z", "2026-11-23T07:00:00Z"),
-        ("2026-11-23T07:00:00-05:00", "2026-11-23T12:00:00Z"),
-        ("2026-11-23T07:00+0530", "2026-11-23T01:30:00Z"),
-        ("2026-11-23T07:00:00+01", "2026-11-23T06:00:00Z"),
-        ("2026-11-23", "invalid"),
-        ("23/11/2026 07:00", "invalid"),
-        ("2026-11-23T24:00", "invalid"),
-        ("2026-11-23T07:00:00+5", "invalid"),
-        ("2026-11-23T07:00Zjunk", "invalid"),
-    ])
+    @Test(
+        "member-data times parse in every documented form, and nothing else",
+        arguments: [
+            ("2026-11-23T07:00", "local 2026-11-23 07:00"),
+            ("2026-11-23 07:00:30", "local 2026-11-23 07:00:30"),
+            ("2026-11-23T07:00:00.250", "local 2026-11-23 07:00"),
+            ("2026-11-23T07:00:00Z", "2026-11-23T07:00:00Z"),
+            ("2026-11-23T07:00:00-05:00", "2026-11-23T12:00:00Z"),
+            ("2026-11-23T07:00+0530", "2026-11-23T01:30:00Z"),
+            ("2026-11-23T07:00:00+01", "2026-11-23T06:00:00Z"),
+            ("2026-11-23", "invalid"),
+            ("23/11/2026 07:00", "invalid"),
+            ("2026-11-23T24:00", "invalid"),
+            ("2026-11-23T07:00:00+5", "invalid"),
+            ("2026-11-23T07:00Zjunk", "invalid"),
+        ])
     func moments(text: String, expected: String) {
-        let described: String = switch TimeParsing.moment(text) {
-        case .instant(let instant)?: instant.rfc3339
-        case .local(let local)?: "local " + local.displayString
-        case nil: "invalid"
-        }
+        let described: String =
+            switch TimeParsing.moment(text) {
+            case .instant(let instant)?: instant.rfc3339
+            case .local(let local)?: "local " + local.displayString
+            case nil: "invalid"
+            }
         #expect(described == expected)
     }
 
-    @Test("durations: 15m, 2h, 1d, 1w, sums, and 0", arguments: [
-        ("15m", 900), ("2h", 7200), ("1d", 86_400), ("1w", 604_800), ("1h30m", 5400), ("90s", 90), ("0", 0),
-    ])
+    @Test(
+        "durations: 15m, 2h, 1d, 1w, sums, and 0",
+        arguments: [
+            ("15m", 900), ("2h", 7200), ("1d", 86_400), ("1w", 604_800), ("1h30m", 5400), ("90s", 90), ("0", 0),
+        ])
     func durations(text: String, seconds: Int64) {
         #expect(TimeSpan(parsing: text)?.seconds == seconds)
     }
@@ -91,7 +96,7 @@ struct SiteTimeZoneTests {
 
     @Test("local midnight around changes in zones with unusual rules")
     func unusualZones() {
-        let lordHowe = SiteTimeZone(identifier: "Australia/Lord_Howe")!          // 30-minute DST shift
+        let lordHowe = SiteTimeZone(identifier: "Australia/Lord_Howe")!  // 30-minute DST shift
         #expect(lordHowe.startOfDay(LocalDate(year: 2026, month: 1, day: 10)!).rfc3339 == "2026-01-09T13:00:00Z")
         #expect(lordHowe.startOfDay(LocalDate(year: 2026, month: 7, day: 10)!).rfc3339 == "2026-07-09T13:30:00Z")
         let kolkata = SiteTimeZone(identifier: "Asia/Kolkata")!

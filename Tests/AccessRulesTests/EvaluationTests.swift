@@ -59,8 +59,11 @@ struct EvaluationTests {
         site.customer("c-1", "a@example.com")
         site.membership("m-1", customer: "c-1", starts: "2026-01-01")
         site.group("gym", .memberships("Unlimted"))
-        #expect(site.evaluator.diagnostics.map(\.description)
-            == ["warning: groups.gym.grant[0].memberships: membership type \"Unlimted\" matches no membership in the data (did you mean \"Unlimited\"?)"])
+        #expect(
+            site.evaluator.diagnostics.map(\.description)
+                == [
+                    "warning: groups.gym.grant[0].memberships: membership type \"Unlimted\" matches no membership in the data (did you mean \"Unlimited\"?)"
+                ])
     }
 
     @Test("a rule needing an entity the source did not provide is an error, never 'nobody qualifies'")
@@ -79,7 +82,8 @@ struct EvaluationTests {
         var site = Fixture()
         site.customer("c-1", "a@example.com")
         site.group("classes", .registrations())
-        #expect(site.evaluator.diagnostics.map(\.description)
-            == ["warning: groups.classes.grant[0]: the member data holds no registrations, so this rule grants nobody"])
+        #expect(
+            site.evaluator.diagnostics.map(\.description)
+                == ["warning: groups.classes.grant[0]: the member data holds no registrations, so this rule grants nobody"])
     }
 }

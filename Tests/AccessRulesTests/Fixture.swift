@@ -22,25 +22,37 @@ struct Fixture {
         data.customers.append(Customer(id: id, name: name, email: email, companyID: company, origin: origin("customers.csv")))
     }
 
-    mutating func membership(_ id: String, customer: String? = nil, company: String? = nil, type: String = "Unlimited",
-                             status: Membership.Status = .active, starts: String, ends: String? = nil,
-                             sessions: Int? = nil, blockedReason: String? = nil) {
+    mutating func membership(
+        _ id: String, customer: String? = nil, company: String? = nil, type: String = "Unlimited",
+        status: Membership.Status = .active, starts: String, ends: String? = nil,
+        sessions: Int? = nil, blockedReason: String? = nil
+    ) {
         let holder: Membership.Holder = company.map { .company($0) } ?? .customer(customer!)
-        data.memberships.append(Membership(id: id, holder: holder, type: type, status: status, startsOn: date(starts),
-                                           endsOn: ends.map(date), sessionsRemaining: sessions, blockedReason: blockedReason,
-                                           origin: origin("memberships.csv")))
+        data.memberships.append(
+            Membership(
+                id: id, holder: holder, type: type, status: status, startsOn: date(starts),
+                endsOn: ends.map(date), sessionsRemaining: sessions, blockedReason: blockedReason,
+                origin: origin("memberships.csv")))
     }
 
-    mutating func registration(_ id: String, customer: String, kind: Registration.Kind = .class, session: String,
-                               from: String, to: String, status: Registration.Status = .booked) {
-        data.registrations.append(Registration(id: id, customerID: customer, kind: kind, session: session, startsAt: moment(from),
-                                               endsAt: moment(to), status: status, origin: origin("registrations.csv")))
+    mutating func registration(
+        _ id: String, customer: String, kind: Registration.Kind = .class, session: String,
+        from: String, to: String, status: Registration.Status = .booked
+    ) {
+        data.registrations.append(
+            Registration(
+                id: id, customerID: customer, kind: kind, session: session, startsAt: moment(from),
+                endsAt: moment(to), status: status, origin: origin("registrations.csv")))
     }
 
-    mutating func booking(_ id: String, customer: String, type: Booking.ResourceType = .room, resource: String = "Board Room",
-                          from: String, to: String, status: Booking.Status = .confirmed, invitees: [String] = []) {
-        data.bookings.append(Booking(id: id, customerID: customer, resourceType: type, resource: resource, startsAt: moment(from),
-                                     endsAt: moment(to), status: status, invitees: invitees, origin: origin("bookings.csv")))
+    mutating func booking(
+        _ id: String, customer: String, type: Booking.ResourceType = .room, resource: String = "Board Room",
+        from: String, to: String, status: Booking.Status = .confirmed, invitees: [String] = []
+    ) {
+        data.bookings.append(
+            Booking(
+                id: id, customerID: customer, resourceType: type, resource: resource, startsAt: moment(from),
+                endsAt: moment(to), status: status, invitees: invitees, origin: origin("bookings.csv")))
     }
 
     mutating func group(_ address: String, managed: Bool = true, _ rules: GrantRule...) {
@@ -62,8 +74,9 @@ struct Fixture {
         let instant = at(text)
         guard let person = evaluator.directory.person(email: email) else { return Outcome(decision: nil, reasons: [], zone: zone) }
         let decision = evaluator.decision(for: person.id, in: group, at: instant)!
-        return Outcome(decision: decision, reasons: decision.evidence.map { evaluator.describe($0, at: instant) }, zone: zone,
-                       instant: instant)
+        return Outcome(
+            decision: decision, reasons: decision.evidence.map { evaluator.describe($0, at: instant) }, zone: zone,
+            instant: instant)
     }
 
     struct Outcome {
@@ -93,13 +106,17 @@ extension GrantRule {
         GrantRule(.memberships(types: types, blocked: blocked), window: RuleWindow(after: after))
     }
 
-    static func registrations(kinds: [Registration.Kind] = [], sessions: [String] = [], before: TimeSpan = .zero,
-                              after: TimeSpan = .zero) -> GrantRule {
+    static func registrations(
+        kinds: [Registration.Kind] = [], sessions: [String] = [], before: TimeSpan = .zero,
+        after: TimeSpan = .zero
+    ) -> GrantRule {
         GrantRule(.registrations(RegistrationSelector(kinds: kinds, sessions: sessions)), window: RuleWindow(before: before, after: after))
     }
 
-    static func bookings(_ resources: [ResourceSelector], before: TimeSpan = .zero, after: TimeSpan = .zero,
-                         invitees: Bool = false) -> GrantRule {
+    static func bookings(
+        _ resources: [ResourceSelector], before: TimeSpan = .zero, after: TimeSpan = .zero,
+        invitees: Bool = false
+    ) -> GrantRule {
         GrantRule(.bookings(resources), window: RuleWindow(before: before, after: after), invitees: invitees)
     }
 }

@@ -84,8 +84,9 @@ struct MembershipRuleTests {
     func teamUpBlockedAllow() {
         var site = Fixture()
         site.customer("c-1", "member@example.com")
-        site.membership("m-5", customer: "c-1", type: "Founding Member", status: .blocked, starts: "2025-01-01",
-                        blockedReason: "payment retry")
+        site.membership(
+            "m-5", customer: "c-1", type: "Founding Member", status: .blocked, starts: "2025-01-01",
+            blockedReason: "payment retry")
         site.group("founders", .memberships("Founding Member", blocked: .allow))
         let result = site.decide("member@example.com", in: "founders", at: "2026-11-23T09:00")
         #expect(result.hasAccessNow)

@@ -55,8 +55,9 @@ struct PeopleTests {
     func inviteesArePeople() {
         var site = Fixture()
         site.customer("c-1", "booker@example.com")
-        site.booking("b-1", customer: "c-1", from: "2026-11-23T12:00", to: "2026-11-23T13:00",
-                     invitees: ["Guest@Partner.example", "broken"])
+        site.booking(
+            "b-1", customer: "c-1", from: "2026-11-23T12:00", to: "2026-11-23T13:00",
+            invitees: ["Guest@Partner.example", "broken"])
         let evaluator = site.evaluator
         #expect(evaluator.directory.person(email: "guest@partner.example")?.name == nil)
         #expect(evaluator.directory.count == 2)

@@ -75,8 +75,9 @@ struct WindowTests {
         site.registration("r-1", customer: "c-1", session: "Night Yoga", from: "2026-03-29T00:30", to: "2026-03-29T03:00")
         site.group("classes", .registrations())
         let evaluator = site.evaluator
-        let decision = evaluator.decision(for: evaluator.directory.person(email: "a@example.com")!.id, in: "classes",
-                                          at: site.at("2026-03-29T00:45"))!
+        let decision = evaluator.decision(
+            for: evaluator.directory.person(email: "a@example.com")!.id, in: "classes",
+            at: site.at("2026-03-29T00:45"))!
         #expect(decision.window?.from.rfc3339 == "2026-03-29T00:30:00Z")
         #expect(decision.window?.until?.rfc3339 == "2026-03-29T02:00:00Z")  // 03:00 BST: 1.5 real hours later
     }
@@ -88,10 +89,11 @@ struct WindowTests {
         site.membership("m-1", customer: "c-1", starts: "2026-10-31", ends: "2026-11-01")  // DST ends on 2026-11-01
         site.group("gym", .memberships("Unlimited"))
         let evaluator = site.evaluator
-        let decision = evaluator.decision(for: evaluator.directory.person(email: "a@example.com")!.id, in: "gym",
-                                          at: site.at("2026-11-01T23:30"))!
-        #expect(decision.window?.from.rfc3339 == "2026-10-31T04:00:00Z")   // midnight EDT
-        #expect(decision.window?.until?.rfc3339 == "2026-11-02T05:00:00Z") // midnight EST
+        let decision = evaluator.decision(
+            for: evaluator.directory.person(email: "a@example.com")!.id, in: "gym",
+            at: site.at("2026-11-01T23:30"))!
+        #expect(decision.window?.from.rfc3339 == "2026-10-31T04:00:00Z")  // midnight EDT
+        #expect(decision.window?.until?.rfc3339 == "2026-11-02T05:00:00Z")  // midnight EST
         #expect(decision.hasAccess(at: site.at("2026-11-01T23:59")))
     }
 

@@ -42,26 +42,30 @@ struct ConfigLoaderTests {
         do {
             _ = try ConfigLoader.load(path: path)
         } catch {
-            #expect(error.diagnostics.map { $0.description.replacingOccurrences(of: repositoryRoot + "/", with: "") } == [
-                "Tests/Fixtures/broken-config/kisictl.yaml:3:11: error: timezone: expected an IANA time zone such as Europe/London or America/New_York, found \"Europe/Londn\" (did you mean \"Europe/London\"?)",
-                "Tests/Fixtures/broken-config/kisictl.yaml:9:5: error: groups.classes.grnat: unknown key \"grnat\" (did you mean \"grant\"?)",
-                "Tests/Fixtures/broken-config/kisictl.yaml:15:26: error: groups.rooms.grant[0].window.before: expected a duration such as 15m, 2h, 1d or 1h30m, found \"30 minutes\"",
-                "Tests/Fixtures/broken-config/kisictl.yaml:16:9: error: groups.rooms.grant[1]: a rule needs a selector: memberships, registrations or bookings",
-            ])
+            #expect(
+                error.diagnostics.map { $0.description.replacingOccurrences(of: repositoryRoot + "/", with: "") } == [
+                    "Tests/Fixtures/broken-config/kisictl.yaml:3:11: error: timezone: expected an IANA time zone such as Europe/London or America/New_York, found \"Europe/Londn\" (did you mean \"Europe/London\"?)",
+                    "Tests/Fixtures/broken-config/kisictl.yaml:9:5: error: groups.classes.grnat: unknown key \"grnat\" (did you mean \"grant\"?)",
+                    "Tests/Fixtures/broken-config/kisictl.yaml:15:26: error: groups.rooms.grant[0].window.before: expected a duration such as 15m, 2h, 1d or 1h30m, found \"30 minutes\"",
+                    "Tests/Fixtures/broken-config/kisictl.yaml:16:9: error: groups.rooms.grant[1]: a rule needs a selector: memberships, registrations or bookings",
+                ])
         }
     }
 
     @Test("a site directory merges kisictl.yaml with groups/*.yaml")
     func siteDirectoryMerges() throws {
-        let site = try TemporarySite(minimalConfig(groups: """
-              staff:
-                name: Staff
-                managed: false
-            """), groups: [
-            "classes.yaml": "classes:\n  name: Classes\n  grant:\n    - registrations: {kinds: [class]}\n",
-            "rooms.yml": "rooms:\n  name: Rooms\n  grant:\n    - bookings: [room]\n",
-            "notes.txt": "not config",
-        ])
+        let site = try TemporarySite(
+            minimalConfig(
+                groups: """
+                      staff:
+                        name: Staff
+                        managed: false
+                    """),
+            groups: [
+                "classes.yaml": "classes:\n  name: Classes\n  grant:\n    - registrations: {kinds: [class]}\n",
+                "rooms.yml": "rooms:\n  name: Rooms\n  grant:\n    - bookings: [room]\n",
+                "notes.txt": "not config",
+            ])
         let config = try site.load().get().config
         #expect(config.groups.map(\.address) == ["classes", "rooms", "staff"])
         #expect(config.files.map { URL(fileURLWithPath: $0).lastPathComponent } == ["kisictl.yaml", "classes.yaml", "rooms.yml"])
@@ -69,9 +73,11 @@ struct ConfigLoaderTests {
 
     @Test("the same group address in two files is an error naming both places")
     func duplicateAcrossFiles() throws {
-        let site = try TemporarySite(minimalConfig(groups: "  classes:\n    name: Classes\n    grant: []\n"), groups: [
-            "more.yaml": "classes:\n  name: Other classes\n  grant: []\n",
-        ])
+        let site = try TemporarySite(
+            minimalConfig(groups: "  classes:\n    name: Classes\n    grant: []\n"),
+            groups: [
+                "more.yaml": "classes:\n  name: Other classes\n  grant: []\n"
+            ])
         #expect(site.errors() == ["groups/more.yaml:1:1: error: groups.classes: group classes is already defined at kisictl.yaml:6:3"])
     }
 
@@ -88,28 +94,50 @@ struct ConfigLoaderTests {
         #expect(throws: DiagnosticsError.self) { try ConfigLoader.load(path: "/nonexistent/kisictl.yaml") }
     }
 
-    @Test("invalid values each get an actionable message", arguments: [
-        ("    grant:\n      - memberships: [Unlimited]\n        registrations: {kinds: [class]}\n",
-         "kisictl.yaml:10:9: error: groups.g.grant[0]: a rule has one selector, found memberships and registrations: write one rule for each (rules are ORed)"),
-        ("    grant:\n      - registrations: {kinds: [class]}\n        blocked: allow\n",
-         "kisictl.yaml:10:9: error: groups.g.grant[0].blocked: blocked applies to memberships rules only"),
-        ("    grant:\n      - memberships: [Unlimited]\n        invitees: true\n",
-         "kisictl.yaml:10:9: error: groups.g.grant[0].invitees: invitees applies to bookings rules only"),
-        ("    grant:\n      - bookings: [rooms]\n",
-         "kisictl.yaml:9:20: error: groups.g.grant[0].bookings[0]: expected a resource type (room, desk, office, equipment, parking) or type:name, found \"rooms\" (did you mean \"room\"?)"),
-        ("    grant:\n      - registrations: {kinds: [clas]}\n",
-         "kisictl.yaml:9:33: error: groups.g.grant[0].registrations.kinds[0]: expected one of class, appointment, course, found \"clas\" (did you mean \"class\"?)"),
-        ("    grant:\n      - memberships: []\n",
-         "kisictl.yaml:9:22: error: groups.g.grant[0].memberships: expected a list of membership types such as [Unlimited] with at least one entry, found a list"),
-        ("    grant:\n      - memberships: Unlimited\n",
-         "kisictl.yaml:9:22: error: groups.g.grant[0].memberships: expected a list of membership types such as [Unlimited], found \"Unlimited\""),
-        ("    managed: maybe\n    grant: []\n",
-         "kisictl.yaml:8:14: error: groups.g.managed: expected true or false, found \"maybe\""),
-        ("    doors: [Front, Front]\n    grant: []\n",
-         "kisictl.yaml:8:20: error: groups.g.doors[1]: door \"Front\" is listed twice"),
-        ("    grant:\n      - memberships: [A]\n        window: {after: -1d}\n",
-         "kisictl.yaml:10:25: error: groups.g.grant[0].window.after: expected a duration such as 15m, 2h, 1d or 1h30m, found \"-1d\""),
-    ])
+    @Test(
+        "invalid values each get an actionable message",
+        arguments: [
+            (
+                "    grant:\n      - memberships: [Unlimited]\n        registrations: {kinds: [class]}\n",
+                "kisictl.yaml:10:9: error: groups.g.grant[0]: a rule has one selector, found memberships and registrations: write one rule for each (rules are ORed)"
+            ),
+            (
+                "    grant:\n      - registrations: {kinds: [class]}\n        blocked: allow\n",
+                "kisictl.yaml:10:9: error: groups.g.grant[0].blocked: blocked applies to memberships rules only"
+            ),
+            (
+                "    grant:\n      - memberships: [Unlimited]\n        invitees: true\n",
+                "kisictl.yaml:10:9: error: groups.g.grant[0].invitees: invitees applies to bookings rules only"
+            ),
+            (
+                "    grant:\n      - bookings: [rooms]\n",
+                "kisictl.yaml:9:20: error: groups.g.grant[0].bookings[0]: expected a resource type (room, desk, office, equipment, parking) or type:name, found \"rooms\" (did you mean \"room\"?)"
+            ),
+            (
+                "    grant:\n      - registrations: {kinds: [clas]}\n",
+                "kisictl.yaml:9:33: error: groups.g.grant[0].registrations.kinds[0]: expected one of class, appointment, course, found \"clas\" (did you mean \"class\"?)"
+            ),
+            (
+                "    grant:\n      - memberships: []\n",
+                "kisictl.yaml:9:22: error: groups.g.grant[0].memberships: expected a list of membership types such as [Unlimited] with at least one entry, found a list"
+            ),
+            (
+                "    grant:\n      - memberships: Unlimited\n",
+                "kisictl.yaml:9:22: error: groups.g.grant[0].memberships: expected a list of membership types such as [Unlimited], found \"Unlimited\""
+            ),
+            (
+                "    managed: maybe\n    grant: []\n",
+                "kisictl.yaml:8:14: error: groups.g.managed: expected true or false, found \"maybe\""
+            ),
+            (
+                "    doors: [Front, Front]\n    grant: []\n",
+                "kisictl.yaml:8:20: error: groups.g.doors[1]: door \"Front\" is listed twice"
+            ),
+            (
+                "    grant:\n      - memberships: [A]\n        window: {after: -1d}\n",
+                "kisictl.yaml:10:25: error: groups.g.grant[0].window.after: expected a duration such as 15m, 2h, 1d or 1h30m, found \"-1d\""
+            ),
+        ])
     func invalidValues(group: String, expected: String) throws {
         let site = try TemporarySite(minimalConfig(groups: "  g:\n    name: G\n" + group))
         #expect(site.errors() == [expected])
@@ -117,7 +145,8 @@ struct ConfigLoaderTests {
 
     @Test("settings are validated: version, source, policy and the key variable")
     func invalidSettings() throws {
-        let site = try TemporarySite("""
+        let site = try TemporarySite(
+            """
             version: 2
             timezone: EST
             kisi:
@@ -132,22 +161,24 @@ struct ConfigLoaderTests {
               notfy: true
             groups: {}
             """)
-        #expect(site.errors() == [
-            "kisictl.yaml:1:10: error: version: unsupported config version 2; this kisictl reads version 1",
-            "kisictl.yaml:2:11: error: timezone: expected an IANA time zone such as Europe/London or America/New_York, found \"EST\"",
-            "kisictl.yaml:4:16: error: kisi.api_key_env: expected the name of an environment variable (letters, digits and _), found \"a value that looks like a key, not a variable name\"; never put the key itself in the config",
-            "kisictl.yaml:7:3: error: source: files and command are alternatives: keep one",
-            "kisictl.yaml:9:24: error: policy.unexplained_members: expected one of revoke, keep, fail, found \"delete\"",
-            "kisictl.yaml:10:20: error: policy.max_revocations: expected a number of people (10) or a share of a group (10%), found \"120%\"",
-            "kisictl.yaml:11:12: error: policy.exempt[0]: expected an e-mail address, found \"not-an-email\"",
-            "kisictl.yaml:12:3: error: policy.notfy: unknown key \"notfy\" (did you mean \"notify\"?)",
-        ])
+        #expect(
+            site.errors() == [
+                "kisictl.yaml:1:10: error: version: unsupported config version 2; this kisictl reads version 1",
+                "kisictl.yaml:2:11: error: timezone: expected an IANA time zone such as Europe/London or America/New_York, found \"EST\"",
+                "kisictl.yaml:4:16: error: kisi.api_key_env: expected the name of an environment variable (letters, digits and _), found \"a value that looks like a key, not a variable name\"; never put the key itself in the config",
+                "kisictl.yaml:7:3: error: source: files and command are alternatives: keep one",
+                "kisictl.yaml:9:24: error: policy.unexplained_members: expected one of revoke, keep, fail, found \"delete\"",
+                "kisictl.yaml:10:20: error: policy.max_revocations: expected a number of people (10) or a share of a group (10%), found \"120%\"",
+                "kisictl.yaml:11:12: error: policy.exempt[0]: expected an e-mail address, found \"not-an-email\"",
+                "kisictl.yaml:12:3: error: policy.notfy: unknown key \"notfy\" (did you mean \"notify\"?)",
+            ])
         #expect(!site.errors().joined().contains("sk-live"))
     }
 
     @Test("a command source takes a program and arguments, and a timeout")
     func commandSource() throws {
-        let site = try TemporarySite("""
+        let site = try TemporarySite(
+            """
             version: 1
             timezone: UTC
             source:
@@ -175,7 +206,10 @@ struct ConfigLoaderTests {
     @Test("a managed group without grant rules is an error; grant: [] empties it on purpose")
     func managedWithoutRules() throws {
         let site = try TemporarySite(minimalConfig(groups: "  g:\n    name: G\n"))
-        #expect(site.errors() == ["kisictl.yaml:6:3: error: groups.g: a managed group needs grant rules: add grant, set managed: false to leave its members alone, or write grant: [] to empty it"])
+        #expect(
+            site.errors() == [
+                "kisictl.yaml:6:3: error: groups.g: a managed group needs grant rules: add grant, set managed: false to leave its members alone, or write grant: [] to empty it"
+            ])
         let empty = try TemporarySite(minimalConfig(groups: "  g:\n    name: G\n    grant: []\n"))
         #expect(try empty.load().get().config.groups.first?.rules.isEmpty == true)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import KisiConfig
+import TestSupport
 import Testing
 
 @Suite("schema/kisictl.schema.json")
@@ -29,21 +29,23 @@ struct SchemaTests {
         #expect(throws: Never.self) { try ConfigLoader.load(path: repositoryRoot + "/" + site) }
     }
 
-    @Test("the schema rejects what the loader rejects", arguments: [
-        "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grnat: []}}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{window: {before: 15m}}]}}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{bookings: [room], window: {before: 30 minutes}}]}}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], registrations: {}}]}}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{registrations: {}, blocked: allow}]}}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{bookings: [rooms]}]}}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G}}\n",
-        "version: 2\ntimezone: Europe/London\nsource: {files: data}\ngroups: {}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data, command: [x]}\ngroups: {}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data, timeout: 5m}\ngroups: {}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data}\npolicy: {max_revocations: 120%}\ngroups: {}\n",
-        "version: 1\ntimezone: Europe/London\nsource: {files: data}\npolicy: {unexplained_members: delete}\ngroups: {}\n",
-        "version: 1\nsource: {files: data}\ngroups: {}\n",
-    ])
+    @Test(
+        "the schema rejects what the loader rejects",
+        arguments: [
+            "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grnat: []}}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{window: {before: 15m}}]}}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{bookings: [room], window: {before: 30 minutes}}]}}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], registrations: {}}]}}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{registrations: {}, blocked: allow}]}}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G, grant: [{bookings: [rooms]}]}}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data}\ngroups: {g: {name: G}}\n",
+            "version: 2\ntimezone: Europe/London\nsource: {files: data}\ngroups: {}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data, command: [x]}\ngroups: {}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data, timeout: 5m}\ngroups: {}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data}\npolicy: {max_revocations: 120%}\ngroups: {}\n",
+            "version: 1\ntimezone: Europe/London\nsource: {files: data}\npolicy: {unexplained_members: delete}\ngroups: {}\n",
+            "version: 1\nsource: {files: data}\ngroups: {}\n",
+        ])
     func rejectsInvalid(yaml: String) throws {
         let site = try TemporarySite(yaml)
         guard case .failure = site.load() else {
@@ -54,11 +56,13 @@ struct SchemaTests {
         #expect(!validator.errors(instance, against: "kisictl.schema.json").isEmpty)
     }
 
-    @Test("the schema accepts the forms the loader accepts", arguments: [
-        "version: 1\ntimezone: UTC\nsource: {command: ./export.sh, timeout: 30s}\ngroups: {}\n",
-        "version: 1\ntimezone: America/New_York\nsource: {command: [./export.sh, --all]}\npolicy: {max_revocations: 25, lookahead: 1h30m, exempt: [a@example.com]}\ngroups: {g: {name: G, grant: []}}\n",
-        "version: 1\ntimezone: Europe/London\nkisi: {endpoint: 'http://127.0.0.1:8787'}\nsource: {files: data}\ngroups: {g: {name: G, managed: false}, h: {name: H, grant: [{bookings: ['room:Board *'], invitees: false}, {registrations: {sessions: ['Yoga *']}}]}}\n",
-    ])
+    @Test(
+        "the schema accepts the forms the loader accepts",
+        arguments: [
+            "version: 1\ntimezone: UTC\nsource: {command: ./export.sh, timeout: 30s}\ngroups: {}\n",
+            "version: 1\ntimezone: America/New_York\nsource: {command: [./export.sh, --all]}\npolicy: {max_revocations: 25, lookahead: 1h30m, exempt: [a@example.com]}\ngroups: {g: {name: G, grant: []}}\n",
+            "version: 1\ntimezone: Europe/London\nkisi: {endpoint: 'http://127.0.0.1:8787'}\nsource: {files: data}\ngroups: {g: {name: G, managed: false}, h: {name: H, grant: [{bookings: ['room:Board *'], invitees: false}, {registrations: {sessions: ['Yoga *']}}]}}\n",
+        ])
     func acceptsValid(yaml: String) throws {
         let site = try TemporarySite(yaml)
         #expect(throws: Never.self) { try site.load().get() }

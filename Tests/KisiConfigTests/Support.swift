@@ -1,7 +1,7 @@
 import AccessModel
 import Foundation
-import TestSupport
 import KisiConfig
+import TestSupport
 
 /// The repository root, found from this file's path so tests run from any directory.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -12,8 +12,10 @@ struct ConformanceTests {
         let sandbox = try await SandboxHarness.start()
         defer { Task { await sandbox.stop() } }
         var checked: [String] = []
-        func check(_ operation: String, _ reply: SandboxHarness.Reply, expect status: Int,
-                   sourceLocation: SourceLocation = #_sourceLocation) {
+        func check(
+            _ operation: String, _ reply: SandboxHarness.Reply, expect status: Int,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) {
             #expect(reply.status == status, "\(operation): \(reply.text.prefix(300))", sourceLocation: sourceLocation)
             #expect(KisiSchemas.problems(operation, reply) == [], "\(operation) \(reply.status)", sourceLocation: sourceLocation)
             checked.append("\(operation) \(reply.status)")
@@ -44,7 +46,9 @@ struct ConformanceTests {
 
         let link = try await sandbox.post("/group_locks", #"{"group_lock":{"group_id":\#(groupID),"lock_id":\#(lockID)}}"#)
         check("POST /group_locks", link, expect: 200)
-        check("POST /group_locks", try await sandbox.post("/group_locks", #"{"group_lock":{"group_id":\#(groupID),"lock_id":\#(lockID)}}"#), expect: 422)
+        check(
+            "POST /group_locks", try await sandbox.post("/group_locks", #"{"group_lock":{"group_id":\#(groupID),"lock_id":\#(lockID)}}"#), expect: 422
+        )
         check("GET /group_locks", try await sandbox.get("/group_locks?group_id=\(groupID)"), expect: 200)
         check("GET /group_locks", try await sandbox.get("/group_locks"), expect: 400)
         check("GET /group_locks", try await sandbox.get("/group_locks?group_id=1"), expect: 404)
@@ -54,7 +58,8 @@ struct ConformanceTests {
         check("DELETE /group_locks/{id}", try await sandbox.delete("/group_locks/\(linkID)"), expect: 404)
 
         check("GET /users", try await sandbox.get("/users?limit=100"), expect: 200)
-        let user = try await sandbox.post("/users", #"{"user":{"email":"new.member@example.com","name":"New Member","send_emails":false,"confirm":true}}"#)
+        let user = try await sandbox.post(
+            "/users", #"{"user":{"email":"new.member@example.com","name":"New Member","send_emails":false,"confirm":true}}"#)
         check("POST /users", user, expect: 200)
         check("POST /users", try await sandbox.post("/users", #"{"user":{"email":"NEW.member@example.com"}}"#), expect: 422)
         let userID = try #require(user.json?["id"]?.intValue)
@@ -62,28 +67,45 @@ struct ConformanceTests {
         check("PATCH /users/{id}", try await sandbox.patch("/users/\(userID)", #"{"user":{"notes":"trial"}}"#), expect: 204)
         check("PATCH /users/{id}", try await sandbox.patch("/users/1", #"{"user":{"notes":"x"}}"#), expect: 404)
 
-        let assignment = try await sandbox.post("/role_assignments", #"""
+        let assignment = try await sandbox.post(
+            "/role_assignments",
+            #"""
             {"role_assignment":{"applies_to_type":"Group","applies_to_id":\#(groupID),"assignee_type":"User","assignee_id":\#(userID),
              "role_id":"group_basic","valid_from":"2026-11-23T06:30:00Z","valid_until":"2026-11-23T08:15:00Z"}}
             """#)
         check("POST /role_assignments", assignment, expect: 200)
-        check("POST /role_assignments", try await sandbox.post("/role_assignments", #"{"role_assignment":{"user_id":\#(userID),"group_id":\#(groupID),"role_id":"group_basic"}}"#), expect: 422)
-        check("POST /role_assignments", try await sandbox.post("/role_assignments", #"{"role_assignment":{"user_id":\#(userID),"group_id":1,"role_id":"group_basic"}}"#), expect: 404)
+        check(
+            "POST /role_assignments",
+            try await sandbox.post(
+                "/role_assignments", #"{"role_assignment":{"user_id":\#(userID),"group_id":\#(groupID),"role_id":"group_basic"}}"#), expect: 422)
+        check(
+            "POST /role_assignments",
+            try await sandbox.post("/role_assignments", #"{"role_assignment":{"user_id":\#(userID),"group_id":1,"role_id":"group_basic"}}"#),
+            expect: 404)
         let assignmentID = try #require(assignment.json?["id"]?.intValue)
         check("GET /role_assignments", try await sandbox.get("/role_assignments?applies_to_type=Group&applies_to_id=\(groupID)"), expect: 200)
         check("GET /role_assignments", try await sandbox.get("/role_assignments?limit=250"), expect: 200)
         check("GET /role_assignments/{id}", try await sandbox.get("/role_assignments/\(assignmentID)"), expect: 200)
-        check("PATCH /role_assignments/{id}", try await sandbox.patch("/role_assignments/\(assignmentID)", #"{"role_assignment":{"valid_until":null}}"#), expect: 204)
-        check("PATCH /role_assignments/{id}", try await sandbox.patch("/role_assignments/\(assignmentID)", #"{"role_assignment":{"role_id":"owner"}}"#), expect: 422)
+        check(
+            "PATCH /role_assignments/{id}",
+            try await sandbox.patch("/role_assignments/\(assignmentID)", #"{"role_assignment":{"valid_until":null}}"#), expect: 204)
+        check(
+            "PATCH /role_assignments/{id}", try await sandbox.patch("/role_assignments/\(assignmentID)", #"{"role_assignment":{"role_id":"owner"}}"#),
+            expect: 422)
         check("DELETE /role_assignments/{id}", try await sandbox.delete("/role_assignments/\(assignmentID)"), expect: 204)
         check("DELETE /role_assignments/{id}", try await sandbox.delete("/role_assignments/\(assignmentID)"), expect: 404)
 
-        check("POST /invites", try await sandbox.post("/invites", #"""
-            {"invite":{"invites_to_type":"Group","invites_to_id":\#(groupID),"notify":false,
-             "invitee":{"resource_type":"User","email":"guest.one@partner.example","name":"Guest One"},
-             "role_assignment":{"role_id":"group_basic","valid_from":null,"valid_until":"2026-12-01T00:00:00Z"}}}
-            """#), expect: 200)
-        check("POST /invites", try await sandbox.post("/invites", #"{"invite":{"invites_to_type":"Group","invites_to_id":\#(groupID)}}"#), expect: 422)
+        check(
+            "POST /invites",
+            try await sandbox.post(
+                "/invites",
+                #"""
+                {"invite":{"invites_to_type":"Group","invites_to_id":\#(groupID),"notify":false,
+                 "invitee":{"resource_type":"User","email":"guest.one@partner.example","name":"Guest One"},
+                 "role_assignment":{"role_id":"group_basic","valid_from":null,"valid_until":"2026-12-01T00:00:00Z"}}}
+                """#), expect: 200)
+        check(
+            "POST /invites", try await sandbox.post("/invites", #"{"invite":{"invites_to_type":"Group","invites_to_id":\#(groupID)}}"#), expect: 422)
         check("GET /integrations", try await sandbox.get("/integrations"), expect: 200)
 
         check("DELETE /users/{id}", try await sandbox.delete("/users/\(userID)"), expect: 204)

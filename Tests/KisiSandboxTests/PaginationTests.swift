@@ -96,7 +96,8 @@ struct PaginationTests {
         let staff = try await sandbox.get("/users?group_id=30004").json?.arrayValue?.compactMap { $0["email"]?.stringValue }
         #expect(staff == ["owner@example.com", "frontdesk@example.com", "cleaner@example.com"])
 
-        let managers = try await sandbox.get("/role_assignments?applies_to_type=Group&applies_to_id=30001&role_id=group_manager").json?.arrayValue ?? []
+        let managers =
+            try await sandbox.get("/role_assignments?applies_to_type=Group&applies_to_id=30001&role_id=group_manager").json?.arrayValue ?? []
         #expect(managers.compactMap { $0["user"]?["email"]?.stringValue } == ["frontdesk@example.com"])
         let mine = try await sandbox.get("/role_assignments?assignee_type=User&assignee_id=50001&limit=250").json?.arrayValue ?? []
         #expect(try await sandbox.get("/role_assignments?user_id=me&limit=250").json?.arrayValue?.count == mine.count)

@@ -12,8 +12,10 @@ struct PersistenceTests {
         let api = SandboxAPI(store: store, rateLimit: 0)
         let key = await store.primaryKey!
         for n in 0..<25 {
-            let reply = await api.handle(SandboxRequest(method: "POST", path: "/users", authorization: "KISI-LOGIN \(key)",
-                                                        body: Array(#"{"user":{"email":"saved\#(n)@example.com"}}"#.utf8)))
+            let reply = await api.handle(
+                SandboxRequest(
+                    method: "POST", path: "/users", authorization: "KISI-LOGIN \(key)",
+                    body: Array(#"{"user":{"email":"saved\#(n)@example.com"}}"#.utf8)))
             #expect(reply.status == 200)
             let saved = try SandboxStore.load(from: file)
             #expect(saved.users.contains { $0.email == "saved\(n)@example.com" })
@@ -39,7 +41,10 @@ struct PersistenceTests {
         let cases = [
             ("organization: {name: X}\ngroups: [{name: G, plac: Main}]\n", "groups[0].plac: unknown key"),
             ("organization: {name: X}\ngroups: [{name: G, place: Nowhere}]\n", "place \"Nowhere\" is not among the seed's places"),
-            ("organization: {name: X}\nplaces: [{name: Main, locks: [Door]}]\ngroups: [{name: G, place: Main, locks: [Window]}]\n", "lock \"Window\""),
+            (
+                "organization: {name: X}\nplaces: [{name: Main, locks: [Door]}]\ngroups: [{name: G, place: Main, locks: [Window]}]\n",
+                "lock \"Window\""
+            ),
             ("organization: {name: X}\ngroups: [{name: G, members: [{email: a@example.com, valid_until: soon}]}]\n", "expected an RFC 3339 time"),
             ("organization: {name: X}\ngroups: [{name: G, members: [a@example.com, A@example.com]}]\n", "listed twice"),
             ("groups: []\n", "organization: missing"),

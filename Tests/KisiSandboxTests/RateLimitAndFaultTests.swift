@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JSONSupport
 import KisiSandbox
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 @Suite("Sandbox rate limits and faults", .serialized)
 struct RateLimitAndFaultTests {
@@ -29,7 +30,8 @@ struct RateLimitAndFaultTests {
 
     @Test("the quota is per user: another user's key has its own")
     func perUser() async throws {
-        let seed = try TemporarySeed("""
+        let seed = try TemporarySeed(
+            """
             organization: {name: Two admins}
             api_keys:
               - {key: first-key, user: first@example.com}
@@ -51,7 +53,8 @@ struct RateLimitAndFaultTests {
         var outcomes: [String] = []
         for n in 0..<requests {
             do {
-                let reply = n % 3 == 0
+                let reply =
+                    n % 3 == 0
                     ? try await sandbox.post("/users", #"{"user":{"email":"fault\#(n)@example.com"}}"#)
                     : try await sandbox.get("/groups?limit=1")
                 outcomes.append(String(reply.status))
@@ -79,7 +82,12 @@ struct RateLimitAndFaultTests {
         let api = SandboxAPI(store: SandboxStore(state: state, stateFile: nil), rateLimit: 0)
         let faulty = try await SandboxServer(api: api, faults: try FaultPlan(spec: "drop-after=100%")).start()
         let healthy = try await SandboxServer(api: api).start()
-        defer { Task { await faulty.stop(); await healthy.stop() } }
+        defer {
+            Task {
+                await faulty.stop()
+                await healthy.stop()
+            }
+        }
         var request = URLRequest(url: URL(string: faulty.baseURL + "/users")!)
         request.httpMethod = "POST"
         request.setValue("KISI-LOGIN \(state.apiKeys[0].key)", forHTTPHeaderField: "Authorization")

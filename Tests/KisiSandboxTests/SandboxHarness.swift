@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JSONSupport
 import KisiSandbox
 import TestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
@@ -31,8 +32,10 @@ struct SandboxHarness {
     static let studioSeed = repositoryRoot + "/examples/studio/sandbox.yaml"
 
     /// Starts a sandbox from a seed (the studio example's by default).
-    static func start(seed: String = studioSeed, rateLimit: Int = 0, rateClock: ManualClock? = nil, faults: FaultPlan? = nil,
-                      stateFile: String? = nil) async throws -> SandboxHarness {
+    static func start(
+        seed: String = studioSeed, rateLimit: Int = 0, rateClock: ManualClock? = nil, faults: FaultPlan? = nil,
+        stateFile: String? = nil
+    ) async throws -> SandboxHarness {
         let state = try SandboxSeed.load(path: seed).state()
         let store = SandboxStore(state: state, stateFile: stateFile)
         var clock: (@Sendable () -> UInt64)?
@@ -48,10 +51,11 @@ struct SandboxHarness {
     func send(_ method: String, _ path: String, body: String? = nil, key: String?? = .none) async throws -> Reply {
         var request = URLRequest(url: URL(string: running.baseURL + path)!)
         request.httpMethod = method
-        let useKey: String? = switch key {
-        case .none: self.key
-        case .some(let value): value
-        }
+        let useKey: String? =
+            switch key {
+            case .none: self.key
+            case .some(let value): value
+            }
         if let useKey { request.setValue("KISI-LOGIN \(useKey)", forHTTPHeaderField: "Authorization") }
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if freshConnections { request.setValue("close", forHTTPHeaderField: "Connection") }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JSONSupport
 import KisiSandbox
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 @Suite("The sandbox keeps Kisi's rules", .serialized)
 struct SandboxRulesTests {
@@ -28,8 +29,10 @@ struct SandboxRulesTests {
     func notFound() async throws {
         let sandbox = try await SandboxHarness.start()
         defer { Task { await sandbox.stop() } }
-        for (method, path) in [("GET", "/nothing"), ("GET", "/groups/999999"), ("GET", "/groups/abc"), ("PUT", "/groups/30001"),
-                               ("DELETE", "/places/10001")] {
+        for (method, path) in [
+            ("GET", "/nothing"), ("GET", "/groups/999999"), ("GET", "/groups/abc"), ("PUT", "/groups/30001"),
+            ("DELETE", "/places/10001"),
+        ] {
             let reply = try await sandbox.send(method, path)
             #expect(reply.status == 404, "\(method) \(path)")
             #expect(reply.json?["code"]?.stringValue == "a00404")
@@ -39,7 +42,8 @@ struct SandboxRulesTests {
 
     @Test("a read-only key may read but every write is 403")
     func observerKey() async throws {
-        let seed = try TemporarySeed("""
+        let seed = try TemporarySeed(
+            """
             organization: {name: Observed}
             api_keys:
               - {key: admin-key, user: admin@example.com, role: administrator}
@@ -97,13 +101,34 @@ struct SandboxRulesTests {
             ("/users", #"{"user":{"email":"OWNER@Example.com"}}"#, "email", "has already been taken"),
             ("/group_locks", #"{"group_lock":{"group_id":30001}}"#, "lock_id", "can't be blank"),
             ("/group_locks", #"{"group_lock":{"group_id":30001,"lock_id":20001}}"#, "lock_id", "has already been taken"),
-            ("/role_assignments", #"{"role_assignment":{"user_id":50001,"group_id":30001,"role_id":"admin"}}"#, "role_id", "is not included in the list"),
+            (
+                "/role_assignments", #"{"role_assignment":{"user_id":50001,"group_id":30001,"role_id":"admin"}}"#, "role_id",
+                "is not included in the list"
+            ),
             ("/role_assignments", #"{"role_assignment":{"group_id":30001,"role_id":"group_basic"}}"#, "assignee_id", "can't be blank"),
-            ("/role_assignments", #"{"role_assignment":{"user_id":50001,"group_id":30001,"role_id":"group_basic"}}"#, "user_id", "has already been taken"),
-            ("/role_assignments", #"{"role_assignment":{"applies_to_type":"Group","applies_to_id":30001,"assignee_type":"User","assignee_id":50002,"group_id":30002,"role_id":"group_basic"}}"#, "group_id", "does not match applies_to_id"),
-            ("/role_assignments", #"{"role_assignment":{"user_id":50003,"group_id":30003,"role_id":"group_basic","valid_from":"tomorrow"}}"#, "valid_from", "is not a valid RFC 3339 time"),
-            ("/role_assignments", #"{"role_assignment":{"user_id":50003,"group_id":30003,"role_id":"group_basic","valid_from":"2026-11-23T10:00:00Z","valid_until":"2026-11-23T09:00:00Z"}}"#, "valid_until", "must be after valid_from"),
-            ("/role_assignments", #"{"role_assignment":{"applies_to_type":"Place","applies_to_id":10001,"assignee_type":"User","assignee_id":50003,"role_id":"place_basic"}}"#, "applies_to_type", "Place role assignments are not emulated by the sandbox"),
+            (
+                "/role_assignments", #"{"role_assignment":{"user_id":50001,"group_id":30001,"role_id":"group_basic"}}"#, "user_id",
+                "has already been taken"
+            ),
+            (
+                "/role_assignments",
+                #"{"role_assignment":{"applies_to_type":"Group","applies_to_id":30001,"assignee_type":"User","assignee_id":50002,"group_id":30002,"role_id":"group_basic"}}"#,
+                "group_id", "does not match applies_to_id"
+            ),
+            (
+                "/role_assignments", #"{"role_assignment":{"user_id":50003,"group_id":30003,"role_id":"group_basic","valid_from":"tomorrow"}}"#,
+                "valid_from", "is not a valid RFC 3339 time"
+            ),
+            (
+                "/role_assignments",
+                #"{"role_assignment":{"user_id":50003,"group_id":30003,"role_id":"group_basic","valid_from":"2026-11-23T10:00:00Z","valid_until":"2026-11-23T09:00:00Z"}}"#,
+                "valid_until", "must be after valid_from"
+            ),
+            (
+                "/role_assignments",
+                #"{"role_assignment":{"applies_to_type":"Place","applies_to_id":10001,"assignee_type":"User","assignee_id":50003,"role_id":"place_basic"}}"#,
+                "applies_to_type", "Place role assignments are not emulated by the sandbox"
+            ),
         ]
         for (path, body, field, message) in cases {
             let reply = try await sandbox.post(path, body)
@@ -112,7 +137,9 @@ struct SandboxRulesTests {
         }
         let malformed = try await sandbox.post("/groups", "{not json")
         #expect(malformed.status == 400)
-        #expect(try await sandbox.post("/groups", #"{"name":"no envelope"}"#).json?["error"]?.stringValue == "param is missing or the value is empty: group")
+        #expect(
+            try await sandbox.post("/groups", #"{"name":"no envelope"}"#).json?["error"]?.stringValue
+                == "param is missing or the value is empty: group")
     }
 
     @Test("one role per user per group, whichever body form is used")
@@ -121,7 +148,8 @@ struct SandboxRulesTests {
         defer { Task { await sandbox.stop() } }
         let user = try #require(try await sandbox.post("/users", #"{"user":{"email":"pat@example.com","name":"Pat"}}"#).json?["id"]?.intValue)
         let group = try #require(try await sandbox.post("/groups", #"{"group":{"name":"Pool"}}"#).json?["id"]?.intValue)
-        let current = #"{"role_assignment":{"applies_to_type":"Group","applies_to_id":\#(group),"assignee_type":"User","assignee_id":\#(user),"role_id":"group_basic","notify":true}}"#
+        let current =
+            #"{"role_assignment":{"applies_to_type":"Group","applies_to_id":\#(group),"assignee_type":"User","assignee_id":\#(user),"role_id":"group_basic","notify":true}}"#
         let legacy = #"{"role_assignment":{"user_id":\#(user),"group_id":\#(group),"role_id":"group_manager"}}"#
         let first = try await sandbox.post("/role_assignments", current)
         #expect(first.status == 200)
@@ -142,7 +170,9 @@ struct SandboxRulesTests {
     func validityWindows() async throws {
         let sandbox = try await SandboxHarness.start()
         defer { Task { await sandbox.stop() } }
-        let created = try await sandbox.post("/role_assignments", #"""
+        let created = try await sandbox.post(
+            "/role_assignments",
+            #"""
             {"role_assignment":{"user_id":50003,"group_id":30003,"role_id":"group_basic",
              "valid_from":"2026-11-23T07:30:00+01:00","valid_until":"2026-11-23T09:15:00Z"}}
             """#)
@@ -155,7 +185,10 @@ struct SandboxRulesTests {
         let cleared = try await sandbox.get("/role_assignments/\(id)").json
         #expect(cleared?["valid_from"]?.isNull == true)
         #expect(cleared?["valid_until"]?.isNull == true)
-        #expect(try await sandbox.patch("/role_assignments/\(id)", #"{"role_assignment":{"valid_from":"2026-12-02T00:00:00Z","valid_until":"2026-12-01T00:00:00Z"}}"#).status == 422)
+        #expect(
+            try await sandbox.patch(
+                "/role_assignments/\(id)", #"{"role_assignment":{"valid_from":"2026-12-02T00:00:00Z","valid_until":"2026-12-01T00:00:00Z"}}"#
+            ).status == 422)
     }
 
     @Test("counters stay true: users_count, members_count, locks_count, groups_count")
@@ -165,7 +198,8 @@ struct SandboxRulesTests {
         let group = try #require(try await sandbox.post("/groups", #"{"group":{"name":"Counted","place_id":10001}}"#).json?["id"]?.intValue)
         let user = try #require(try await sandbox.post("/users", #"{"user":{"email":"count@example.com"}}"#).json?["id"]?.intValue)
         let link = try await sandbox.post("/group_locks", #"{"group_lock":{"group_id":\#(group),"lock_id":20001}}"#)
-        let assignment = try await sandbox.post("/role_assignments", #"{"role_assignment":{"user_id":\#(user),"group_id":\#(group),"role_id":"group_basic"}}"#)
+        let assignment = try await sandbox.post(
+            "/role_assignments", #"{"role_assignment":{"user_id":\#(user),"group_id":\#(group),"role_id":"group_basic"}}"#)
         var json = try await sandbox.get("/groups/\(group)").json
         #expect(json?["users_count"]?.intValue == 1)
         #expect(json?["members_count"]?.intValue == 1)
@@ -183,7 +217,8 @@ struct SandboxRulesTests {
 
     @Test("a place group only takes that place's doors")
     func placeGroupDoors() async throws {
-        let seed = try TemporarySeed("""
+        let seed = try TemporarySeed(
+            """
             organization: {name: Two sites}
             api_keys: [{key: k, user: admin@example.com}]
             places:
@@ -208,7 +243,9 @@ struct SandboxRulesTests {
         let sandbox = try await SandboxHarness.start()
         defer { Task { await sandbox.stop() } }
         func invite(_ email: String, group: Int) async throws -> SandboxHarness.Reply {
-            try await sandbox.post("/invites", #"""
+            try await sandbox.post(
+                "/invites",
+                #"""
                 {"invite":{"invites_to_type":"Group","invites_to_id":\#(group),"notify":false,
                  "invitee":{"resource_type":"User","email":"\#(email)","name":"Visiting Coach"},
                  "role_assignment":{"role_id":"group_basic","valid_from":"2026-11-23T08:00:00Z","valid_until":"2026-11-23T12:00:00Z"}}}
@@ -228,7 +265,9 @@ struct SandboxRulesTests {
         #expect(try await invite("other@partner.example", group: 1).status == 422)
 
         // A refused invite leaves no trace: writes change the state only once every check passed.
-        let backwards = try await sandbox.post("/invites", #"""
+        let backwards = try await sandbox.post(
+            "/invites",
+            #"""
             {"invite":{"invites_to_type":"Group","invites_to_id":30004,"notify":false,
              "invitee":{"resource_type":"User","email":"late@partner.example"},
              "role_assignment":{"role_id":"group_basic","valid_from":"2026-11-23T12:00:00Z","valid_until":"2026-11-23T08:00:00Z"}}}

@@ -9,14 +9,14 @@ struct CommandSourceTests {
     func success() throws {
         let folder = try DataFolder([
             "export.sh": """
-                #!/bin/sh
-                test -f export.sh || { echo "not run in the config folder" >&2; exit 3; }
-                cat <<'JSON'
-                {"customers": [{"id": "c-1", "name": "Ann", "email": "ann@example.com"}],
-                 "memberships": [{"id": "m-1", "customer_id": "c-1", "type": "Unlimited", "status": "active", "starts_on": "2026-01-01"}],
-                 "generated_at": "2026-11-23T09:00:00Z"}
-                JSON
-                """,
+            #!/bin/sh
+            test -f export.sh || { echo "not run in the config folder" >&2; exit 3; }
+            cat <<'JSON'
+            {"customers": [{"id": "c-1", "name": "Ann", "email": "ann@example.com"}],
+             "memberships": [{"id": "m-1", "customer_id": "c-1", "type": "Unlimited", "status": "active", "starts_on": "2026-01-01"}],
+             "generated_at": "2026-11-23T09:00:00Z"}
+            JSON
+            """
         ])
         let loaded = try folder.run(["./export.sh"])
         #expect(loaded.data.customers.map(\.email) == ["ann@example.com"])
@@ -28,17 +28,19 @@ struct CommandSourceTests {
     @Test("a non-zero exit is an error that quotes the program's stderr")
     func failure() throws {
         let folder = try DataFolder(["export.sh": "#!/bin/sh\necho 'connecting to the platform API'\necho 'HTTP 401: token expired' >&2\nexit 2\n"])
-        #expect(folder.problems { () throws(DiagnosticsError) in try folder.run(["./export.sh"]) } == [
-            "error: source command ./export.sh exited with status 2; its stderr says:\n    HTTP 401: token expired",
-        ])
+        #expect(
+            folder.problems { () throws(DiagnosticsError) in try folder.run(["./export.sh"]) } == [
+                "error: source command ./export.sh exited with status 2; its stderr says:\n    HTTP 401: token expired"
+            ])
     }
 
     @Test("invalid JSON is an error naming the line, and quoting stderr")
     func invalidJSON() throws {
         let folder = try DataFolder(["export.sh": "#!/bin/sh\necho 'partial page' >&2\nprintf '{\"customers\": [\\n  {\"id\": 1,\\n'\n"])
-        #expect(folder.problems { () throws(DiagnosticsError) in try folder.run(["./export.sh"]) } == [
-            "./export.sh output:3: error: source command ./export.sh printed invalid JSON: expected a quoted key; its stderr says:\n    partial page",
-        ])
+        #expect(
+            folder.problems { () throws(DiagnosticsError) in try folder.run(["./export.sh"]) } == [
+                "./export.sh output:3: error: source command ./export.sh printed invalid JSON: expected a quoted key; its stderr says:\n    partial page"
+            ])
     }
 
     @Test("a program that runs too long is stopped and reported")
@@ -53,15 +55,18 @@ struct CommandSourceTests {
     @Test("a program that is missing, or prints no customers, is an error")
     func missingOrEmpty() throws {
         let folder = try DataFolder(["empty.sh": "#!/bin/sh\necho '{\"customers\": []}'\n"])
-        #expect(folder.problems { () throws(DiagnosticsError) in try folder.run(["./nope.sh"]) } == [
-            "error: source command ./nope.sh: program not found: ./nope.sh",
-        ])
-        #expect(folder.problems { () throws(DiagnosticsError) in try folder.run(["kisictl-no-such-program"]) } == [
-            "error: source command kisictl-no-such-program: program \"kisictl-no-such-program\" not found in PATH",
-        ])
-        #expect(folder.problems { () throws(DiagnosticsError) in try folder.run(["./empty.sh"]) } == [
-            "error: the \"customers\" array of command ./empty.sh holds no customers; refusing to treat an empty export as nobody qualifying",
-        ])
+        #expect(
+            folder.problems { () throws(DiagnosticsError) in try folder.run(["./nope.sh"]) } == [
+                "error: source command ./nope.sh: program not found: ./nope.sh"
+            ])
+        #expect(
+            folder.problems { () throws(DiagnosticsError) in try folder.run(["kisictl-no-such-program"]) } == [
+                "error: source command kisictl-no-such-program: program \"kisictl-no-such-program\" not found in PATH"
+            ])
+        #expect(
+            folder.problems { () throws(DiagnosticsError) in try folder.run(["./empty.sh"]) } == [
+                "error: the \"customers\" array of command ./empty.sh holds no customers; refusing to treat an empty export as nobody qualifying"
+            ])
     }
 
     @Test("programs on PATH take arguments")

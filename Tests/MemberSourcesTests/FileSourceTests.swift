@@ -10,12 +10,14 @@ struct FileSourceTests {
         let folder = try DataFolder([
             "customers.csv": customersCSV,
             "memberships.csv": """
-                id,customer_id,company_id,type,status,starts_on,ends_on,sessions_remaining,blocked_reason
-                m-1,c-1,,10-Class Pack,active,2026-11-01,2027-01-31,3,
-                m-2,,co-1,Team Plan,Blocked,2026-01-01,,,"invoice overdue, 30 days"
-                """,
-            "registrations.csv": "id,customer_id,kind,session,starts_at,ends_at,status\r\nr-1,c-1,class,\"Yoga, Flow\",2026-11-23T07:00,2026-11-23T08:00,No-Show\r\n",
-            "bookings.csv": "id,customer_id,resource_type,resource,starts_at,ends_at,status,invitees\nb-1,c-2,room,Board Room,2026-11-23T12:00:00-05:00,2026-11-23T16:00:00-05:00,confirmed,a@x.example; b@y.example\n",
+            id,customer_id,company_id,type,status,starts_on,ends_on,sessions_remaining,blocked_reason
+            m-1,c-1,,10-Class Pack,active,2026-11-01,2027-01-31,3,
+            m-2,,co-1,Team Plan,Blocked,2026-01-01,,,"invoice overdue, 30 days"
+            """,
+            "registrations.csv":
+                "id,customer_id,kind,session,starts_at,ends_at,status\r\nr-1,c-1,class,\"Yoga, Flow\",2026-11-23T07:00,2026-11-23T08:00,No-Show\r\n",
+            "bookings.csv":
+                "id,customer_id,resource_type,resource,starts_at,ends_at,status,invitees\nb-1,c-2,room,Board Room,2026-11-23T12:00:00-05:00,2026-11-23T16:00:00-05:00,confirmed,a@x.example; b@y.example\n",
         ])
         let loaded = try folder.load()
         let data = loaded.data
@@ -39,7 +41,8 @@ struct FileSourceTests {
     func loadsJSON() throws {
         let folder = try DataFolder([
             "customers.json": #"[{"id": 1001, "name": "Ann", "email": "ann@example.com", "company_id": null}]"#,
-            "bookings.json": #"[{"id": "b-1", "customer_id": 1001, "resource_type": "desk", "resource": "Desk 4", "starts_at": "2026-11-23T09:00", "ends_at": "2026-11-23T17:00", "status": "confirmed", "invitees": ["g@example.org"]}]"#,
+            "bookings.json":
+                #"[{"id": "b-1", "customer_id": 1001, "resource_type": "desk", "resource": "Desk 4", "starts_at": "2026-11-23T09:00", "ends_at": "2026-11-23T17:00", "status": "confirmed", "invitees": ["g@example.org"]}]"#,
         ])
         let data = try folder.load().data
         #expect(data.customers.first?.id == "1001")
@@ -53,30 +56,31 @@ struct FileSourceTests {
         let folder = try DataFolder([
             "customers.csv": customersCSV,
             "memberships.csv": """
-                id,customer_id,type,status,starts_on,ends_on,sessions_remaining
-                m-1,c-1,Unlimited,active,23/11/2026,,
-                m-2,c-1,Unlimited,frozen,2026-11-01,2026-10-01,-2
-                m-3,,Unlimited,active,2026-11-01,,
-                """,
+            id,customer_id,type,status,starts_on,ends_on,sessions_remaining
+            m-1,c-1,Unlimited,active,23/11/2026,,
+            m-2,c-1,Unlimited,frozen,2026-11-01,2026-10-01,-2
+            m-3,,Unlimited,active,2026-11-01,,
+            """,
             "registrations.json": """
-                [
-                  {"id": "r-1", "customer_id": "c-1", "kind": "class", "session": "HIIT",
-                   "starts_at": "2026-11-23T08:00", "ends_at": "2026-11-23T07:00", "status": "booked"},
-                  {"id": "r-2", "customer_id": "c-1", "kind": "klass", "session": "HIIT",
-                   "starts_at": "2026-11-23 07:00", "ends_at": true, "status": "booked"}
-                ]
-                """,
+            [
+              {"id": "r-1", "customer_id": "c-1", "kind": "class", "session": "HIIT",
+               "starts_at": "2026-11-23T08:00", "ends_at": "2026-11-23T07:00", "status": "booked"},
+              {"id": "r-2", "customer_id": "c-1", "kind": "klass", "session": "HIIT",
+               "starts_at": "2026-11-23 07:00", "ends_at": true, "status": "booked"}
+            ]
+            """,
         ])
-        #expect(folder.problems(folder.load) == [
-            "memberships.csv:2: error: starts_on: expected a date such as 2026-11-23, found \"23/11/2026\"",
-            "memberships.csv:3: error: status: expected one of active, paused, blocked, cancelled, expired, found \"frozen\"",
-            "memberships.csv:3: error: sessions_remaining: expected a whole number of sessions (0 or more), found \"-2\"",
-            "memberships.csv:3: error: ends_on: ends_on 2026-10-01 is before starts_on 2026-11-01",
-            "memberships.csv:4: error: customer_id: a membership needs customer_id or company_id",
-            "registrations.json:2: error: ends_at: ends_at is not after starts_at",
-            "registrations.json:4: error: kind: expected one of class, appointment, course, found \"klass\" (did you mean \"class\"?)",
-            "registrations.json:4: error: ends_at: expected text, found a boolean",
-        ])
+        #expect(
+            folder.problems(folder.load) == [
+                "memberships.csv:2: error: starts_on: expected a date such as 2026-11-23, found \"23/11/2026\"",
+                "memberships.csv:3: error: status: expected one of active, paused, blocked, cancelled, expired, found \"frozen\"",
+                "memberships.csv:3: error: sessions_remaining: expected a whole number of sessions (0 or more), found \"-2\"",
+                "memberships.csv:3: error: ends_on: ends_on 2026-10-01 is before starts_on 2026-11-01",
+                "memberships.csv:4: error: customer_id: a membership needs customer_id or company_id",
+                "registrations.json:2: error: ends_at: ends_at is not after starts_at",
+                "registrations.json:4: error: kind: expected one of class, appointment, course, found \"klass\" (did you mean \"class\"?)",
+                "registrations.json:4: error: ends_at: expected text, found a boolean",
+            ])
     }
 
     @Test("a missing or misspelt column is an error with a suggestion")
@@ -85,10 +89,11 @@ struct FileSourceTests {
             "customers.csv": "id,name,emial\nc-1,Ann,ann@example.com\n",
             "memberships.csv": "id,customer_id,type,status,starts_on,ends_onn\nm-1,c-1,A,active,2026-01-01,2026-12-31\n",
         ])
-        #expect(folder.problems(folder.load) == [
-            "customers.csv:1: error: email: missing column \"email\" (did you mean \"emial\"?)",
-            "memberships.csv:1: error: ends_onn: unknown column \"ends_onn\" (did you mean \"ends_on\"?)",
-        ])
+        #expect(
+            folder.problems(folder.load) == [
+                "customers.csv:1: error: email: missing column \"email\" (did you mean \"emial\"?)",
+                "memberships.csv:1: error: ends_onn: unknown column \"ends_onn\" (did you mean \"ends_on\"?)",
+            ])
     }
 
     @Test("extra columns that resemble nothing of ours are ignored")
@@ -100,18 +105,20 @@ struct FileSourceTests {
     @Test("a missing customers file is an error, never 'nobody qualifies'")
     func missingCustomers() throws {
         let folder = try DataFolder(["memberships.csv": "id,customer_id,type,status,starts_on\n"])
-        #expect(folder.problems(folder.load) == [
-            "error: no customers in the member data (customers.csv); refusing to treat a missing export as nobody qualifying",
-        ])
+        #expect(
+            folder.problems(folder.load) == [
+                "error: no customers in the member data (customers.csv); refusing to treat a missing export as nobody qualifying"
+            ])
     }
 
     @Test("an empty customers file is an error, never 'nobody qualifies'", arguments: ["", "id,name,email\n", "[]"])
     func emptyCustomers(content: String) throws {
         let name = content == "[]" ? "customers.json" : "customers.csv"
         let folder = try DataFolder([name: content])
-        #expect(folder.problems(folder.load) == [
-            "error: customers.csv holds no customers; refusing to treat an empty export as nobody qualifying",
-        ])
+        #expect(
+            folder.problems(folder.load) == [
+                "error: customers.csv holds no customers; refusing to treat an empty export as nobody qualifying"
+            ])
     }
 
     @Test("a data folder that does not exist, both CSV and JSON for one entity, invalid JSON: each an error")
@@ -126,7 +133,7 @@ struct FileSourceTests {
     @Test("CSV details: quoted newlines keep line numbers right, a BOM is ignored, an open quote is an error")
     func csvDetails() throws {
         let folder = try DataFolder([
-            "customers.csv": "\u{FEFF}id,name,email\nc-1,\"Ann\nArcher\",ann@example.com\nc-2,Ben,\n",
+            "customers.csv": "\u{FEFF}id,name,email\nc-1,\"Ann\nArcher\",ann@example.com\nc-2,Ben,\n"
         ])
         let loaded = try folder.load()
         #expect(loaded.data.customers.map(\.name) == ["Ann\nArcher", "Ben"])
@@ -141,6 +148,10 @@ struct FileSourceTests {
             "customers.csv": customersCSV,
             "memberships.csv": "id,customer_id,type,status,starts_on\nm-1,c-1,A,active,2026-01-01\nm-1,c-2,A,active,2026-01-01\n",
         ])
-        #expect(folder.problems(folder.load) == ["memberships.csv:3: warning: id: membership id m-1 also appears at memberships.csv:2; reasons naming #m-1 are ambiguous"].map { folder.strip($0) })
+        #expect(
+            folder.problems(folder.load)
+                == ["memberships.csv:3: warning: id: membership id m-1 also appears at memberships.csv:2; reasons naming #m-1 are ambiguous"].map {
+                    folder.strip($0)
+                })
     }
 }

@@ -21,11 +21,14 @@ struct ScenarioTests {
     func membershipExpires() async throws {
         let site = try await SiteHarness(
             config: Studio.config(groups: Self.unlimited),
-            data: ["customers.csv": Studio.customers, "memberships.csv": """
+            data: [
+                "customers.csv": Studio.customers,
+                "memberships.csv": """
                 id,customer_id,type,status,starts_on,ends_on
                 m-1,c-1,Unlimited,active,2026-01-01,2026-12-31
                 m-2,c-2,Unlimited,active,2026-01-01,2026-11-20
-                """],
+                """,
+            ],
             seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio, locks: [Front Door], members: [ann@example.com, ben@example.com]}"))
         defer { Task { await site.stop() } }
         let plan = try await site.plan().plan
@@ -45,18 +48,22 @@ struct ScenarioTests {
     @Test("a class tomorrow is granted now, with the class window, to a user created in the same call")
     func classTomorrow() async throws {
         let site = try await SiteHarness(
-            config: Studio.config(groups: """
-                  classes:
-                    name: Classes
-                    place: Studio
-                    grant:
-                      - registrations: {kinds: [class]}
-                        window: {before: 30m, after: 15m}
-                """),
-            data: ["customers.csv": Studio.customers, "registrations.csv": """
+            config: Studio.config(
+                groups: """
+                      classes:
+                        name: Classes
+                        place: Studio
+                        grant:
+                          - registrations: {kinds: [class]}
+                            window: {before: 30m, after: 15m}
+                    """),
+            data: [
+                "customers.csv": Studio.customers,
+                "registrations.csv": """
                 id,customer_id,kind,session,starts_at,ends_at,status
                 r-1,c-3,class,HIIT,2026-11-24T07:00,2026-11-24T08:00,booked
-                """],
+                """,
+            ],
             seed: Studio.seed(groups: "  - {name: Classes, place: Studio}"))
         defer { Task { await site.stop() } }
         let plan = try await site.plan().plan
@@ -75,23 +82,28 @@ struct ScenarioTests {
     @Test("a booking moved to another time changes the member's window")
     func bookingMoved() async throws {
         let site = try await SiteHarness(
-            config: Studio.config(groups: """
-                  rooms:
-                    name: Rooms
-                    place: Studio
-                    grant:
-                      - bookings: [room]
-                        window: {before: 30m, after: 30m}
-                """),
-            data: ["customers.csv": Studio.customers, "bookings.csv": """
+            config: Studio.config(
+                groups: """
+                      rooms:
+                        name: Rooms
+                        place: Studio
+                        grant:
+                          - bookings: [room]
+                            window: {before: 30m, after: 30m}
+                    """),
+            data: [
+                "customers.csv": Studio.customers,
+                "bookings.csv": """
                 id,customer_id,resource_type,resource,starts_at,ends_at,status,invitees
                 b-1,c-4,room,Board Room,2026-11-23T14:00,2026-11-23T16:00,confirmed,
-                """],
-            seed: Studio.seed(groups: """
-                  - name: Rooms
-                    place: Studio
-                    members: [{email: dan@example.com, valid_from: 2026-11-23T11:30:00Z, valid_until: 2026-11-23T13:30:00Z}]
-                """))
+                """,
+            ],
+            seed: Studio.seed(
+                groups: """
+                      - name: Rooms
+                        place: Studio
+                        members: [{email: dan@example.com, valid_from: 2026-11-23T11:30:00Z, valid_until: 2026-11-23T13:30:00Z}]
+                    """))
         defer { Task { await site.stop() } }
         let plan = try await site.plan().plan
         let change = try #require(plan.changes("rooms", .change).first)
@@ -103,11 +115,15 @@ struct ScenarioTests {
         #expect(!(try await site.plan().plan.hasChanges))
     }
 
-    static let unexplainedSeed = Studio.seed(groups: "  - {name: Unlimited, place: Studio, locks: [Front Door], members: [ann@example.com, stranger@example.com, cat@example.com]}")
-    static let unexplainedData = ["customers.csv": Studio.customers, "memberships.csv": """
+    static let unexplainedSeed = Studio.seed(
+        groups: "  - {name: Unlimited, place: Studio, locks: [Front Door], members: [ann@example.com, stranger@example.com, cat@example.com]}")
+    static let unexplainedData = [
+        "customers.csv": Studio.customers,
+        "memberships.csv": """
         id,customer_id,type,status,starts_on
         m-1,c-1,Unlimited,active,2026-01-01
-        """]
+        """,
+    ]
 
     @Test("a member no rule explains is revoked under unexplained_members: revoke")
     func unexplainedRevoke() async throws {
@@ -117,43 +133,57 @@ struct ScenarioTests {
         #expect(outcome.problems.isEmpty)
         let revoked = outcome.plan.changes("unlimited", .revoke)
         #expect(revoked.map(\.email) == ["cat@example.com", "stranger@example.com"])
-        #expect(revoked.map(\.reasons) == [
-            ["no rule explains this member: no membership, registration or booking matches this group's rules"],
-            ["no rule explains this member: not in the member data"],
-        ])
+        #expect(
+            revoked.map(\.reasons) == [
+                ["no rule explains this member: no membership, registration or booking matches this group's rules"],
+                ["no rule explains this member: not in the member data"],
+            ])
     }
 
     @Test("a member no rule explains is left alone under unexplained_members: keep")
     func unexplainedKeep() async throws {
-        let site = try await SiteHarness(config: Studio.config(policy: "  unexplained_members: keep\n", groups: Self.unlimited),
-                                         data: Self.unexplainedData, seed: Self.unexplainedSeed)
+        let site = try await SiteHarness(
+            config: Studio.config(policy: "  unexplained_members: keep\n", groups: Self.unlimited),
+            data: Self.unexplainedData, seed: Self.unexplainedSeed)
         defer { Task { await site.stop() } }
         let plan = try await site.plan().plan
         #expect(plan.changes("unlimited", .revoke).isEmpty)
-        #expect(plan.group("unlimited")?.kept == [KeptMember(email: "cat@example.com", why: .unexplained),
-                                                  KeptMember(email: "stranger@example.com", why: .unexplained)])
+        #expect(
+            plan.group("unlimited")?.kept == [
+                KeptMember(email: "cat@example.com", why: .unexplained),
+                KeptMember(email: "stranger@example.com", why: .unexplained),
+            ])
         #expect(!plan.hasChanges)
     }
 
     @Test("a member no rule explains stops the plan under unexplained_members: fail")
     func unexplainedFail() async throws {
-        let site = try await SiteHarness(config: Studio.config(policy: "  unexplained_members: fail\n", groups: Self.unlimited),
-                                         data: Self.unexplainedData, seed: Self.unexplainedSeed)
+        let site = try await SiteHarness(
+            config: Studio.config(policy: "  unexplained_members: fail\n", groups: Self.unlimited),
+            data: Self.unexplainedData, seed: Self.unexplainedSeed)
         defer { Task { await site.stop() } }
         let outcome = try await site.plan()
-        #expect(outcome.problems == ["groups.unlimited: 2 members no rule explains (c***@example.com, s***@example.com), and policy.unexplained_members is fail"])
+        #expect(
+            outcome.problems == [
+                "groups.unlimited: 2 members no rule explains (c***@example.com, s***@example.com), and policy.unexplained_members is fail"
+            ])
     }
 
     @Test("group managers and exempt people are never touched")
     func managerAndExempt() async throws {
         let site = try await SiteHarness(
-            config: Studio.config(groups: Self.unlimited), data: ["customers.csv": Studio.customers, "memberships.csv": "id,customer_id,type,status,starts_on\n"],
-            seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio, locks: [Front Door], members: [owner@example.com], managers: [dan@example.com]}"))
+            config: Studio.config(groups: Self.unlimited),
+            data: ["customers.csv": Studio.customers, "memberships.csv": "id,customer_id,type,status,starts_on\n"],
+            seed: Studio.seed(
+                groups: "  - {name: Unlimited, place: Studio, locks: [Front Door], members: [owner@example.com], managers: [dan@example.com]}"))
         defer { Task { await site.stop() } }
         let plan = try await site.plan().plan
         #expect(!plan.hasChanges)
-        #expect(plan.group("unlimited")?.kept == [KeptMember(email: "owner@example.com", why: .exempt),
-                                                  KeptMember(email: "dan@example.com", why: .manager)])
+        #expect(
+            plan.group("unlimited")?.kept == [
+                KeptMember(email: "owner@example.com", why: .exempt),
+                KeptMember(email: "dan@example.com", why: .manager),
+            ])
         let roles = await site.state.roleAssignments
         _ = await site.apply(plan)
         #expect(await site.state.roleAssignments == roles)
@@ -163,8 +193,9 @@ struct ScenarioTests {
     func integrationFed() async throws {
         let site = try await SiteHarness(
             config: Studio.config(groups: Self.unlimited), data: Self.unexplainedData,
-            seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio, members: [ann@example.com]}",
-                              extra: "integrations: [{name: Directory sync, type: active_directory_user_import, group: Unlimited}]"))
+            seed: Studio.seed(
+                groups: "  - {name: Unlimited, place: Studio, members: [ann@example.com]}",
+                extra: "integrations: [{name: Directory sync, type: active_directory_user_import, group: Unlimited}]"))
         defer { Task { await site.stop() } }
         let outcome = try await site.plan()
         #expect(outcome.problems.count == 1)
@@ -175,20 +206,21 @@ struct ScenarioTests {
     @Test("a new group is created in its place, with its doors and members; doors not in the config are unlinked")
     func newGroup() async throws {
         let site = try await SiteHarness(
-            config: Studio.config(groups: """
-                  unlimited:
-                    name: Unlimited
-                    description: Members with an active Unlimited membership
-                    place: Studio
-                    doors: [Front Door, Studio 1]
-                    grant:
-                      - memberships: [Unlimited]
-                  old:
-                    name: Old
-                    place: Studio
-                    doors: [Front Door]
-                    grant: []
-                """),
+            config: Studio.config(
+                groups: """
+                      unlimited:
+                        name: Unlimited
+                        description: Members with an active Unlimited membership
+                        place: Studio
+                        doors: [Front Door, Studio 1]
+                        grant:
+                          - memberships: [Unlimited]
+                      old:
+                        name: Old
+                        place: Studio
+                        doors: [Front Door]
+                        grant: []
+                    """),
             data: Self.unexplainedData,
             seed: Studio.seed(groups: "  - {name: Old, place: Studio, locks: [Front Door, Back Office]}"))
         defer { Task { await site.stop() } }
@@ -211,14 +243,15 @@ struct ScenarioTests {
     @Test("a person granted in two groups is created once; grants land before revocations")
     func oneUserManyGroups() async throws {
         let site = try await SiteHarness(
-            config: Studio.config(groups: """
-                  a:
-                    name: A
-                    grant: [{memberships: [Unlimited]}]
-                  b:
-                    name: B
-                    grant: [{memberships: [Unlimited]}]
-                """),
+            config: Studio.config(
+                groups: """
+                      a:
+                        name: A
+                        grant: [{memberships: [Unlimited]}]
+                      b:
+                        name: B
+                        grant: [{memberships: [Unlimited]}]
+                    """),
             data: Self.unexplainedData, seed: Studio.seed(groups: "  - {name: A}\n  - {name: B}"))
         defer { Task { await site.stop() } }
         let plan = try await site.plan().plan
@@ -230,8 +263,9 @@ struct ScenarioTests {
 
     @Test("Kisi's 401 becomes an actionable error naming where the key came from")
     func rejectedKey() async throws {
-        let site = try await SiteHarness(config: Studio.config(groups: Self.unlimited), data: Self.unexplainedData,
-                                         seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio}"))
+        let site = try await SiteHarness(
+            config: Studio.config(groups: Self.unlimited), data: Self.unexplainedData,
+            seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio}"))
         defer { Task { await site.stop() } }
         let reader = KisiReader(credentials: KisiCredentials(baseURL: site.credentials.baseURL, apiKey: "wrong", keySource: "$KISI_API_KEY"))
         await #expect(throws: KisiError.unauthorized(keySource: "$KISI_API_KEY")) { try await reader.organization() }

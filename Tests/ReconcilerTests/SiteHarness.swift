@@ -14,8 +14,9 @@ struct SiteHarness {
     let sandbox: RunningSandbox
     let store: SandboxStore
     let credentials: KisiCredentials
-    let options = KisiClientOptions(requestsPerSecond: 0, concurrency: 4, attempts: 8, initialBackoff: .milliseconds(20),
-                                    maximumBackoff: .milliseconds(200), rateLimitedWait: .milliseconds(50))
+    let options = KisiClientOptions(
+        requestsPerSecond: 0, concurrency: 4, attempts: 8, initialBackoff: .milliseconds(20),
+        maximumBackoff: .milliseconds(200), rateLimitedWait: .milliseconds(50))
 
     /// The instant every scenario is evaluated at: Monday 2026-11-23, 09:00 in London.
     static let instant = utc("2026-11-23T09:00:00Z")

@@ -3,7 +3,11 @@ import Yams
 
 /// A JSON value read from JSON or YAML text, for schema validation in tests.
 public indirect enum SchemaValue: Equatable, Sendable {
-    case null, bool(Bool), int(Int), number(Double), string(String)
+    case null
+    case bool(Bool)
+    case int(Int)
+    case number(Double)
+    case string(String)
     case array([SchemaValue])
     case object([String: SchemaValue])
 
@@ -152,7 +156,8 @@ public struct JSONSchemaValidator: Sendable {
                 fail("\"\(text)\" does not match \(pattern)")
             }
             if case .string(let format)? = keywords["format"], let pattern = Self.formats[format],
-               text.range(of: pattern, options: .regularExpression) == nil {
+                text.range(of: pattern, options: .regularExpression) == nil
+            {
                 fail("\"\(text)\" is not a valid \(format)")
             }
         }
@@ -195,14 +200,17 @@ public struct JSONSchemaValidator: Sendable {
             let passing = options.filter { validate(instance, $0, document: document, at: pointer).isEmpty }.count
             if passing != 1 { fail("matches \(passing) of the oneOf alternatives, expected exactly 1") }
         }
-        if case .array(let options)? = keywords["anyOf"], !options.contains(where: { validate(instance, $0, document: document, at: pointer).isEmpty }) {
+        if case .array(let options)? = keywords["anyOf"],
+            !options.contains(where: { validate(instance, $0, document: document, at: pointer).isEmpty })
+        {
             fail("matches none of the anyOf alternatives")
         }
         if let negated = keywords["not"], validate(instance, negated, document: document, at: pointer).isEmpty {
             fail("matches a schema it must not match")
         }
         if let condition = keywords["if"], let consequence = keywords["then"],
-           validate(instance, condition, document: document, at: pointer).isEmpty {
+            validate(instance, condition, document: document, at: pointer).isEmpty
+        {
             errors += validate(instance, consequence, document: document, at: pointer)
         }
         return errors
@@ -229,7 +237,7 @@ public struct JSONSchemaValidator: Sendable {
     private static func has(type: String, _ value: SchemaValue) -> Bool {
         switch (type, value) {
         case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null), ("integer", .int),
-             ("number", .int), ("number", .number):
+            ("number", .int), ("number", .number):
             return true
         default:
             return false

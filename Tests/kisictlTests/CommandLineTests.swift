@@ -32,7 +32,8 @@ struct CommandLineTests {
         #expect(lines.contains { $0.hasPrefix("Tests/Fixtures/broken-config/kisictl.yaml:3:11: error: timezone:") })
         #expect(lines.contains { $0.hasPrefix("Tests/Fixtures/broken-config/kisictl.yaml:9:5: error: groups.classes.grnat: unknown key") })
         #expect(lines.contains { $0.hasPrefix("Tests/Fixtures/broken-config/kisictl.yaml:15:26: error: groups.rooms.grant[0].window.before:") })
-        #expect(lines.contains { $0.hasPrefix("Tests/Fixtures/broken-config/kisictl.yaml:16:9: error: groups.rooms.grant[1]: a rule needs a selector") })
+        #expect(
+            lines.contains { $0.hasPrefix("Tests/Fixtures/broken-config/kisictl.yaml:16:9: error: groups.rooms.grant[1]: a rule needs a selector") })
         #expect(lines.last == "4 errors, 0 warnings")
         #expect(run.stdout.isEmpty)
     }
@@ -62,8 +63,10 @@ struct CommandLineTests {
 
     @Test("for a fixed --at, explain --format json is byte-identical across runs and has the documented shape")
     func explainJSON() throws {
-        let arguments = ["explain", "Alice.Archer@studio.example", "--config", "Tests/Fixtures/design-example",
-                         "--at", "2026-11-23T09:00:00Z", "--format", "json"]
+        let arguments = [
+            "explain", "Alice.Archer@studio.example", "--config", "Tests/Fixtures/design-example",
+            "--at", "2026-11-23T09:00:00Z", "--format", "json",
+        ]
         let first = try Kisictl.run(arguments)
         let second = try Kisictl.run(arguments)
         #expect(first.status == 0, "\(first.stderr)")
@@ -96,8 +99,12 @@ struct CommandLineTests {
     func explainText() throws {
         let run = try Kisictl.run(["explain", "carol@studio.example", "--config", "Tests/Fixtures/design-example", "--at", "2026-11-23T09:00"])
         #expect(run.status == 0)
-        #expect(run.stdout.contains("rooms (Meeting rooms)\n  access: not yet; granted in advance, from 2026-11-23 11:30 until 2026-11-23 16:30\n    - invited to booking room Board Room #b-1 2026-11-23 12:00–16:00\n"))
-        #expect(run.stdout.contains("unlimited (Unlimited 6am-11pm)\n  access: no\n    - no rule grants: membership Unlimited #m-3 expired 2026-11-15\n"))
+        #expect(
+            run.stdout.contains(
+                "rooms (Meeting rooms)\n  access: not yet; granted in advance, from 2026-11-23 11:30 until 2026-11-23 16:30\n    - invited to booking room Board Room #b-1 2026-11-23 12:00–16:00\n"
+            ))
+        #expect(
+            run.stdout.contains("unlimited (Unlimited 6am-11pm)\n  access: no\n    - no rule grants: membership Unlimited #m-3 expired 2026-11-15\n"))
         #expect(run.stdout.contains("unmanaged (kisictl does not change them): staff"))
     }
 
@@ -117,8 +124,10 @@ struct CommandLineTests {
 
     @Test("Access semantics: exempt people are marked, whatever the spelling of their address")
     func exemptMarked() throws {
-        let run = try Kisictl.run(["explain", " OWNER@studio.example", "--config", "Tests/Fixtures/design-example",
-                                   "--at", "2026-11-23T09:00", "--format", "json"])
+        let run = try Kisictl.run([
+            "explain", " OWNER@studio.example", "--config", "Tests/Fixtures/design-example",
+            "--at", "2026-11-23T09:00", "--format", "json",
+        ])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["exempt"] as? Bool == true)
         let text = try Kisictl.run(["explain", "owner@studio.example", "--config", "Tests/Fixtures/design-example", "--at", "2026-11-23T09:00"])
@@ -138,8 +147,10 @@ struct CommandLineTests {
 
     @Test("an unknown e-mail gets one entry per managed group saying it is not in the data")
     func unknownPerson() throws {
-        let run = try Kisictl.run(["explain", "stranger@example.com", "--config", "Tests/Fixtures/design-example",
-                                   "--at", "2026-11-23T09:00", "--format", "json"])
+        let run = try Kisictl.run([
+            "explain", "stranger@example.com", "--config", "Tests/Fixtures/design-example",
+            "--at", "2026-11-23T09:00", "--format", "json",
+        ])
         #expect(run.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["found"] as? Bool == false)

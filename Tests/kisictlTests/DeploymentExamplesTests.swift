@@ -57,7 +57,8 @@ struct DeploymentExamplesTests {
         let spec = try #require(job["spec"] as? [String: Any])
         #expect(spec["schedule"] as? String == "*/5 * * * *")
         #expect(spec["concurrencyPolicy"] as? String == "Forbid")
-        let pod = try #require((((spec["jobTemplate"] as? [String: Any])?["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let pod = try #require(
+            (((spec["jobTemplate"] as? [String: Any])?["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         let container = try #require((pod["containers"] as? [[String: Any]])?.first)
         let args = container["args"] as? [String] ?? []
         #expect(Array(args.prefix(1)) == ["apply"] && args.contains("--auto-approve"))

@@ -16,8 +16,10 @@ struct GenerateTests {
     }
 
     static func generate(seed: Int, into folder: String) throws -> Kisictl.Run {
-        try Kisictl.run(["sandbox", "generate", "--customers", "300", "--groups", "6", "--churn", "0.05", "--seed", String(seed),
-                         "--out", folder])
+        try Kisictl.run([
+            "sandbox", "generate", "--customers", "300", "--groups", "6", "--churn", "0.05", "--seed", String(seed),
+            "--out", folder,
+        ])
     }
 
     @Test("the same seed writes the same bytes; another seed writes another site")
@@ -29,8 +31,11 @@ struct GenerateTests {
             #expect(run.status == 0, "\(run.stderr)")
         }
         let first = try Self.contents(of: root + "/a")
-        #expect(Set(first.keys).isSuperset(of: ["kisictl.yaml", "sandbox.yaml", "data/customers.csv", "data/memberships.csv",
-                                                 "data/registrations.csv", "data/bookings.csv"]))
+        #expect(
+            Set(first.keys).isSuperset(of: [
+                "kisictl.yaml", "sandbox.yaml", "data/customers.csv", "data/memberships.csv",
+                "data/registrations.csv", "data/bookings.csv",
+            ]))
         #expect(first == (try Self.contents(of: root + "/b")))
         #expect(first != (try Self.contents(of: root + "/c")))
     }

@@ -35,8 +35,10 @@ struct OnboardingTests {
         let unknown = try Kisictl.run(["import", "--config", site, "--sandbox", "--place", "Nowhere", "--out", out, "--rate", "0"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("Kisi has no place named \"Nowhere\" (places: "))
-        let place = try #require(try String(contentsOfFile: site + "/kisictl.yaml", encoding: .utf8)
-            .split(separator: "\n").first { $0.contains("place: ") }?.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces))
+        let place = try #require(
+            try String(contentsOfFile: site + "/kisictl.yaml", encoding: .utf8)
+                .split(separator: "\n").first { $0.contains("place: ") }?.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(
+                    in: .whitespaces))
         let run = try Kisictl.run(["import", "--config", site, "--sandbox", "--place", place, "--out", out, "--rate", "0"])
         #expect(run.status == 0, "\(run.stderr)")
         let yaml = try String(contentsOfFile: out + "/kisictl.yaml", encoding: .utf8)
@@ -70,8 +72,9 @@ struct OnboardingTests {
         let site = try Self.freshExample("studio")
         var config = try String(contentsOfFile: site + "/kisictl.yaml", encoding: .utf8)
         config = config.replacingOccurrences(of: "doors: [Front Door]\n", with: "doors: [Front Door, Back Door]\n")
-        config = config.replacingOccurrences(of: "    name: Staff\n    place: Riverside Studio\n    managed: false\n",
-                                             with: "    name: Staff\n    place: Riverside Studio\n    grant:\n      - memberships: [Staff]\n")
+        config = config.replacingOccurrences(
+            of: "    name: Staff\n    place: Riverside Studio\n    managed: false\n",
+            with: "    name: Staff\n    place: Riverside Studio\n    grant:\n      - memberships: [Staff]\n")
         try config.write(toFile: site + "/kisictl.yaml", atomically: true, encoding: .utf8)
         let old = Date(timeIntervalSinceNow: -3 * 86_400)
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: site + "/data/customers.csv")
@@ -97,13 +100,15 @@ struct OnboardingTests {
         let running = try await SandboxServer(api: SandboxAPI(store: SandboxStore(state: state, stateFile: nil), rateLimit: 0)).start()
         defer { Task { await running.stop() } }
         // The gym's config names its key variable NORTHSIDE_KISI_KEY.
-        let run = try await Kisictl.runOffPool(["doctor", "--config", site, "--rate", "0"],
-                                               environment: ["NORTHSIDE_KISI_KEY": "revoked-key", "KISI_ENDPOINT": running.baseURL])
+        let run = try await Kisictl.runOffPool(
+            ["doctor", "--config", site, "--rate", "0"],
+            environment: ["NORTHSIDE_KISI_KEY": "revoked-key", "KISI_ENDPOINT": running.baseURL])
         #expect(run.status == 1)
         #expect(run.stdout.contains("fail  key: Kisi at \(running.baseURL) rejected the key from $NORTHSIDE_KISI_KEY (401)"), "\(run.stdout)")
         #expect(!run.stdout.contains("revoked-key"))
-        let good = try await Kisictl.runOffPool(["doctor", "--config", site, "--rate", "0"],
-                                                environment: ["NORTHSIDE_KISI_KEY": state.apiKeys[0].key, "KISI_ENDPOINT": running.baseURL])
+        let good = try await Kisictl.runOffPool(
+            ["doctor", "--config", site, "--rate", "0"],
+            environment: ["NORTHSIDE_KISI_KEY": state.apiKeys[0].key, "KISI_ENDPOINT": running.baseURL])
         #expect(good.status == 0, "\(good.stdout)")
     }
 
@@ -126,13 +131,16 @@ struct OnboardingTests {
         // without exempt people (managers hold group_manager roles).
         let state = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: site + "/.kisictl/sandbox-state.json"))))
         let (managed, exempt) = try Self.managedGroupsAndExempt(site)
-        let users = Dictionary(uniqueKeysWithValues: (state["users"]?.arrayValue ?? []).map { ($0["id"]?.intValue ?? 0, $0["email"]?.stringValue ?? "") })
-        let groups = Dictionary(uniqueKeysWithValues: (state["groups"]?.arrayValue ?? []).map { ($0["id"]?.intValue ?? 0, $0["name"]?.stringValue ?? "") })
+        let users = Dictionary(
+            uniqueKeysWithValues: (state["users"]?.arrayValue ?? []).map { ($0["id"]?.intValue ?? 0, $0["email"]?.stringValue ?? "") })
+        let groups = Dictionary(
+            uniqueKeysWithValues: (state["groups"]?.arrayValue ?? []).map { ($0["id"]?.intValue ?? 0, $0["name"]?.stringValue ?? "") })
         var expected: Set<String> = []
         for role in state["role_assignments"]?.arrayValue ?? [] where role["role_id"]?.stringValue == "group_basic" {
             guard let name = groups[role["group_id"]?.intValue ?? 0], let address = managed[name],
-                  role["assignee_type"]?.stringValue == "User",
-                  let email = users[role["assignee_id"]?.intValue ?? 0], !exempt.contains(email.lowercased()) else { continue }
+                role["assignee_type"]?.stringValue == "User",
+                let email = users[role["assignee_id"]?.intValue ?? 0], !exempt.contains(email.lowercased())
+            else { continue }
             expected.insert("\(address)/\(email.lowercased())")
         }
         // Members no rule explains are kisictl's only under unexplained_members: revoke; under keep,
@@ -183,7 +191,9 @@ struct OnboardingTests {
         let site = try copyExample("studio")
         #expect(try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve"]).status == 0)
         var config = try String(contentsOfFile: site + "/kisictl.yaml", encoding: .utf8)
-        config = config.replacingOccurrences(of: "      - memberships: [10-Class Pack, 5-Class Pack]\n", with: "      - memberships: [10-Class Pack, 5-Class Pack]\n    managed: false\n")
+        config = config.replacingOccurrences(
+            of: "      - memberships: [10-Class Pack, 5-Class Pack]\n",
+            with: "      - memberships: [10-Class Pack, 5-Class Pack]\n    managed: false\n")
         try config.write(toFile: site + "/kisictl.yaml", atomically: true, encoding: .utf8)
         let unmanaged = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"])
         #expect(unmanaged.status == 0, "\(unmanaged.stdout)\(unmanaged.stderr)")

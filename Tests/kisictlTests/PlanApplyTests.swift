@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A copy of an example site in a temporary folder, so applying to its sandbox changes nothing
 /// in the repository.
@@ -15,8 +15,9 @@ func copyExample(_ name: String) throws -> String {
 struct PlanApplyTests {
     static let examples = ["studio", "coworking", "gym"]
 
-    @Test("plan shows grants, a window change and revocations with reasons; apply converges; the next plan has no changes",
-          arguments: examples)
+    @Test(
+        "plan shows grants, a window change and revocations with reasons; apply converges; the next plan has no changes",
+        arguments: examples)
     func quickstart(example: String) throws {
         let site = try copyExample(example)
         let plan = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"])
@@ -123,7 +124,10 @@ struct PlanApplyTests {
         #expect(blocked.status == 1)
         #expect(blocked.stderr.contains("another apply holds \(lock): process \(getpid()) of ci on"))
 
-        let release = Thread { Thread.sleep(forTimeInterval: 1); try? FileManager.default.removeItem(atPath: lock) }
+        let release = Thread {
+            Thread.sleep(forTimeInterval: 1)
+            try? FileManager.default.removeItem(atPath: lock)
+        }
         release.start()
         let waited = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve", "--lock-timeout", "10s"])
         #expect(waited.status == 0, "\(waited.stderr)")

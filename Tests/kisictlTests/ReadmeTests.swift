@@ -13,7 +13,8 @@ struct ReadmeTests {
         while let marker = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "<!-- readme-test -->" }) {
             lines = lines[(marker + 1)...]
             guard let open = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
-                  lines[open].trimmingCharacters(in: .whitespaces) == "```sh" else { continue }
+                lines[open].trimmingCharacters(in: .whitespaces) == "```sh"
+            else { continue }
             let indent = lines[open].prefix { $0 == " " }.count
             lines = lines[(open + 1)...]
             guard let close = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "```" }) else { break }

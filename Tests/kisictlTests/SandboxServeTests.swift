@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `kisictl sandbox serve` as an operator runs it: a separate process on a real port.
 @Suite("kisictl sandbox serve", .serialized)
@@ -74,8 +75,11 @@ struct SandboxServeTests {
             Task {
                 for n in 0..<10_000 {
                     let email = "stream-\(writer)-\(n)@example.com"
-                    guard let (status, _) = try? await server.send("POST", "/users", body: #"{"user":{"email":"\#(email)"}}"#,
-                                                                   key: "sandbox-gym-key") else { return }
+                    guard
+                        let (status, _) = try? await server.send(
+                            "POST", "/users", body: #"{"user":{"email":"\#(email)"}}"#,
+                            key: "sandbox-gym-key")
+                    else { return }
                     if status == 200 { await answered.add(email) }
                 }
             }

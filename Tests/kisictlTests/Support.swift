@@ -12,8 +12,10 @@ struct Run {
 
 /// Runs programs for tests: both outputs read at once (neither pipe can fill and stall it).
 enum Subprocess {
-    static func run(_ executable: String, _ arguments: [String], in directory: String = repositoryRoot,
-                    environment: [String: String] = [:]) throws -> Run {
+    static func run(
+        _ executable: String, _ arguments: [String], in directory: String = repositoryRoot,
+        environment: [String: String] = [:]
+    ) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -24,13 +26,17 @@ enum Subprocess {
         process.standardError = stderr
         try process.run()
         let errors = ErrorOutput()
-        let reader = Thread { errors.data = stderr.fileHandleForReading.readDataToEndOfFile(); errors.done.signal() }
+        let reader = Thread {
+            errors.data = stderr.fileHandleForReading.readDataToEndOfFile()
+            errors.done.signal()
+        }
         reader.start()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         errors.done.wait()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                   stderr: String(decoding: errors.data, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: errors.data, as: UTF8.self))
     }
 
     private final class ErrorOutput: @unchecked Sendable {
@@ -57,8 +63,10 @@ struct Kisictl {
     /// `run` on a thread of its own, for async tests that serve a sandbox in this process: a
     /// blocked thread of the (two-thread) cooperative pool could starve the sandbox the child
     /// is talking to.
-    static func runOffPool(_ arguments: [String], in directory: String = repositoryRoot,
-                           environment: [String: String] = [:]) async throws -> Run {
+    static func runOffPool(
+        _ arguments: [String], in directory: String = repositoryRoot,
+        environment: [String: String] = [:]
+    ) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try run(arguments, in: directory, environment: environment) }) }.start()
         }

@@ -12,8 +12,10 @@ public struct SiteConfig: Sendable {
     /// The files the config was read from, in reading order.
     public var files: [String]
 
-    public init(version: Int = 1, timeZone: SiteTimeZone, kisi: KisiSettings = KisiSettings(), source: SourceSpec,
-                policy: AccessPolicy = AccessPolicy(), groups: [GroupConfig], directory: String = ".", files: [String] = []) {
+    public init(
+        version: Int = 1, timeZone: SiteTimeZone, kisi: KisiSettings = KisiSettings(), source: SourceSpec,
+        policy: AccessPolicy = AccessPolicy(), groups: [GroupConfig], directory: String = ".", files: [String] = []
+    ) {
         self.version = version
         self.timeZone = timeZone
         self.kisi = kisi
@@ -84,9 +86,11 @@ public struct AccessPolicy: Sendable, Hashable {
     public static let defaultLookahead = TimeSpan.days(7)
     public static let defaultMaxRevocations = RevocationLimit.percent(10)
 
-    public init(notify: Bool = false, unexplainedMembers: UnexplainedMembers = .revoke,
-                maxRevocations: RevocationLimit = AccessPolicy.defaultMaxRevocations, exempt: [String] = [],
-                lookahead: TimeSpan = AccessPolicy.defaultLookahead) {
+    public init(
+        notify: Bool = false, unexplainedMembers: UnexplainedMembers = .revoke,
+        maxRevocations: RevocationLimit = AccessPolicy.defaultMaxRevocations, exempt: [String] = [],
+        lookahead: TimeSpan = AccessPolicy.defaultLookahead
+    ) {
         self.notify = notify
         self.unexplainedMembers = unexplainedMembers
         self.maxRevocations = maxRevocations
@@ -111,8 +115,10 @@ public struct GroupConfig: Sendable, Hashable {
     public var rules: [GrantRule]
     public var location: SourceLocation?
 
-    public init(address: String, name: String, description: String? = nil, place: String? = nil, doors: [String]? = nil,
-                managed: Bool = true, rules: [GrantRule] = [], location: SourceLocation? = nil) {
+    public init(
+        address: String, name: String, description: String? = nil, place: String? = nil, doors: [String]? = nil,
+        managed: Bool = true, rules: [GrantRule] = [], location: SourceLocation? = nil
+    ) {
         self.address = address
         self.name = name
         self.description = description

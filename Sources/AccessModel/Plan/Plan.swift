@@ -34,12 +34,19 @@ public struct Plan: Codable, Sendable, Equatable {
     public var windowChanges: WindowChangeMethod
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", mode, instant, timeZone = "time_zone", createdAt = "created_at", organization, endpoint, fingerprints, groups
-        case notices, windowChanges = "window_changes"
+        case formatVersion = "format_version"
+        case mode, instant
+        case timeZone = "time_zone"
+        case createdAt = "created_at"
+        case organization, endpoint, fingerprints, groups
+        case notices
+        case windowChanges = "window_changes"
     }
 
-    public init(mode: Mode = .converge, instant: Instant, timeZone: String, createdAt: Instant, organization: PlanOrganization, endpoint: String,
-                fingerprints: PlanFingerprints, groups: [GroupPlan], notices: [KisiNotice] = [], windowChanges: WindowChangeMethod = .patch) {
+    public init(
+        mode: Mode = .converge, instant: Instant, timeZone: String, createdAt: Instant, organization: PlanOrganization, endpoint: String,
+        fingerprints: PlanFingerprints, groups: [GroupPlan], notices: [KisiNotice] = [], windowChanges: WindowChangeMethod = .patch
+    ) {
         self.notices = notices
         self.windowChanges = windowChanges
         formatVersion = Plan.formatVersion
@@ -167,12 +174,17 @@ public struct GroupPlan: Codable, Sendable, Equatable {
     public var unchanged: [MemberState]
 
     enum CodingKeys: String, CodingKey {
-        case address, name, description, place, placeID = "place_id", kisiGroupID = "kisi_group_id", create, update, doors, access, kept
+        case address, name, description, place
+        case placeID = "place_id"
+        case kisiGroupID = "kisi_group_id"
+        case create, update, doors, access, kept
         case unchanged
     }
 
-    public init(address: String, name: String, description: String? = nil, place: String?, placeID: Int?, kisiGroupID: Int?, create: Bool,
-                update: GroupUpdate?, doors: [DoorChange], access: [AccessChange], kept: [KeptMember], unchanged: [MemberState] = []) {
+    public init(
+        address: String, name: String, description: String? = nil, place: String?, placeID: Int?, kisiGroupID: Int?, create: Bool,
+        update: GroupUpdate?, doors: [DoorChange], access: [AccessChange], kept: [KeptMember], unchanged: [MemberState] = []
+    ) {
         self.unchanged = unchanged
         self.address = address
         self.name = name
@@ -218,7 +230,11 @@ public struct DoorChange: Codable, Sendable, Equatable {
     /// The link to remove, for `unlink`.
     public var groupLockID: Int?
 
-    enum CodingKeys: String, CodingKey { case action, door, lockID = "lock_id", groupLockID = "group_lock_id" }
+    enum CodingKeys: String, CodingKey {
+        case action, door
+        case lockID = "lock_id"
+        case groupLockID = "group_lock_id"
+    }
 
     public init(action: Action, door: String, lockID: Int, groupLockID: Int? = nil) {
         self.action = action
@@ -263,11 +279,16 @@ public struct AccessChange: Codable, Sendable, Equatable {
     public var cause: String?
 
     enum CodingKeys: String, CodingKey {
-        case action, email, name, userID = "user_id", roleAssignmentID = "role_assignment_id", before, after, reasons, cause
+        case action, email, name
+        case userID = "user_id"
+        case roleAssignmentID = "role_assignment_id"
+        case before, after, reasons, cause
     }
 
-    public init(action: Action, email: String, name: String? = nil, userID: Int? = nil, roleAssignmentID: Int? = nil,
-                before: PlanWindow? = nil, after: PlanWindow? = nil, reasons: [String], cause: String? = nil) {
+    public init(
+        action: Action, email: String, name: String? = nil, userID: Int? = nil, roleAssignmentID: Int? = nil,
+        before: PlanWindow? = nil, after: PlanWindow? = nil, reasons: [String], cause: String? = nil
+    ) {
         self.cause = cause
         self.action = action
         self.email = email

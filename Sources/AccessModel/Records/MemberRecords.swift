@@ -39,8 +39,10 @@ public struct Membership: Hashable, Sendable {
     public var blockedReason: String?
     public var origin: SourceLocation
 
-    public init(id: String, holder: Holder, type: String, status: Status, startsOn: LocalDate, endsOn: LocalDate? = nil,
-                sessionsRemaining: Int? = nil, blockedReason: String? = nil, origin: SourceLocation) {
+    public init(
+        id: String, holder: Holder, type: String, status: Status, startsOn: LocalDate, endsOn: LocalDate? = nil,
+        sessionsRemaining: Int? = nil, blockedReason: String? = nil, origin: SourceLocation
+    ) {
         self.id = id
         self.holder = holder
         self.type = type
@@ -73,8 +75,10 @@ public struct Registration: Hashable, Sendable {
     public var status: Status
     public var origin: SourceLocation
 
-    public init(id: String, customerID: String, kind: Kind, session: String, startsAt: Moment, endsAt: Moment,
-                status: Status, origin: SourceLocation) {
+    public init(
+        id: String, customerID: String, kind: Kind, session: String, startsAt: Moment, endsAt: Moment,
+        status: Status, origin: SourceLocation
+    ) {
         self.id = id
         self.customerID = customerID
         self.kind = kind
@@ -107,8 +111,10 @@ public struct Booking: Hashable, Sendable {
     public var invitees: [String]
     public var origin: SourceLocation
 
-    public init(id: String, customerID: String, resourceType: ResourceType, resource: String, startsAt: Moment,
-                endsAt: Moment, status: Status, invitees: [String] = [], origin: SourceLocation) {
+    public init(
+        id: String, customerID: String, resourceType: ResourceType, resource: String, startsAt: Moment,
+        endsAt: Moment, status: Status, invitees: [String] = [], origin: SourceLocation
+    ) {
         self.id = id
         self.customerID = customerID
         self.resourceType = resourceType
@@ -130,8 +136,10 @@ public struct MemberData: Sendable {
     /// Which entities the source provided at all (a missing file differs from an empty one).
     public var providedEntities: Set<MemberEntity>
 
-    public init(customers: [Customer] = [], memberships: [Membership] = [], registrations: [Registration] = [],
-                bookings: [Booking] = [], providedEntities: Set<MemberEntity> = Set(MemberEntity.allCases)) {
+    public init(
+        customers: [Customer] = [], memberships: [Membership] = [], registrations: [Registration] = [],
+        bookings: [Booking] = [], providedEntities: Set<MemberEntity> = Set(MemberEntity.allCases)
+    ) {
         self.customers = customers
         self.memberships = memberships
         self.registrations = registrations

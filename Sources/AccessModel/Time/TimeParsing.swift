@@ -58,7 +58,8 @@ private struct Cursor {
 
     mutating func date() -> LocalDate? {
         guard let year = number(digits: 4), take("-"), let month = number(digits: 2), take("-"),
-              let day = number(digits: 2) else { return nil }
+            let day = number(digits: 2)
+        else { return nil }
         return LocalDate(year: year, month: month, day: day)
     }
 

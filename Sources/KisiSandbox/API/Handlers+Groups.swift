@@ -10,12 +10,13 @@ extension Handlers {
         let placeID = try filters.integer("place_id"), lockID = try filters.integer("lock_id")
         return try await read { state throws(APIError) in
             let withLock = lockID.map { lock in Set(state.groupLocks.filter { $0.lockID == lock }.map(\.groupID)) }
-            let groups = try filters.sortByName(state.groups.filter { group in
-                (ids?.contains(group.id) ?? true) && Filters.matches(query, group.name)
-                    && (scope == nil || (scope == "place") == (group.placeID != nil))
-                    && (placeID == nil || group.placeID == placeID)
-                    && (withLock?.contains(group.id) ?? true)
-            }, name: \.name)
+            let groups = try filters.sortByName(
+                state.groups.filter { group in
+                    (ids?.contains(group.id) ?? true) && Filters.matches(query, group.name)
+                        && (scope == nil || (scope == "place") == (group.placeID != nil))
+                        && (placeID == nil || group.placeID == placeID)
+                        && (withLock?.contains(group.id) ?? true)
+                }, name: \.name)
             let resources = KisiResources(state: state)
             let counters = resources.groupCounters()
             return listing.response(groups) { page in
@@ -35,8 +36,9 @@ extension Handlers {
             if let place = placeID ?? nil, state.places.record(place) == nil {
                 throw .invalid("place", "must exist")
             }
-            var group = GroupRecord(id: state.nextID("group"), name: name!!, description: description ?? nil,
-                                    placeID: placeID ?? nil, at: now)
+            var group = GroupRecord(
+                id: state.nextID("group"), name: name!!, description: description ?? nil,
+                placeID: placeID ?? nil, at: now)
             apply(flags, to: &group)
             state.groups.append(group)
             return .json(KisiResources(state: state).group(group))
@@ -153,9 +155,10 @@ extension Handlers {
         return try await read { state throws(APIError) in
             // `query` searches names only; `favorite` filters by (and shows) the caller's
             // favourites, of which the sandbox has none.
-            let places = try filters.sorted(state.places.filter {
-                (ids?.contains($0.id) ?? true) && Filters.matches(query, $0.name) && favorite.admits(false)
-            }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
+            let places = try filters.sorted(
+                state.places.filter {
+                    (ids?.contains($0.id) ?? true) && Filters.matches(query, $0.name) && favorite.admits(false)
+                }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
             let resources = KisiResources(state: state)
             return listing.response(places) { $0.map { favorite.show(resources.place($0)) } }
         }
@@ -165,10 +168,11 @@ extension Handlers {
         let listing = try Listing(request, .placesAndLocks)
         let ids = try filters.ids(), query = filters.query(), placeID = try filters.integer("place_id"), favorite = try filters.favorite()
         return try await read { state throws(APIError) in
-            let locks = try filters.sorted(state.locks.filter {
-                (ids?.contains($0.id) ?? true) && (placeID == nil || $0.placeID == placeID) && Filters.matches(query, $0.name)
-                    && favorite.admits(false)
-            }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
+            let locks = try filters.sorted(
+                state.locks.filter {
+                    (ids?.contains($0.id) ?? true) && (placeID == nil || $0.placeID == placeID) && Filters.matches(query, $0.name)
+                        && favorite.admits(false)
+                }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
             let resources = KisiResources(state: state)
             return listing.response(locks) { $0.map { favorite.show(resources.lock($0)) } }
         }

@@ -21,9 +21,10 @@ extension Handlers {
             }
             // A login acts with its user's organization role (that of the user's seeded key).
             let role = state.apiKeys.first { $0.userID == account.id && $0.login == nil }?.role ?? .observer
-            let key = APIKeyRecord(key: "login-" + (0..<20).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(),
-                                   userID: account.id, role: role,
-                                   login: LoginRecord(id: state.nextID("login"), type: type ?? "device", name: name, createdAt: now, updatedAt: now))
+            let key = APIKeyRecord(
+                key: "login-" + (0..<20).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(),
+                userID: account.id, role: role,
+                login: LoginRecord(id: state.nextID("login"), type: type ?? "device", name: name, createdAt: now, updatedAt: now))
             state.apiKeys.append(key)
             return .json(KisiResources(state: state).login(key, secret: true))
         }

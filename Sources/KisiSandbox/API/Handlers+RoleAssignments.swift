@@ -44,16 +44,19 @@ extension Handlers {
             // The sandbox holds group roles only; place and team scopes find nothing.
             let onlyOtherKinds = appliesToType == "Place" || (scope != nil && scope != "group")
             let groupsInPlace = placeID.map { place in Set(state.groups.filter { $0.placeID == place }.map(\.id)) }
-            let assignments = onlyOtherKinds ? [] : state.roleAssignments.filter { assignment in
-                let user = assignment.userID.flatMap { state.users.record($0) }
-                return (ids?.contains(assignment.id) ?? true) && (roleID == nil || assignment.roleID == roleID)
-                    && (appliesToID == nil || assignment.groupID == appliesToID)
-                    && (assigneeType == nil || assignment.assignee.kind == assigneeType)
-                    && (assigneeID == nil || assignment.assignee.id == assigneeID)
-                    && (legacyGroupID == nil || assignment.groupID == legacyGroupID) && (userID == nil || assignment.userID == userID)
-                    && (groupsInPlace?.contains(assignment.groupID) ?? true)
-                    && (query == nil || Filters.matches(query, user?.email, user?.name))
-            }
+            let assignments =
+                onlyOtherKinds
+                ? []
+                : state.roleAssignments.filter { assignment in
+                    let user = assignment.userID.flatMap { state.users.record($0) }
+                    return (ids?.contains(assignment.id) ?? true) && (roleID == nil || assignment.roleID == roleID)
+                        && (appliesToID == nil || assignment.groupID == appliesToID)
+                        && (assigneeType == nil || assignment.assignee.kind == assigneeType)
+                        && (assigneeID == nil || assignment.assignee.id == assigneeID)
+                        && (legacyGroupID == nil || assignment.groupID == legacyGroupID) && (userID == nil || assignment.userID == userID)
+                        && (groupsInPlace?.contains(assignment.groupID) ?? true)
+                        && (query == nil || Filters.matches(query, user?.email, user?.name))
+                }
             let sorted: [RoleAssignmentRecord]
             switch sort {
             case nil: sorted = assignments
@@ -82,35 +85,42 @@ extension Handlers {
         let window = roleWindow(&attributes, requireRole: true)
 
         if let type = appliesToType ?? nil, type != "Group" {
-            attributes.fail("applies_to_type", ["Organization", "Place"].contains(type)
-                ? "\(type) role assignments are not emulated by the sandbox" : "is not included in the list")
+            attributes.fail(
+                "applies_to_type",
+                ["Organization", "Place"].contains(type)
+                    ? "\(type) role assignments are not emulated by the sandbox" : "is not included in the list")
         }
         var kind = Assignee.Kind.user
         if let type = assigneeType ?? nil {
             if let known = Assignee.Kind(rawValue: type) { kind = known } else { attributes.fail("assignee_type", "is not included in the list") }
         }
         let groupID = Self.agree(appliesToID ?? nil, legacyGroupID ?? nil, "applies_to_id", "group_id", &attributes)
-        let holderID = kind == .user ? Self.agree(assigneeID ?? nil, legacyUserID ?? nil, "assignee_id", "user_id", &attributes)
+        let holderID =
+            kind == .user
+            ? Self.agree(assigneeID ?? nil, legacyUserID ?? nil, "assignee_id", "user_id", &attributes)
             : Self.agree(assigneeID ?? nil, nil, "assignee_id", "user_id", &attributes)
         try attributes.check()
         let assignee = Assignee(kind: kind, id: holderID!), holderKind = kind
         return try await write { state, now throws(APIError) in
             guard state.groups.record(groupID!) != nil else { throw .notFound("Group") }
             guard state.holds(assignee) else { throw .notFound(holderKind.rawValue) }
-            let assignment = try addRoleAssignment(to: &state, groupID: groupID!, assignee: assignee, window: window, notify: notify, at: now,
-                                                   cause: "POST /role_assignments")
+            let assignment = try addRoleAssignment(
+                to: &state, groupID: groupID!, assignee: assignee, window: window, notify: notify, at: now,
+                cause: "POST /role_assignments")
             return .json(KisiResources(state: state).roleAssignment(assignment))
         }
     }
 
     /// One id given two ways (current and legacy field) must be given, and agree.
-    private static func agree(_ current: Int?, _ legacy: Int?, _ currentName: String, _ legacyName: String,
-                              _ attributes: inout Attributes) -> Int? {
+    private static func agree(
+        _ current: Int?, _ legacy: Int?, _ currentName: String, _ legacyName: String,
+        _ attributes: inout Attributes
+    ) -> Int? {
         switch (current, legacy) {
         case (nil, nil):
             attributes.fail(currentName, "can't be blank")
             return nil
-        case let (a?, b?) where a != b:
+        case (let a?, let b?) where a != b:
             attributes.fail(legacyName, "does not match \(currentName)")
             return nil
         default:
@@ -130,16 +140,19 @@ extension Handlers {
 
     /// One role per assignee per group; a window must end after it starts. Kisi's e-mail, if
     /// `notify`, goes to the outbox.
-    func addRoleAssignment(to state: inout SandboxState, groupID: Int, assignee: Assignee, window: RoleWindow, notify: Bool,
-                           at now: String, cause: String) throws(APIError) -> RoleAssignmentRecord {
+    func addRoleAssignment(
+        to state: inout SandboxState, groupID: Int, assignee: Assignee, window: RoleWindow, notify: Bool,
+        at now: String, cause: String
+    ) throws(APIError) -> RoleAssignmentRecord {
         if state.roleAssignments.contains(where: { $0.groupID == groupID && $0.assignee == assignee }) {
             throw .invalid(assignee.kind == .user ? "user_id" : "assignee_id", "has already been taken")
         }
         let from = window.validFrom ?? nil, until = window.validUntil ?? nil
         try Self.checkOrder(from, until)
-        let assignment = RoleAssignmentRecord(id: state.nextID("role_assignment"), roleID: window.roleID ?? "group_basic",
-                                              groupID: groupID, assignee: assignee, notify: notify, validFrom: from, validUntil: until,
-                                              createdBy: .init(kind: .user, id: caller.userID), createdAt: now, updatedAt: now)
+        let assignment = RoleAssignmentRecord(
+            id: state.nextID("role_assignment"), roleID: window.roleID ?? "group_basic",
+            groupID: groupID, assignee: assignee, notify: notify, validFrom: from, validUntil: until,
+            createdBy: .init(kind: .user, id: caller.userID), createdAt: now, updatedAt: now)
         state.roleAssignments.append(assignment)
         if notify { state.mail(.accessGranted, to: assignee, cause: cause, at: now) }
         return assignment

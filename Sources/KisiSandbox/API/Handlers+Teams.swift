@@ -82,8 +82,9 @@ extension Handlers {
             if state.teamMemberships.contains(where: { $0.teamID == teamID!! && $0.memberType == member.kind && $0.memberID == member.id }) {
                 throw .invalid("member_id", "has already been taken")
             }
-            let membership = TeamMembershipRecord(id: state.nextID("team_membership"), teamID: teamID!!, memberType: member.kind,
-                                                  memberID: member.id, createdAt: now, updatedAt: now)
+            let membership = TeamMembershipRecord(
+                id: state.nextID("team_membership"), teamID: teamID!!, memberType: member.kind,
+                memberID: member.id, createdAt: now, updatedAt: now)
             state.teamMemberships.append(membership)
             return .json(KisiResources(state: state).teamMembership(membership))
         }
@@ -117,8 +118,9 @@ extension Handlers {
         if let phone = phone ?? nil, !Self.isPhoneNumber(phone) { attributes.fail("phone_number", "is invalid") }
         try attributes.check()
         return try await write { state, now throws(APIError) in
-            let guest = GuestRecord(id: state.nextID("guest"), name: name!!, email: email ?? nil, phoneNumber: phone ?? nil,
-                                    createdAt: now, updatedAt: now)
+            let guest = GuestRecord(
+                id: state.nextID("guest"), name: name!!, email: email ?? nil, phoneNumber: phone ?? nil,
+                createdAt: now, updatedAt: now)
             state.guests.append(guest)
             return .json(KisiResources(state: state).guest(guest))
         }

@@ -18,13 +18,17 @@ extension Handlers {
             }
             // Kisi's sorts for users: by name, by last unlock (none happen in the sandbox, so
             // records keep their order), or access enabled first.
-            let users = try filters.sorted(state.users.filter { user in
-                (ids?.contains(user.id) ?? true) && (email == nil || user.email.lowercased() == email)
-                    && Filters.matches(query, user.email, user.name, user.notes)
-                    && (inGroup?.contains(user.id) ?? true) && (inPlace?.contains(user.id) ?? true)
-                    && (userID == nil || user.id == userID)
-            }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "unlock": { _, _ in false },
-                    "access_enabled": { $0.accessEnabled && !$1.accessEnabled }])
+            let users = try filters.sorted(
+                state.users.filter { user in
+                    (ids?.contains(user.id) ?? true) && (email == nil || user.email.lowercased() == email)
+                        && Filters.matches(query, user.email, user.name, user.notes)
+                        && (inGroup?.contains(user.id) ?? true) && (inPlace?.contains(user.id) ?? true)
+                        && (userID == nil || user.id == userID)
+                },
+                by: [
+                    "name": { $0.name.lowercased() < $1.name.lowercased() }, "unlock": { _, _ in false },
+                    "access_enabled": { $0.accessEnabled && !$1.accessEnabled },
+                ])
             var groupsPerUser: [Int: Set<Int>] = [:]
             for assignment in state.roleAssignments {
                 if let user = assignment.userID { groupsPerUser[user, default: []].insert(assignment.groupID) }
@@ -55,25 +59,29 @@ extension Handlers {
         try attributes.check()
         return try await write { state, now throws(APIError) in
             // A user receives Kisi's e-mails unless created with `send_emails: false` (a managed user).
-            let user = try Self.addUser(to: &state, email: email!!, name: name ?? nil, at: now, sendEmails: sendEmails ?? true,
-                                        confirmed: confirm ?? false, notes: notes ?? nil, accessEnabled: accessEnabled ?? true,
-                                        passwordFlowEnabled: passwordFlow ?? false)
+            let user = try Self.addUser(
+                to: &state, email: email!!, name: name ?? nil, at: now, sendEmails: sendEmails ?? true,
+                confirmed: confirm ?? false, notes: notes ?? nil, accessEnabled: accessEnabled ?? true,
+                passwordFlowEnabled: passwordFlow ?? false)
             state.mail(.accountInvitation, to: .user(user.id), cause: "POST /users", at: now)
             return .json(KisiResources(state: state).user(user))
         }
     }
 
     /// Creates a user; e-mails are unique ignoring case (422).
-    static func addUser(to state: inout SandboxState, email: String, name: String?, at now: String, sendEmails: Bool,
-                        confirmed: Bool, notes: String? = nil, accessEnabled: Bool = true,
-                        passwordFlowEnabled: Bool = false) throws(APIError) -> UserRecord {
+    static func addUser(
+        to state: inout SandboxState, email: String, name: String?, at now: String, sendEmails: Bool,
+        confirmed: Bool, notes: String? = nil, accessEnabled: Bool = true,
+        passwordFlowEnabled: Bool = false
+    ) throws(APIError) -> UserRecord {
         let trimmed = email.trimmingCharacters(in: .whitespaces)
         if state.users.contains(where: { $0.email.lowercased() == trimmed.lowercased() }) {
             throw .invalid("email", "has already been taken")
         }
-        let user = UserRecord(id: state.nextID("user"), name: name ?? "", email: trimmed, notes: notes, accessEnabled: accessEnabled,
-                              passwordFlowEnabled: passwordFlowEnabled, confirmed: confirmed, sendEmails: sendEmails,
-                              createdAt: now, updatedAt: now)
+        let user = UserRecord(
+            id: state.nextID("user"), name: name ?? "", email: trimmed, notes: notes, accessEnabled: accessEnabled,
+            passwordFlowEnabled: passwordFlowEnabled, confirmed: confirmed, sendEmails: sendEmails,
+            createdAt: now, updatedAt: now)
         state.users.append(user)
         return user
     }
@@ -131,7 +139,9 @@ extension Handlers {
         var role = attributes.object("role_assignment", required: true)
         var accessKey = attributes.object("access_key", required: false)
         if let type = type ?? nil, type != "Group" {
-            attributes.fail("invites_to_type", type == "Place" || type == "Team" ? "\(type) invites are not emulated by the sandbox" : "is not included in the list")
+            attributes.fail(
+                "invites_to_type",
+                type == "Place" || type == "Team" ? "\(type) invites are not emulated by the sandbox" : "is not included in the list")
         }
         var kind: Assignee.Kind?, email: String??, name: String??, phone: String??
         if var person = invitee {
@@ -188,19 +198,24 @@ extension Handlers {
                     assignee = .user(try Self.addUser(to: &state, email: address!, name: inviteeName, at: now, sendEmails: true, confirmed: false).id)
                 }
             default:
-                let guest = GuestRecord(id: state.nextID("guest"), name: inviteeName ?? "", email: address, phoneNumber: inviteePhone,
-                                        createdAt: now, updatedAt: now)
+                let guest = GuestRecord(
+                    id: state.nextID("guest"), name: inviteeName ?? "", email: address, phoneNumber: inviteePhone,
+                    createdAt: now, updatedAt: now)
                 state.guests.append(guest)
                 assignee = Assignee(kind: .guest, id: guest.id)
             }
-            let assignment = try addRoleAssignment(to: &state, groupID: groupID!!, assignee: assignee, window: roleWindow, notify: false,
-                                                   at: now, cause: "POST /invites")
+            let assignment = try addRoleAssignment(
+                to: &state, groupID: groupID!!, assignee: assignee, window: roleWindow, notify: false,
+                at: now, cause: "POST /invites")
             if notify { state.mail(.invitation, to: assignee, cause: "POST /invites", at: now) }
             let inviteID = state.nextID("invite")
             state.invites += 1
-            let key: JSONValue? = inviteeKind == .guest
-                ? .object([("id", .int(inviteID)), ("resource_type", .string("AccessKey")), ("link_enabled", .bool(linkEnabled)),
-                           ("qr_code_enabled", .bool(qrCodeEnabled))])
+            let key: JSONValue? =
+                inviteeKind == .guest
+                ? .object([
+                    ("id", .int(inviteID)), ("resource_type", .string("AccessKey")), ("link_enabled", .bool(linkEnabled)),
+                    ("qr_code_enabled", .bool(qrCodeEnabled)),
+                ])
                 : nil
             return .json(KisiResources(state: state).invite(id: inviteID, assignment: assignment, notify: notify, at: now, accessKey: key))
         }

@@ -70,8 +70,10 @@ struct Handlers {
     }
 
     /// `GET /things/{id}`.
-    func show<Record: IdentifiedRecord & Sendable>(_ records: KeyPath<SandboxState, [Record]> & Sendable, _ id: Int, _ name: String,
-                                                  render: @Sendable @escaping (KisiResources, Record) -> JSONValue) async throws(APIError) -> SandboxResponse {
+    func show<Record: IdentifiedRecord & Sendable>(
+        _ records: KeyPath<SandboxState, [Record]> & Sendable, _ id: Int, _ name: String,
+        render: @Sendable @escaping (KisiResources, Record) -> JSONValue
+    ) async throws(APIError) -> SandboxResponse {
         try await read { state throws(APIError) in
             guard let record = state[keyPath: records].record(id) else { throw .notFound(name) }
             return .json(render(KisiResources(state: state), record))

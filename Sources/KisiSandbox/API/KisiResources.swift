@@ -59,8 +59,10 @@ struct KisiResources {
 
     var organizationMini: JSONValue {
         let organization = state.organization
-        return .object([("id", .int(organization.id)), ("resource_type", .string("Organization")),
-                        ("name", .string(organization.name)), ("domain", .string(organization.domain))])
+        return .object([
+            ("id", .int(organization.id)), ("resource_type", .string("Organization")),
+            ("name", .string(organization.name)), ("domain", .string(organization.domain)),
+        ])
     }
 
     var organization: JSONValue {
@@ -69,7 +71,8 @@ struct KisiResources {
             ("id", .int(organization.id)), ("resource_type", .string("Organization")), ("name", .string(organization.name)),
             ("domain", .string(organization.domain)), ("logo", .null), ("address", .null), ("description", .null),
             ("device_logins_expire_after", .int(1_209_600)), ("places_count", .int(state.places.count)),
-            ("scim_enabled", .bool(organization.scimEnabled ?? false)), ("sso_flow_enabled", .bool(false)), ("sso_expiration_override_enabled", .bool(false)),
+            ("scim_enabled", .bool(organization.scimEnabled ?? false)), ("sso_flow_enabled", .bool(false)),
+            ("sso_expiration_override_enabled", .bool(false)),
             ("sso_expiration_override", .null), ("metadata", .null), ("time_zone", .string(organization.timeZone)),
             ("web_authentication_api_enabled", .bool(false)), ("apple_pass_enabled", .bool(false)),
             ("created_at", .string(organization.createdAt)), ("updated_at", .string(organization.updatedAt)),
@@ -108,9 +111,14 @@ struct KisiResources {
             ("unlocked", .bool(false)), ("geofence_restriction_enabled", .bool(false)), ("geofence_restriction_radius", .int(300)),
             ("reader_restriction_enabled", .bool(false)), ("time_restriction_enabled", .bool(false)),
             ("time_restriction_time_zone", .null), ("place_id", .int(lock.placeID)),
-            ("place", .object([("id", .int(lock.placeID)), ("name", .string(place?.name ?? "")),
-                               ("latitude", place?.latitude.map(JSONValue.double) ?? .null),
-                               ("longitude", place?.longitude.map(JSONValue.double) ?? .null)])),
+            (
+                "place",
+                .object([
+                    ("id", .int(lock.placeID)), ("name", .string(place?.name ?? "")),
+                    ("latitude", place?.latitude.map(JSONValue.double) ?? .null),
+                    ("longitude", place?.longitude.map(JSONValue.double) ?? .null),
+                ])
+            ),
             ("floor_id", .null), ("groups_count", .int(groupsCount(lock: lock.id))), ("unlocked_until", .null),
         ])
     }
@@ -154,8 +162,10 @@ struct KisiResources {
 
     func userMini(_ id: Int) -> JSONValue {
         let user = state.users.record(id)
-        return .object([("id", .int(id)), ("resource_type", .string("User")), ("email", .string(user?.email ?? "")),
-                        ("name", .string(user?.name ?? ""))])
+        return .object([
+            ("id", .int(id)), ("resource_type", .string("User")), ("email", .string(user?.email ?? "")),
+            ("name", .string(user?.name ?? "")),
+        ])
     }
 
     func user(_ user: UserRecord, groups: Int? = nil) -> JSONValue {
@@ -187,8 +197,10 @@ struct KisiResources {
 
     func guestMini(_ id: Int) -> JSONValue {
         let guest = state.guests.record(id)
-        return .object([("id", .int(id)), ("resource_type", .string("Guest")), ("name", .string(guest?.name ?? "")),
-                        ("email", .string(guest?.email)), ("phone_number", .string(guest?.phoneNumber))])
+        return .object([
+            ("id", .int(id)), ("resource_type", .string("Guest")), ("name", .string(guest?.name ?? "")),
+            ("email", .string(guest?.email)), ("phone_number", .string(guest?.phoneNumber)),
+        ])
     }
 
     func assigneeMini(_ assignee: Assignee) -> JSONValue {
@@ -227,13 +239,17 @@ struct KisiResources {
     }
 
     func team(_ team: TeamRecord) -> JSONValue {
-        .object([("id", .int(team.id)), ("resource_type", .string("Team")), ("name", .string(team.name)),
-                 ("created_at", .string(team.createdAt)), ("updated_at", .string(team.updatedAt))])
+        .object([
+            ("id", .int(team.id)), ("resource_type", .string("Team")), ("name", .string(team.name)),
+            ("created_at", .string(team.createdAt)), ("updated_at", .string(team.updatedAt)),
+        ])
     }
 
     func guest(_ guest: GuestRecord) -> JSONValue {
-        .object([("id", .int(guest.id)), ("resource_type", .string("Guest")), ("name", .string(guest.name)), ("email", .string(guest.email)),
-                 ("phone_number", .string(guest.phoneNumber)), ("created_at", .string(guest.createdAt)), ("updated_at", .string(guest.updatedAt))])
+        .object([
+            ("id", .int(guest.id)), ("resource_type", .string("Guest")), ("name", .string(guest.name)), ("email", .string(guest.email)),
+            ("phone_number", .string(guest.phoneNumber)), ("created_at", .string(guest.createdAt)), ("updated_at", .string(guest.updatedAt)),
+        ])
     }
 
     func teamMembership(_ membership: TeamMembershipRecord) -> JSONValue {
@@ -306,9 +322,14 @@ struct KisiResources {
         if let accessKey { members.append(("access_key", accessKey)) }
         members += [
             ("role_assignment_id", .int(assignment.id)),
-            ("role_assignment", .object([("id", .int(assignment.id)), ("resource_type", .string("RoleAssignment")),
-                                         ("role_id", .string(assignment.roleID)), ("valid_from", .string(assignment.validFrom)),
-                                         ("valid_until", .string(assignment.validUntil))])),
+            (
+                "role_assignment",
+                .object([
+                    ("id", .int(assignment.id)), ("resource_type", .string("RoleAssignment")),
+                    ("role_id", .string(assignment.roleID)), ("valid_from", .string(assignment.validFrom)),
+                    ("valid_until", .string(assignment.validUntil)),
+                ])
+            ),
         ]
         return .object(members)
     }

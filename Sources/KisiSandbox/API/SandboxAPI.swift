@@ -42,11 +42,12 @@ public struct SandboxAPI: Sendable {
 
     /// Answers an injected fault as Kisi would answer the real thing, and counts it.
     func faultResponse(_ status: Int, for request: SandboxRequest) async -> SandboxResponse {
-        let error: APIError = switch status {
-        case 429: .tooManyRequests
-        case 503: .unavailable
-        default: .internalError
-        }
+        let error: APIError =
+            switch status {
+            case 429: .tooManyRequests
+            case 503: .unavailable
+            default: .internalError
+            }
         let route = Route.match(request.method, request.path)
         await stats.record(route?.template ?? "\(request.method) (unknown path)", status: status)
         return error.response
@@ -108,32 +109,33 @@ struct Route {
     }
 
     var template: String {
-        let path: String = switch endpoint {
-        case .organization: "/organization"
-        case .currentUser: "/user"
-        case .places: "/places"
-        case .place: "/places/{id}"
-        case .locks: "/locks"
-        case .lock: "/locks/{id}"
-        case .groups: "/groups"
-        case .group: "/groups/{id}"
-        case .groupLocks: "/group_locks"
-        case .groupLock: "/group_locks/{id}"
-        case .users: "/users"
-        case .user: "/users/{id}"
-        case .roleAssignments: "/role_assignments"
-        case .roleAssignment: "/role_assignments/{id}"
-        case .invites: "/invites"
-        case .integrations: "/integrations"
-        case .teams: "/teams"
-        case .team: "/teams/{id}"
-        case .teamMemberships: "/team_memberships"
-        case .teamMembership: "/team_memberships/{id}"
-        case .guests: "/guests"
-        case .guest: "/guests/{id}"
-        case .logins: "/logins"
-        case .login: "/login"
-        }
+        let path: String =
+            switch endpoint {
+            case .organization: "/organization"
+            case .currentUser: "/user"
+            case .places: "/places"
+            case .place: "/places/{id}"
+            case .locks: "/locks"
+            case .lock: "/locks/{id}"
+            case .groups: "/groups"
+            case .group: "/groups/{id}"
+            case .groupLocks: "/group_locks"
+            case .groupLock: "/group_locks/{id}"
+            case .users: "/users"
+            case .user: "/users/{id}"
+            case .roleAssignments: "/role_assignments"
+            case .roleAssignment: "/role_assignments/{id}"
+            case .invites: "/invites"
+            case .integrations: "/integrations"
+            case .teams: "/teams"
+            case .team: "/teams/{id}"
+            case .teamMemberships: "/team_memberships"
+            case .teamMembership: "/team_memberships/{id}"
+            case .guests: "/guests"
+            case .guest: "/guests/{id}"
+            case .logins: "/logins"
+            case .login: "/login"
+            }
         return "\(method) \(path)"
     }
 
@@ -160,7 +162,8 @@ struct Route {
         var segments = path.split(separator: "/", omittingEmptySubsequences: true)
         if let last = segments.last, last.hasSuffix(".json") { segments[segments.count - 1] = last.dropLast(5) }
         guard (1...2).contains(segments.count),
-              let entry = table.first(where: { $0.collection == segments[0] }) else { return nil }
+            let entry = table.first(where: { $0.collection == segments[0] })
+        else { return nil }
         if segments.count == 1 {
             guard let endpoint = entry.list, entry.listMethods.contains(method) else { return nil }
             return Route(endpoint: endpoint, method: method)

@@ -13,8 +13,10 @@ public struct SandboxRequest: Sendable {
     /// A fault for the page of a list this request reads, if any.
     public var pageFault: FaultPlan.PageFault?
 
-    public init(method: String, path: String, query: [(name: String, value: String)] = [], authorization: String? = nil,
-                body: [UInt8] = [], client: String = "local") {
+    public init(
+        method: String, path: String, query: [(name: String, value: String)] = [], authorization: String? = nil,
+        body: [UInt8] = [], client: String = "local"
+    ) {
         self.method = method
         self.path = path
         self.query = query

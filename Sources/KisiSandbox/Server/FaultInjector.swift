@@ -67,11 +67,12 @@ public struct FaultPlan: Sendable, Equatable {
                 guard value.hasSuffix("%"), let percent = Double(value.dropLast()), (0...100).contains(percent) else {
                     throw SandboxError.invalidFaults("\(key) must be a share such as 5%, found \"\(value)\"")
                 }
-                let fault: Fault = switch key {
-                case "drop-before": .dropBeforeApplying
-                case "drop-after": .dropAfterApplying
-                default: .status(Int(key)!)
-                }
+                let fault: Fault =
+                    switch key {
+                    case "drop-before": .dropBeforeApplying
+                    case "drop-after": .dropAfterApplying
+                    default: .status(Int(key)!)
+                    }
                 shares.append((fault, percent / 100))
             case "short-pages", "shift-pages":
                 guard value.hasSuffix("%"), let percent = Double(value.dropLast()), (0...100).contains(percent) else {
@@ -79,7 +80,9 @@ public struct FaultPlan: Sendable, Equatable {
                 }
                 if key == "short-pages" { shortPages = percent / 100 } else { shiftedPages = percent / 100 }
             default:
-                throw SandboxError.invalidFaults("unknown key \"\(key)\" (known: seed, latency, 429, 500, 502, 503, 504, drop-before, drop-after, burst, short-pages, shift-pages)")
+                throw SandboxError.invalidFaults(
+                    "unknown key \"\(key)\" (known: seed, latency, 429, 500, 502, 503, 504, drop-before, drop-after, burst, short-pages, shift-pages)"
+                )
             }
         }
         guard shares.map(\.share).reduce(0, +) <= 1 else { throw SandboxError.invalidFaults("the shares add up to more than 100%") }

@@ -105,10 +105,15 @@ public struct SandboxServer: Sendable {
                 return Self.http(.noContent)
             case ("GET", "/__sandbox/outbox"):
                 let emails = await api.store.read { $0.outbox }
-                return Self.http(.json(.array(emails.map { email in
-                    .object([("id", .int(email.id)), ("to", .string(email.to)), ("kind", .string(email.kind.rawValue)),
-                             ("cause", .string(email.cause)), ("at", .string(email.at))])
-                })))
+                return Self.http(
+                    .json(
+                        .array(
+                            emails.map { email in
+                                .object([
+                                    ("id", .int(email.id)), ("to", .string(email.to)), ("kind", .string(email.kind.rawValue)),
+                                    ("cause", .string(email.cause)), ("at", .string(email.at)),
+                                ])
+                            })))
             case ("DELETE", "/__sandbox/outbox"):
                 try? await api.store.write { state, _ in state.outbox.removeAll() }
                 return Self.http(.noContent)
@@ -123,8 +128,9 @@ public struct SandboxServer: Sendable {
             for (name, value) in response.headers {
                 if let field = HTTPField.Name(name) { headers[field] = value }
             }
-            return Response(status: .init(code: response.status), headers: headers,
-                            body: response.body.isEmpty ? .init() : .init(byteBuffer: ByteBuffer(bytes: response.body)))
+            return Response(
+                status: .init(code: response.status), headers: headers,
+                body: response.body.isEmpty ? .init() : .init(byteBuffer: ByteBuffer(bytes: response.body)))
         }
     }
 }

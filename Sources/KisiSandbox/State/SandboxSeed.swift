@@ -41,7 +41,11 @@ public struct SandboxSeed: Decodable, Sendable {
         var timeZone: String?
         var scimEnabled: Bool
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, domain, timeZone = "time_zone", scimEnabled = "scim_enabled" }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, domain
+            case timeZone = "time_zone"
+            case scimEnabled = "scim_enabled"
+        }
 
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -79,7 +83,9 @@ public struct SandboxSeed: Decodable, Sendable {
         var locks: [String]
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, description, address, timeZone = "time_zone", latitude, longitude, locks
+            case name, description, address
+            case timeZone = "time_zone"
+            case latitude, longitude, locks
         }
 
         init(from decoder: any Decoder) throws {
@@ -102,7 +108,11 @@ public struct SandboxSeed: Decodable, Sendable {
         var accessEnabled: Bool
         var password: String?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case email, name, notes, accessEnabled = "access_enabled", password }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case email, name, notes
+            case accessEnabled = "access_enabled"
+            case password
+        }
 
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -125,7 +135,11 @@ public struct SandboxSeed: Decodable, Sendable {
         var createdAt: String?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case email, validFrom = "valid_from", validUntil = "valid_until", createdBy = "created_by", createdAt = "created_at"
+            case email
+            case validFrom = "valid_from"
+            case validUntil = "valid_until"
+            case createdBy = "created_by"
+            case createdAt = "created_at"
         }
 
         init(from decoder: any Decoder) throws {
@@ -165,7 +179,10 @@ public struct SandboxSeed: Decodable, Sendable {
         var email: String?
         var phoneNumber: String?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, email, phoneNumber = "phone_number" }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, email
+            case phoneNumber = "phone_number"
+        }
 
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -238,7 +255,11 @@ public struct SandboxSeed: Decodable, Sendable {
     var emulation: Emulation
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case organization, apiKeys = "api_keys", places, users, groups, integrations, teams, guests, createdAt = "created_at", clock
+        case organization
+        case apiKeys = "api_keys"
+        case places, users, groups, integrations, teams, guests
+        case createdAt = "created_at"
+        case clock
         case emulate
     }
 
@@ -303,18 +324,20 @@ public struct SandboxSeed: Decodable, Sendable {
     /// The organization this seed describes, ready to serve.
     public func state() throws -> SandboxState {
         let time = createdAt
-        var state = SandboxState(organization: OrganizationRecord(
-            id: 1, name: organization.name, domain: organization.domain ?? Self.slug(organization.name),
-            timeZone: organization.timeZone ?? places.first?.timeZone ?? "UTC", userID: nil, createdAt: time, updatedAt: time,
-            scimEnabled: organization.scimEnabled ? true : nil))
+        var state = SandboxState(
+            organization: OrganizationRecord(
+                id: 1, name: organization.name, domain: organization.domain ?? Self.slug(organization.name),
+                timeZone: organization.timeZone ?? places.first?.timeZone ?? "UTC", userID: nil, createdAt: time, updatedAt: time,
+                scimEnabled: organization.scimEnabled ? true : nil))
         state.emulation = emulation
 
         var usersByEmail: [String: Int] = [:]
         func user(_ email: String) -> Int {
             let key = email.lowercased()
             if let existing = usersByEmail[key] { return existing }
-            let record = UserRecord(id: state.nextID("user"), name: Self.name(from: email), email: email, notes: nil, accessEnabled: true,
-                                    passwordFlowEnabled: false, confirmed: true, sendEmails: false, createdAt: time, updatedAt: time)
+            let record = UserRecord(
+                id: state.nextID("user"), name: Self.name(from: email), email: email, notes: nil, accessEnabled: true,
+                passwordFlowEnabled: false, confirmed: true, sendEmails: false, createdAt: time, updatedAt: time)
             state.users.append(record)
             usersByEmail[key] = record.id
             return record.id
@@ -342,18 +365,23 @@ public struct SandboxSeed: Decodable, Sendable {
         }
         state.organization.userID = state.apiKeys.first { $0.role == .owner }?.userID ?? state.apiKeys.first?.userID
         for seeded in places {
-            let record = PlaceRecord(id: state.nextID("place"), name: seeded.name, description: seeded.description,
-                                     address: seeded.address ?? "", latitude: seeded.latitude, longitude: seeded.longitude,
-                                     timeZone: seeded.timeZone ?? state.organization.timeZone, createdAt: time, updatedAt: time)
+            let record = PlaceRecord(
+                id: state.nextID("place"), name: seeded.name, description: seeded.description,
+                address: seeded.address ?? "", latitude: seeded.latitude, longitude: seeded.longitude,
+                timeZone: seeded.timeZone ?? state.organization.timeZone, createdAt: time, updatedAt: time)
             state.places.append(record)
             for lock in seeded.locks {
-                state.locks.append(LockRecord(id: state.nextID("lock"), name: lock, description: nil, placeID: record.id,
-                                              createdAt: time, updatedAt: time))
+                state.locks.append(
+                    LockRecord(
+                        id: state.nextID("lock"), name: lock, description: nil, placeID: record.id,
+                        createdAt: time, updatedAt: time))
             }
         }
         for seeded in guests {
-            state.guests.append(GuestRecord(id: state.nextID("guest"), name: seeded.name, email: seeded.email, phoneNumber: seeded.phoneNumber,
-                                            createdAt: time, updatedAt: time))
+            state.guests.append(
+                GuestRecord(
+                    id: state.nextID("guest"), name: seeded.name, email: seeded.email, phoneNumber: seeded.phoneNumber,
+                    createdAt: time, updatedAt: time))
         }
         func guest(_ name: String, for what: String) throws -> Int {
             guard let found = state.guests.first(where: { $0.name == name }) else {
@@ -364,27 +392,35 @@ public struct SandboxSeed: Decodable, Sendable {
         for seeded in teams {
             let team = TeamRecord(id: state.nextID("team"), name: seeded.name, createdAt: time, updatedAt: time)
             state.teams.append(team)
-            let members = seeded.members.map { Assignee.user(user($0)) }
+            let members =
+                seeded.members.map { Assignee.user(user($0)) }
                 + (try seeded.guests.map { Assignee(kind: .guest, id: try guest($0, for: "team \(seeded.name)")) })
             for member in members {
-                state.teamMemberships.append(TeamMembershipRecord(id: state.nextID("team_membership"), teamID: team.id, memberType: member.kind,
-                                                                  memberID: member.id, createdAt: time, updatedAt: time))
+                state.teamMemberships.append(
+                    TeamMembershipRecord(
+                        id: state.nextID("team_membership"), teamID: team.id, memberType: member.kind,
+                        memberID: member.id, createdAt: time, updatedAt: time))
             }
         }
         for seeded in groups {
             let placeID = try seeded.place.map { try place($0, for: "group \(seeded.name)").id }
-            let group = GroupRecord(id: state.nextID("group"), name: seeded.name, description: seeded.description,
-                                    placeID: placeID, at: time)
+            let group = GroupRecord(
+                id: state.nextID("group"), name: seeded.name, description: seeded.description,
+                placeID: placeID, at: time)
             state.groups.append(group)
             for name in seeded.locks {
                 let candidates = state.locks.filter { $0.name == name && (placeID == nil || $0.placeID == placeID) }
                 guard candidates.count == 1 else {
-                    throw SandboxError.invalidSeed("group \(seeded.name)", candidates.isEmpty
-                        ? "lock \"\(name)\" is not among the locks of \(seeded.place ?? "any place")"
-                        : "lock \"\(name)\" is ambiguous: name the group's place")
+                    throw SandboxError.invalidSeed(
+                        "group \(seeded.name)",
+                        candidates.isEmpty
+                            ? "lock \"\(name)\" is not among the locks of \(seeded.place ?? "any place")"
+                            : "lock \"\(name)\" is ambiguous: name the group's place")
                 }
-                state.groupLocks.append(GroupLockRecord(id: state.nextID("group_lock"), groupID: group.id, lockID: candidates[0].id,
-                                                        createdAt: time, updatedAt: time))
+                state.groupLocks.append(
+                    GroupLockRecord(
+                        id: state.nextID("group_lock"), groupID: group.id, lockID: candidates[0].id,
+                        createdAt: time, updatedAt: time))
             }
             let owner = state.organization.userID.map { RoleAssignmentRecord.Creator(kind: .user, id: $0) }
             let what = "group \(seeded.name)"
@@ -417,9 +453,10 @@ public struct SandboxSeed: Decodable, Sendable {
                         creator = .init(kind: .user, id: user(writer))
                     }
                 }
-                state.roleAssignments.append(RoleAssignmentRecord(
-                    id: state.nextID("role_assignment"), roleID: role, groupID: group.id, assignee: assignee, notify: false,
-                    validFrom: validFrom, validUntil: validUntil, createdBy: creator, createdAt: created, updatedAt: created))
+                state.roleAssignments.append(
+                    RoleAssignmentRecord(
+                        id: state.nextID("role_assignment"), roleID: role, groupID: group.id, assignee: assignee, notify: false,
+                        validFrom: validFrom, validUntil: validUntil, createdBy: creator, createdAt: created, updatedAt: created))
             }
         }
         for seeded in integrations {
@@ -430,9 +467,11 @@ public struct SandboxSeed: Decodable, Sendable {
                 return group.id
             }
             let placeID = try seeded.place.map { try place($0, for: "integration \(seeded.name)").id }
-            state.integrations.append(IntegrationRecord(id: state.nextID("integration"), name: seeded.name, type: seeded.type,
-                                                        enabled: seeded.enabled, groupID: groupID, placeID: placeID,
-                                                        createdAt: time, updatedAt: time))
+            state.integrations.append(
+                IntegrationRecord(
+                    id: state.nextID("integration"), name: seeded.name, type: seeded.type,
+                    enabled: seeded.enabled, groupID: groupID, placeID: placeID,
+                    createdAt: time, updatedAt: time))
         }
         return state
     }
@@ -474,9 +513,10 @@ extension Decoder {
         let allowed = Set(Keys.allCases.map(\.stringValue))
         let present = try container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
         if let unknown = present.first(where: { !allowed.contains($0) }) {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: codingPath + [AnyCodingKey(stringValue: unknown)],
-                debugDescription: "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [AnyCodingKey(stringValue: unknown)],
+                    debugDescription: "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))"))
         }
     }
 }

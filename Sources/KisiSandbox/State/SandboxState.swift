@@ -31,9 +31,18 @@ public struct SandboxState: Codable, Sendable, Equatable {
     public var clock: String?
 
     enum CodingKeys: String, CodingKey {
-        case organization, apiKeys = "api_keys", places, locks, groups, groupLocks = "group_locks", users
-        case roleAssignments = "role_assignments", integrations, teams, teamMemberships = "team_memberships", guests, invites, outbox
-        case emulation, nextIDs = "next_ids", clock
+        case organization
+        case apiKeys = "api_keys"
+        case places, locks, groups
+        case groupLocks = "group_locks"
+        case users
+        case roleAssignments = "role_assignments"
+        case integrations, teams
+        case teamMemberships = "team_memberships"
+        case guests, invites, outbox
+        case emulation
+        case nextIDs = "next_ids"
+        case clock
     }
 
     public init(organization: OrganizationRecord) {
@@ -105,7 +114,11 @@ public struct OrganizationRecord: Codable, Sendable, Equatable {
     public var scimEnabled: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, domain, timeZone = "time_zone", userID = "user_id", createdAt = "created_at", updatedAt = "updated_at"
+        case id, name, domain
+        case timeZone = "time_zone"
+        case userID = "user_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
         case scimEnabled = "scim_enabled"
     }
 }
@@ -126,7 +139,9 @@ public struct APIKeyRecord: Codable, Sendable, Equatable {
     public var login: LoginRecord?
 
     enum CodingKeys: String, CodingKey {
-        case key, userID = "user_id", role, login
+        case key
+        case userID = "user_id"
+        case role, login
     }
 
     public init(key: String, userID: Int, role: Role, login: LoginRecord? = nil) {
@@ -145,7 +160,11 @@ public struct LoginRecord: Codable, Sendable, Equatable {
     public var createdAt: String
     public var updatedAt: String
 
-    enum CodingKeys: String, CodingKey { case id, type, name, createdAt = "created_at", updatedAt = "updated_at" }
+    enum CodingKeys: String, CodingKey {
+        case id, type, name
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
 }
 
 /// How this sandbox departs from the Kisi kisictl assumes, on purpose.
@@ -189,7 +208,11 @@ public struct TeamRecord: Codable, Sendable, Equatable {
     public var createdAt: String
     public var updatedAt: String
 
-    enum CodingKeys: String, CodingKey { case id, name, createdAt = "created_at", updatedAt = "updated_at" }
+    enum CodingKeys: String, CodingKey {
+        case id, name
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
 }
 
 /// A user or guest in a team.
@@ -202,7 +225,12 @@ public struct TeamMembershipRecord: Codable, Sendable, Equatable {
     public var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, teamID = "team_id", memberType = "member_type", memberID = "member_id", createdAt = "created_at", updatedAt = "updated_at"
+        case id
+        case teamID = "team_id"
+        case memberType = "member_type"
+        case memberID = "member_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }
 
@@ -216,14 +244,19 @@ public struct GuestRecord: Codable, Sendable, Equatable {
     public var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, name, email, phoneNumber = "phone_number", createdAt = "created_at", updatedAt = "updated_at"
+        case id, name, email
+        case phoneNumber = "phone_number"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }
 
 /// Who holds a role: a user, a team or a guest (Kisi's `assignee_type` and `assignee_id`).
 public struct Assignee: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case user = "User", team = "Team", guest = "Guest"
+        case user = "User"
+        case team = "Team"
+        case guest = "Guest"
     }
 
     public var kind: Kind
@@ -244,8 +277,10 @@ public struct PlaceRecord: Codable, Sendable, Equatable {
     public var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, name, description, address, latitude, longitude, timeZone = "time_zone"
-        case createdAt = "created_at", updatedAt = "updated_at"
+        case id, name, description, address, latitude, longitude
+        case timeZone = "time_zone"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }
 
@@ -258,7 +293,10 @@ public struct LockRecord: Codable, Sendable, Equatable {
     public var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, name, description, placeID = "place_id", createdAt = "created_at", updatedAt = "updated_at"
+        case id, name, description
+        case placeID = "place_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }
 
@@ -279,14 +317,17 @@ public struct GroupRecord: Codable, Sendable, Equatable {
     public var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, name, description, placeID = "place_id", loginEnabled = "login_enabled"
+        case id, name, description
+        case placeID = "place_id"
+        case loginEnabled = "login_enabled"
         case geofenceRestrictionEnabled = "geofence_restriction_enabled"
         case primaryDeviceRestrictionEnabled = "primary_device_restriction_enabled"
         case managedDeviceRestrictionEnabled = "managed_device_restriction_enabled"
         case readerRestrictionEnabled = "reader_restriction_enabled"
         case timeRestrictionEnabled = "time_restriction_enabled"
         case tapToAccessRestrictionEnabled = "tap_to_access_restriction_enabled"
-        case createdAt = "created_at", updatedAt = "updated_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 
     init(id: Int, name: String, description: String?, placeID: Int?, at time: String) {
@@ -315,7 +356,11 @@ public struct GroupLockRecord: Codable, Sendable, Equatable {
     public var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, groupID = "group_id", lockID = "lock_id", createdAt = "created_at", updatedAt = "updated_at"
+        case id
+        case groupID = "group_id"
+        case lockID = "lock_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }
 
@@ -336,8 +381,14 @@ public struct UserRecord: Codable, Sendable, Equatable {
     public var password: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, email, notes, accessEnabled = "access_enabled", passwordFlowEnabled = "password_flow_enabled"
-        case confirmed, sendEmails = "send_emails", createdAt = "created_at", updatedAt = "updated_at", password
+        case id, name, email, notes
+        case accessEnabled = "access_enabled"
+        case passwordFlowEnabled = "password_flow_enabled"
+        case confirmed
+        case sendEmails = "send_emails"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case password
     }
 }
 
@@ -359,7 +410,8 @@ public struct RoleAssignmentRecord: Codable, Sendable, Equatable {
     /// Kisi's `created_by_type` and `created_by_id`.
     public struct Creator: Codable, Sendable, Equatable {
         public enum Kind: String, Codable, Sendable {
-            case user = "User", marketplaceInstallation = "MarketplaceInstallation"
+            case user = "User"
+            case marketplaceInstallation = "MarketplaceInstallation"
         }
 
         public var kind: Kind
@@ -370,13 +422,25 @@ public struct RoleAssignmentRecord: Codable, Sendable, Equatable {
     public var userID: Int? { assignee.kind == .user ? assignee.id : nil }
 
     enum CodingKeys: String, CodingKey {
-        case id, roleID = "role_id", groupID = "group_id", assigneeType = "assignee_type", assigneeID = "assignee_id", userID = "user_id"
-        case notify, validFrom = "valid_from", validUntil = "valid_until", createdByType = "created_by_type", createdByID = "created_by_id"
-        case createdAt = "created_at", updatedAt = "updated_at"
+        case id
+        case roleID = "role_id"
+        case groupID = "group_id"
+        case assigneeType = "assignee_type"
+        case assigneeID = "assignee_id"
+        case userID = "user_id"
+        case notify
+        case validFrom = "valid_from"
+        case validUntil = "valid_until"
+        case createdByType = "created_by_type"
+        case createdByID = "created_by_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 
-    init(id: Int, roleID: String, groupID: Int, assignee: Assignee, notify: Bool, validFrom: String?, validUntil: String?,
-         createdBy: Creator?, createdAt: String, updatedAt: String) {
+    init(
+        id: Int, roleID: String, groupID: Int, assignee: Assignee, notify: Bool, validFrom: String?, validUntil: String?,
+        createdBy: Creator?, createdAt: String, updatedAt: String
+    ) {
         self.id = id
         self.roleID = roleID
         self.groupID = groupID
@@ -439,6 +503,10 @@ public struct IntegrationRecord: Codable, Sendable, Equatable {
     public var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, name, type, enabled, groupID = "group_id", placeID = "place_id", createdAt = "created_at", updatedAt = "updated_at"
+        case id, name, type, enabled
+        case groupID = "group_id"
+        case placeID = "place_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }

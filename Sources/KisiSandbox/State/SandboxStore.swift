@@ -159,11 +159,14 @@ extension SandboxStore {
 
     static func emptyOrganization() -> SandboxState {
         let time = Timestamps.string(Date())
-        var state = SandboxState(organization: OrganizationRecord(id: 1, name: "Sandbox organization", domain: "sandbox",
-                                                                  timeZone: "UTC", userID: nil, createdAt: time, updatedAt: time))
-        let owner = UserRecord(id: state.nextID("user"), name: "Sandbox Owner", email: "owner@sandbox.example", notes: nil,
-                               accessEnabled: true, passwordFlowEnabled: false, confirmed: true, sendEmails: false,
-                               createdAt: time, updatedAt: time)
+        var state = SandboxState(
+            organization: OrganizationRecord(
+                id: 1, name: "Sandbox organization", domain: "sandbox",
+                timeZone: "UTC", userID: nil, createdAt: time, updatedAt: time))
+        let owner = UserRecord(
+            id: state.nextID("user"), name: "Sandbox Owner", email: "owner@sandbox.example", notes: nil,
+            accessEnabled: true, passwordFlowEnabled: false, confirmed: true, sendEmails: false,
+            createdAt: time, updatedAt: time)
         state.users.append(owner)
         state.organization.userID = owner.id
         let key = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()

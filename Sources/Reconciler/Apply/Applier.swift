@@ -84,8 +84,10 @@ public struct Applier: Sendable {
             guard let groupID = groupIDs[group.address] else { continue }
             for change in group.access {
                 if let role = change.roleAssignmentID, !seenRoles.insert(role).inserted {
-                    await report.fail(ApplyReport.Failure(group: group.address, what: "\(change.action.rawValue) \(EmailAddress.masked(change.email))",
-                                                          error: "the plan holds Kisi role \(role) twice; it was acted on once"))
+                    await report.fail(
+                        ApplyReport.Failure(
+                            group: group.address, what: "\(change.action.rawValue) \(EmailAddress.masked(change.email))",
+                            error: "the plan holds Kisi role \(role) twice; it was acted on once"))
                     continue
                 }
                 steps.append(Step(group: group, groupID: groupID, change: change))
@@ -154,12 +156,13 @@ public struct Applier: Sendable {
                 let created = try await writer.createGroup(name: group.name, description: group.description, placeID: group.placeID)
                 await done("create_group", group, target + [("kisi_group_id", .int(created.id))], "groups created", report)
                 return created.id
-            } catch where error.answerLost || error.isRefusedValues {
+            } catch  where error.answerLost || error.isRefusedValues {
                 // The group may exist now: look before creating a second one.
                 lastError = error
                 if let found = try? await writer.findGroup(name: group.name, placeID: group.placeID) {
-                    await done("create_group", group, target + [("kisi_group_id", .int(found.id))], "groups created", report,
-                               detail: "found in Kisi after \(Self.describe(error))")
+                    await done(
+                        "create_group", group, target + [("kisi_group_id", .int(found.id))], "groups created", report,
+                        detail: "found in Kisi after \(Self.describe(error))")
                     return found.id
                 }
                 if error.isRefusedValues { break }
@@ -211,7 +214,7 @@ public struct Applier: Sendable {
                     _ = try await writer.linkLock(group: groupID, lock: door.lockID)
                     await done("link_door", group, target, "doors linked", report)
                     return
-                } catch where error.answerLost || error.isRefusedValues {
+                } catch  where error.answerLost || error.isRefusedValues {
                     lastError = error
                     if let links = try? await writer.groupLocks(group: groupID), links.contains(where: { $0.lockID == door.lockID }) {
                         await done("link_door", group, target, "doors linked", report, detail: "found linked after \(Self.describe(error))")
@@ -265,8 +268,9 @@ public struct Applier: Sendable {
                 if try await writer.roleAssignment(id: role) == nil {
                     await done("revoke", step.group, target, "revocations", report, detail: "already revoked (read back)")
                 } else {
-                    await failed("revoke", step.group, target, "revoke \(EmailAddress.masked(change.email))",
-                                 KisiError.notFound("DELETE /role_assignments/\(role), though the role is still there"), report)
+                    await failed(
+                        "revoke", step.group, target, "revoke \(EmailAddress.masked(change.email))",
+                        KisiError.notFound("DELETE /role_assignments/\(role), though the role is still there"), report)
                 }
             } catch {
                 await failed("revoke", step.group, target, "revoke \(EmailAddress.masked(change.email))", error, report)
@@ -278,7 +282,8 @@ public struct Applier: Sendable {
 
     /// A window change by PATCH, read back: the method Kisi's behaviour calls for, or nil when the
     /// change failed and said nothing about it.
-    private func probeWindowChange(_ step: Step, planned: WindowChangeMethod, instant: Instant, _ report: ReportBuilder) async -> WindowChangeMethod? {
+    private func probeWindowChange(_ step: Step, planned: WindowChangeMethod, instant: Instant, _ report: ReportBuilder) async -> WindowChangeMethod?
+    {
         let change = step.change, target = target(change, step), role = change.roleAssignmentID ?? 0
         let wanted = change.after ?? PlanWindow(from: nil, until: nil)
         let what = "change \(EmailAddress.masked(change.email))'s window"
@@ -293,8 +298,9 @@ public struct Applier: Sendable {
                 return .patch
             }
             // Kisi answered the PATCH but kept the old window.
-            audit?.record(action: "change_window", group: step.group.address, target: target, outcome: "ignored",
-                          detail: "Kisi answered the PATCH but kept the old window; window changes of this run revoke and grant again")
+            audit?.record(
+                action: "change_window", group: step.group.address, target: target, outcome: "ignored",
+                detail: "Kisi answered the PATCH but kept the old window; window changes of this run revoke and grant again")
             await reissue(change, step, instant: instant, report)
             return .reissue
         } catch .notFound {
@@ -333,19 +339,24 @@ public struct Applier: Sendable {
         }
         var regrant = change
         regrant.action = .grant
-        await grant(regrant, step, instant: instant, report, kind: "change_window", counted: "window changes",
-                    detail: "by revoking role \(role) and granting again: Kisi ignores the validity fields of PATCH")
+        await grant(
+            regrant, step, instant: instant, report, kind: "change_window", counted: "window changes",
+            detail: "by revoking role \(role) and granting again: Kisi ignores the validity fields of PATCH")
     }
 
     /// Grants, creating the user first when they have none. When an answer is lost or Kisi
     /// refuses the create, reads back: an existing role with the right window is success, one
     /// with another window is corrected, none means try again.
     @discardableResult
-    private func grant(_ change: AccessChange, _ step: Step, instant: Instant, _ report: ReportBuilder, kind: String? = nil,
-                       counted: String = "grants", detail: String? = nil) async -> Int? {
+    private func grant(
+        _ change: AccessChange, _ step: Step, instant: Instant, _ report: ReportBuilder, kind: String? = nil,
+        counted: String = "grants", detail: String? = nil
+    ) async -> Int? {
         let wanted = change.after ?? PlanWindow(from: nil, until: nil)
         let action = kind ?? (change.action == .createUserAndGrant ? "create_user_and_grant" : "grant")
-        let what = kind == nil ? "grant \(EmailAddress.masked(change.email))"
+        let what =
+            kind == nil
+            ? "grant \(EmailAddress.masked(change.email))"
             : "grant \(EmailAddress.masked(change.email)) again with the new window (their old role is revoked: no access in this group until the next apply)"
         var target = target(change, step)
         var userID = change.userID
@@ -362,11 +373,12 @@ public struct Applier: Sendable {
         var lastError: KisiError = .network("POST /role_assignments", "no answer")
         for _ in 1...Self.attempts {
             do {
-                let role = try await writer.grant(group: step.groupID, user: user, validFrom: date(wanted.from), validUntil: date(wanted.until),
-                                                  notify: notify)
+                let role = try await writer.grant(
+                    group: step.groupID, user: user, validFrom: date(wanted.from), validUntil: date(wanted.until),
+                    notify: notify)
                 await done(action, step.group, target + [("new_role_assignment_id", .int(role.id))], counted, report, detail: detail)
                 return user
-            } catch where error.answerLost || error.isRefusedValues {
+            } catch  where error.answerLost || error.isRefusedValues {
                 lastError = error
                 do {
                     guard let role = try await writer.roleAssignments(user: user).first(where: { $0.groupID == step.groupID }) else {
@@ -376,8 +388,9 @@ public struct Applier: Sendable {
                     if role.roleID == "group_basic", window(of: role, instant: instant) != wanted {
                         try await writer.changeWindow(role.id, validFrom: date(wanted.from), validUntil: date(wanted.until), notify: notify)
                     }
-                    await done(action, step.group, target + [("new_role_assignment_id", .int(role.id))], counted, report,
-                               detail: [detail, "found in Kisi after \(Self.describe(error))"].compactMap { $0 }.joined(separator: "; "))
+                    await done(
+                        action, step.group, target + [("new_role_assignment_id", .int(role.id))], counted, report,
+                        detail: [detail, "found in Kisi after \(Self.describe(error))"].compactMap { $0 }.joined(separator: "; "))
                     return user
                 } catch {
                     lastError = error
@@ -397,11 +410,12 @@ public struct Applier: Sendable {
         var lastError: KisiError = .network("POST /users", "no answer")
         for _ in 1...Self.attempts {
             do {
-                let user = try await writer.createUser(email: change.email, name: change.name ?? EmailAddress.displayName(from: change.email),
-                                                       sendEmails: notify)
+                let user = try await writer.createUser(
+                    email: change.email, name: change.name ?? EmailAddress.displayName(from: change.email),
+                    sendEmails: notify)
                 await report.count("users created")
                 return user.id
-            } catch where error.answerLost || error.isRefusedValues {
+            } catch  where error.answerLost || error.isRefusedValues {
                 lastError = error
                 if let found = try await writer.user(email: change.email) {
                     if error.answerLost { await report.count("users created") }
@@ -434,15 +448,19 @@ public struct Applier: Sendable {
         error.answerLost ? "a lost answer" : "Kisi refused the create"
     }
 
-    private func done(_ action: String, _ group: GroupPlan, _ target: [(String, JSONValue)], _ kind: String, _ report: ReportBuilder,
-                      detail: String? = nil) async {
+    private func done(
+        _ action: String, _ group: GroupPlan, _ target: [(String, JSONValue)], _ kind: String, _ report: ReportBuilder,
+        detail: String? = nil
+    ) async {
         audit?.record(action: action, group: group.address, target: target, outcome: "ok", detail: detail)
         await report.count(kind)
         await progress?.advance(action)
     }
 
-    private func failed(_ action: String, _ group: GroupPlan, _ target: [(String, JSONValue)], _ what: String, _ error: any Error,
-                        _ report: ReportBuilder) async {
+    private func failed(
+        _ action: String, _ group: GroupPlan, _ target: [(String, JSONValue)], _ what: String, _ error: any Error,
+        _ report: ReportBuilder
+    ) async {
         audit?.record(action: action, group: group.address, target: target, outcome: "failed", detail: "\(error)")
         await report.fail(ApplyReport.Failure(group: group.address, what: what, error: "\(error)"))
         await progress?.advance(action)

@@ -20,7 +20,8 @@ public final class ApplyLock: Sendable {
         public var description: String {
             switch self {
             case .held(let path, let holder):
-                return "another apply holds \(path): process \(holder.pid) of \(holder.user) on \(holder.host), since \(holder.since). Wait for it (--lock-timeout), or remove the file if that apply is gone."
+                return
+                    "another apply holds \(path): process \(holder.pid) of \(holder.user) on \(holder.host), since \(holder.since). Wait for it (--lock-timeout), or remove the file if that apply is gone."
             case .cannotCreate(let path):
                 return "cannot create the lock file \(path)"
             }
@@ -38,7 +39,7 @@ public final class ApplyLock: Sendable {
             if try create(path) { return ApplyLock(path: path) }
             let holder = read(path)
             if let holder, holder.host == hostName(), kill(holder.pid, 0) != 0, errno == ESRCH {
-                unlink(path)   // left by a process that is gone
+                unlink(path)  // left by a process that is gone
                 continue
             }
             if now() >= deadline {
@@ -58,8 +59,9 @@ public final class ApplyLock: Sendable {
             if errno == EEXIST { return false }
             throw Failure.cannotCreate(path)
         }
-        let holder = Holder(pid: getpid(), host: hostName(), user: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
-                            since: ISO8601DateFormatter().string(from: Date()))
+        let holder = Holder(
+            pid: getpid(), host: hostName(), user: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+            since: ISO8601DateFormatter().string(from: Date()))
         let data = (try? JSONEncoder().encode(holder)) ?? Data()
         _ = data.withUnsafeBytes { write(descriptor, $0.baseAddress, data.count) }
         close(descriptor)

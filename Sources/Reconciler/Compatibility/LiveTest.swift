@@ -88,12 +88,16 @@ public struct LiveTest: Sendable {
 
         do {
             let me = try await writer.currentUser()
-            let group = try await writer.createGroup(name: groupName, description: "Made by kisictl doctor --live-test; it removes it again.",
-                                                     placeID: nil)
+            let group = try await writer.createGroup(
+                name: groupName, description: "Made by kisictl doctor --live-test; it removes it again.",
+                placeID: nil)
             made.append(("the group \"\(groupName)\"", { try await writer.deleteGroup(group.id) }))
             let found = try await writer.findGroup(name: groupName, placeID: nil)
-            record(.groupLookup, found?.id == group.id ? .holds("GET /groups?query=… found the new group by its exact name")
-                : .differs("GET /groups?query=… did not find the new group \(group.id)"))
+            record(
+                .groupLookup,
+                found?.id == group.id
+                    ? .holds("GET /groups?query=… found the new group by its exact name")
+                    : .differs("GET /groups?query=… did not find the new group \(group.id)"))
 
             // A user whose address has a plus, made as kisictl makes users.
             let address = "kisictl-live-test+\(Int(now.timeIntervalSince1970))@example.com"
@@ -101,29 +105,44 @@ public struct LiveTest: Sendable {
             made.append(("the user \(address)", { try await writer.deleteUser(user.id) }))
             let lookedUp = try await writer.user(email: address)
             switch try await writer.user(id: user.id)?.confirmed {
-            case true?: record(.quietUser, .holds("a user made with send_emails: false and confirm: true reads back confirmed (whether Kisi mails anyone is a manual check: README, Kisi compatibility)"))
+            case true?:
+                record(
+                    .quietUser,
+                    .holds(
+                        "a user made with send_emails: false and confirm: true reads back confirmed (whether Kisi mails anyone is a manual check: README, Kisi compatibility)"
+                    ))
             case false?: record(.quietUser, .differs("a user made with confirm: true reads back unconfirmed"))
             case nil: record(.quietUser, .notChecked("Kisi's user has no confirmed field to read back"))
             }
-            record(.queryEncoding, lookedUp?.id == user.id ? .holds("GET /users?email= with \(address), percent-encoded, found that user")
-                : .differs("GET /users?email=… did not find \(address) (found \(lookedUp.map { "user \($0.id)" } ?? "nobody"))"))
+            record(
+                .queryEncoding,
+                lookedUp?.id == user.id
+                    ? .holds("GET /users?email= with \(address), percent-encoded, found that user")
+                    : .differs("GET /users?email=… did not find \(address) (found \(lookedUp.map { "user \($0.id)" } ?? "nobody"))"))
 
             // A window on grant, read back.
             let mine = try await writer.grant(group: group.id, user: me.id, validFrom: start, validUntil: firstEnd, notify: false)
             let theirs = try await writer.grant(group: group.id, user: user.id, validFrom: start, validUntil: firstEnd, notify: false)
             let created = try await writer.roleAssignment(id: mine.id)
-            record(.windowOnCreate, created?.validFrom == start && created?.validUntil == firstEnd
-                ? .holds("a role granted from \(KisiTime.format(start)) until \(KisiTime.format(firstEnd)) reads back with that window")
-                : .differs("asked \(KisiTime.format(start))–\(KisiTime.format(firstEnd)), Kisi holds \(window(created))"))
-            record(.creator, created?.createdBy == .user(me.id) ? .holds("the role names the key's user as its creator (created_by_type User, created_by_id \(me.id))")
-                : .differs("the role's creator reads \(created?.createdBy.map { "\($0)" } ?? "nothing"), not the key's user \(me.id)"))
+            record(
+                .windowOnCreate,
+                created?.validFrom == start && created?.validUntil == firstEnd
+                    ? .holds("a role granted from \(KisiTime.format(start)) until \(KisiTime.format(firstEnd)) reads back with that window")
+                    : .differs("asked \(KisiTime.format(start))–\(KisiTime.format(firstEnd)), Kisi holds \(window(created))"))
+            record(
+                .creator,
+                created?.createdBy == .user(me.id)
+                    ? .holds("the role names the key's user as its creator (created_by_type User, created_by_id \(me.id))")
+                    : .differs("the role's creator reads \(created?.createdBy.map { "\($0)" } ?? "nothing"), not the key's user \(me.id)"))
 
             // The window changed in place, read back.
             try await writer.changeWindow(mine.id, validFrom: start, validUntil: secondEnd, notify: false)
             let patched = try await writer.roleAssignment(id: mine.id)
-            record(.windowOnPatch, patched?.validUntil == secondEnd
-                ? .holds("PATCH valid_until \(KisiTime.format(secondEnd)) reads back as asked")
-                : .differs("Kisi answered the PATCH of valid_until to \(KisiTime.format(secondEnd)) but holds \(window(patched))"))
+            record(
+                .windowOnPatch,
+                patched?.validUntil == secondEnd
+                    ? .holds("PATCH valid_until \(KisiTime.format(secondEnd)) reads back as asked")
+                    : .differs("Kisi answered the PATCH of valid_until to \(KisiTime.format(secondEnd)) but holds \(window(patched))"))
 
             // A second role for the same user and group is refused, and none is made.
             do {
@@ -136,9 +155,12 @@ public struct LiveTest: Sendable {
             // Paging one row at a time.
             let paged = try await writer.reader.roleAssignments(group: group.id, pageSize: 1)
             let ids = Set(paged.rows.map(\.id))
-            record(.paging, ids == [mine.id, theirs.id] && paged.pages >= 2
-                ? .holds("\(paged.rows.count) roles read one per page in \(paged.pages) pages, each once, as X-Collection-Range said")
-                : .differs("read \(paged.rows.count) rows (\(ids.count) distinct) in \(paged.pages) pages; expected roles \(mine.id) and \(theirs.id)"))
+            record(
+                .paging,
+                ids == [mine.id, theirs.id] && paged.pages >= 2
+                    ? .holds("\(paged.rows.count) roles read one per page in \(paged.pages) pages, each once, as X-Collection-Range said")
+                    : .differs(
+                        "read \(paged.rows.count) rows (\(ids.count) distinct) in \(paged.pages) pages; expected roles \(mine.id) and \(theirs.id)"))
 
             // A delete, then the same delete again: 404, and a read finds nothing.
             try await writer.revoke(theirs.id)
@@ -147,8 +169,11 @@ public struct LiveTest: Sendable {
                 record(.deleteTwice, .differs("a second DELETE of role \(theirs.id) was answered as a success"))
             } catch .notFound {
                 let gone = try await writer.roleAssignment(id: theirs.id) == nil
-                record(.deleteTwice, gone ? .holds("a second DELETE answered 404, and GET found the role gone")
-                    : .differs("a second DELETE answered 404, but GET still finds the role"))
+                record(
+                    .deleteTwice,
+                    gone
+                        ? .holds("a second DELETE answered 404, and GET found the role gone")
+                        : .differs("a second DELETE answered 404, but GET still finds the role"))
             }
         } catch {
             for assumption in Assumption.allCases where !findings.contains(where: { $0.assumption == assumption }) {

@@ -24,8 +24,10 @@ public struct Planner: Sendable {
     /// Kisi user id → the person in the member data with that address.
     let personByUser: [Int: Int32]
 
-    public init(evaluator: AccessEvaluator, desired: DesiredAccess, live: LiveState, endpoint: String,
-                fingerprints: (config: String, data: String), mode: Plan.Mode = .converge, windowChanges: WindowChangeMethod = .patch) {
+    public init(
+        evaluator: AccessEvaluator, desired: DesiredAccess, live: LiveState, endpoint: String,
+        fingerprints: (config: String, data: String), mode: Plan.Mode = .converge, windowChanges: WindowChangeMethod = .patch
+    ) {
         self.mode = mode
         self.windowChanges = windowChanges
         self.evaluator = evaluator
@@ -53,9 +55,10 @@ public struct Planner: Sendable {
             if let plan { groups.append(plan) }
         }
         let fingerprints = PlanFingerprints(config: fingerprints.config, data: fingerprints.data, live: live.fingerprints(for: config))
-        let plan = Plan(mode: mode, instant: instant, timeZone: config.timeZone.identifier, createdAt: createdAt,
-                        organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
-                        fingerprints: fingerprints, groups: groups, notices: live.notices, windowChanges: windowChanges)
+        let plan = Plan(
+            mode: mode, instant: instant, timeZone: config.timeZone.identifier, createdAt: createdAt,
+            organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
+            fingerprints: fingerprints, groups: groups, notices: live.notices, windowChanges: windowChanges)
         return PlanOutcome(plan: plan, problems: problems)
     }
 
@@ -67,16 +70,24 @@ public struct Planner: Sendable {
             // linked, and a group another integration feeds was never kisictl's.
             guard let existing, existing.integrations.isEmpty else { return (nil, []) }
             let (access, kept, unchanged, _) = planAccess(group, existing: existing)
-            return (GroupPlan(address: group.address, name: group.name, description: existing.group.description, place: group.place,
-                              placeID: existing.group.placeID, kisiGroupID: existing.group.id, create: false, update: nil, doors: [],
-                              access: access, kept: kept, unchanged: unchanged), [])
+            return (
+                GroupPlan(
+                    address: group.address, name: group.name, description: existing.group.description, place: group.place,
+                    placeID: existing.group.placeID, kisiGroupID: existing.group.id, create: false, update: nil, doors: [],
+                    access: access, kept: kept, unchanged: unchanged), []
+            )
         }
         if let integration = existing?.integrations.first {
-            return (nil, ["\(path): Kisi group \"\(group.name)\" is fed by the integration \"\(integration.name)\" (\(integration.type)); kisictl will not manage a group another integration writes to. Set managed: false, or give kisictl a group of its own."])
+            return (
+                nil,
+                [
+                    "\(path): Kisi group \"\(group.name)\" is fed by the integration \"\(integration.name)\" (\(integration.type)); kisictl will not manage a group another integration writes to. Set managed: false, or give kisictl a group of its own."
+                ]
+            )
         }
         var problems: [String] = []
         let placeID = group.place.flatMap { live.place(named: $0)?.id }
-        if group.place != nil, placeID == nil { return (nil, []) }   // reported by the refresh
+        if group.place != nil, placeID == nil { return (nil, []) }  // reported by the refresh
 
         var update: GroupUpdate?
         if let existing, let description = group.description, description != (existing.group.description ?? "") {
@@ -92,9 +103,13 @@ public struct Planner: Sendable {
                 case 1: wantedLocks.append((door, candidates[0]))
                 case 0:
                     let known = live.locks.filter { placeID == nil || $0.placeID == placeID }.map(\.name).sorted()
-                    problems.append("\(path).doors: Kisi has no door named \"\(door)\" in \(group.place ?? "the organization") (doors: \(known.joined(separator: ", ")))")
+                    problems.append(
+                        "\(path).doors: Kisi has no door named \"\(door)\" in \(group.place ?? "the organization") (doors: \(known.joined(separator: ", ")))"
+                    )
                 default:
-                    problems.append("\(path).doors: \(candidates.count) doors are named \"\(door)\" in different places; an organization group cannot tell them apart")
+                    problems.append(
+                        "\(path).doors: \(candidates.count) doors are named \"\(door)\" in different places; an organization group cannot tell them apart"
+                    )
                 }
             }
             let linked = existing?.doors ?? []
@@ -110,9 +125,10 @@ public struct Planner: Sendable {
 
         let (access, kept, unchanged, accessProblems) = planAccess(group, existing: existing)
         problems += accessProblems
-        let plan = GroupPlan(address: group.address, name: group.name, description: group.description, place: group.place, placeID: placeID,
-                             kisiGroupID: existing?.group.id, create: existing == nil, update: update, doors: doors,
-                             access: access, kept: kept, unchanged: unchanged)
+        let plan = GroupPlan(
+            address: group.address, name: group.name, description: group.description, place: group.place, placeID: placeID,
+            kisiGroupID: existing?.group.id, create: existing == nil, update: update, doors: doors,
+            access: access, kept: kept, unchanged: unchanged)
         return (plan, problems)
     }
 
@@ -151,9 +167,11 @@ public struct Planner: Sendable {
             let after = window(grant.window)
             guard next < known.count, known[next].person == grant.person.index else {
                 let user = live.users[directory.normalizedEmail(of: grant.person)]
-                changes.append(AccessChange(action: user == nil ? .createUserAndGrant : .grant, email: directory.email(of: grant.person),
-                                            name: directory.name(of: grant.person), userID: user?.id, after: after,
-                                            reasons: reasons(grant.person, group)))
+                changes.append(
+                    AccessChange(
+                        action: user == nil ? .createUserAndGrant : .grant, email: directory.email(of: grant.person),
+                        name: directory.name(of: grant.person), userID: user?.id, after: after,
+                        reasons: reasons(grant.person, group)))
                 continue
             }
             let role = roles[Int(known[next].role)], user = role.user!
@@ -165,8 +183,10 @@ public struct Planner: Sendable {
             } else if before == after {
                 unchanged.append(MemberState(email: user.email, role: role.roleID, window: before))
             } else {
-                changes.append(AccessChange(action: .change, email: user.email, name: directory.name(of: grant.person), userID: user.id,
-                                            roleAssignmentID: role.id, before: before, after: after, reasons: reasons(grant.person, group)))
+                changes.append(
+                    AccessChange(
+                        action: .change, email: user.email, name: directory.name(of: grant.person), userID: user.id,
+                        roleAssignmentID: role.id, before: before, after: after, reasons: reasons(grant.person, group)))
             }
         }
         while next < known.count {
@@ -194,8 +214,10 @@ public struct Planner: Sendable {
                     unchanged.append(MemberState(email: user.email, role: role.roleID, window: before))
                     continue
                 }
-                changes.append(AccessChange(action: .revoke, email: user.email, userID: user.id, roleAssignmentID: role.id, before: before,
-                                            reasons: ["kisictl plan --destroy: every grant kisictl manages is revoked"], cause: "destroy"))
+                changes.append(
+                    AccessChange(
+                        action: .revoke, email: user.email, userID: user.id, roleAssignmentID: role.id, before: before,
+                        reasons: ["kisictl plan --destroy: every grant kisictl manages is revoked"], cause: "destroy"))
                 continue
             }
             guard let decision, !decision.evidence.isEmpty else {
@@ -208,24 +230,32 @@ public struct Planner: Sendable {
                     unchanged.append(MemberState(email: user.email, role: role.roleID, window: before))
                 case .revoke:
                     let why = decision == nil ? "not in the member data" : "no membership, registration or booking matches this group's rules"
-                    changes.append(AccessChange(action: .revoke, email: user.email, userID: user.id, roleAssignmentID: role.id,
-                                                before: before, reasons: ["no rule explains this member: \(why)"],
-                                                cause: "no rule explains the member"))
+                    changes.append(
+                        AccessChange(
+                            action: .revoke, email: user.email, userID: user.id, roleAssignmentID: role.id,
+                            before: before, reasons: ["no rule explains this member: \(why)"],
+                            cause: "no rule explains the member"))
                 }
                 continue
             }
-            changes.append(AccessChange(action: .revoke, email: user.email, userID: user.id, roleAssignmentID: role.id, before: before,
-                                        reasons: decision.evidence.map { "no rule grants: " + evaluator.describe($0, at: instant) },
-                                        cause: Self.cause(decision.evidence)))
+            changes.append(
+                AccessChange(
+                    action: .revoke, email: user.email, userID: user.id, roleAssignmentID: role.id, before: before,
+                    reasons: decision.evidence.map { "no rule grants: " + evaluator.describe($0, at: instant) },
+                    cause: Self.cause(decision.evidence)))
         }
 
         var problems: [String] = []
         if !unexplained.isEmpty {
-            problems.append("groups.\(group.address): \(unexplained.count) member\(unexplained.count == 1 ? "" : "s") no rule explains (\(unexplained.sorted().map(EmailAddress.masked).joined(separator: ", "))), and policy.unexplained_members is fail")
+            problems.append(
+                "groups.\(group.address): \(unexplained.count) member\(unexplained.count == 1 ? "" : "s") no rule explains (\(unexplained.sorted().map(EmailAddress.masked).joined(separator: ", "))), and policy.unexplained_members is fail"
+            )
         }
         let order: [AccessChange.Action: Int] = [.createUserAndGrant: 0, .grant: 0, .change: 1, .revoke: 2]
         changes.sort { (order[$0.action]!, $0.normalizedEmail) < (order[$1.action]!, $1.normalizedEmail) }
-        kept.sort { ($0.why.rawValue, EmailAddress.normalized($0.email), $0.name ?? "") < ($1.why.rawValue, EmailAddress.normalized($1.email), $1.name ?? "") }
+        kept.sort {
+            ($0.why.rawValue, EmailAddress.normalized($0.email), $0.name ?? "") < ($1.why.rawValue, EmailAddress.normalized($1.email), $1.name ?? "")
+        }
         return (changes, kept, unchanged, problems)
     }
 
@@ -233,8 +263,10 @@ public struct Planner: Sendable {
     static func nonUser(_ role: KisiRoleAssignment) -> (MemberState.Holder, KeptMember) {
         switch role.assignee {
         case .team(let id, let name): return (.team(id: id, name: name), KeptMember(email: "", name: name, why: .team))
-        case .guest(let id, let name, let email): return (.guest(id: id, name: name, email: email), KeptMember(email: email ?? "", name: name, why: .guest))
-        case .other(let type, let id): return (.other(kind: type, id: id), KeptMember(email: "", name: "\(type) \(id.map(String.init) ?? "?")", why: .otherAssignee))
+        case .guest(let id, let name, let email):
+            return (.guest(id: id, name: name, email: email), KeptMember(email: email ?? "", name: name, why: .guest))
+        case .other(let type, let id):
+            return (.other(kind: type, id: id), KeptMember(email: "", name: "\(type) \(id.map(String.init) ?? "?")", why: .otherAssignee))
         case .user(let user): return (.user(email: user.email), KeptMember(email: user.email, why: .manager))
         }
     }
@@ -264,22 +296,24 @@ public struct Planner: Sendable {
     /// The short cause of a revocation, from its first piece of evidence.
     static func cause(_ evidence: [Evidence]) -> String {
         guard let first = evidence.first else { return "no rule explains the member" }
-        let record: String = switch first.record {
-        case .membership: "membership"
-        case .registration: "registration"
-        case .booking: "booking"
-        case .invitation: "booking invitation"
-        }
-        let finding: String = switch first.finding {
-        case .ended, .expired: record == "membership" ? "expired" : "ended"
-        case .startsBeyondLookahead: "not started yet"
-        case .paused: "paused"
-        case .cancelled: "cancelled"
-        case .blocked: "blocked"
-        case .usedUp: "used up"
-        case .notConfirmed: "not confirmed"
-        case .grants, .grantsWhileBlocked, .grantsInRenewalGrace: "granting"
-        }
+        let record: String =
+            switch first.record {
+            case .membership: "membership"
+            case .registration: "registration"
+            case .booking: "booking"
+            case .invitation: "booking invitation"
+            }
+        let finding: String =
+            switch first.finding {
+            case .ended, .expired: record == "membership" ? "expired" : "ended"
+            case .startsBeyondLookahead: "not started yet"
+            case .paused: "paused"
+            case .cancelled: "cancelled"
+            case .blocked: "blocked"
+            case .usedUp: "used up"
+            case .notConfirmed: "not confirmed"
+            case .grants, .grantsWhileBlocked, .grantsInRenewalGrace: "granting"
+            }
         return "\(record) \(finding)"
     }
 }

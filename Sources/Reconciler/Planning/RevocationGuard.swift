@@ -24,10 +24,13 @@ public enum RevocationGuard {
         var causes: [String: Int] = [:]
         for revocation in revocations { causes[revocation.cause ?? "other", default: 0] += 1 }
         let top = causes.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3).map { "\($0.value) \($0.key)" }
-        let limit: String = switch policy.maxRevocations {
-        case .count(let count): "policy.max_revocations is \(count)"
-        case .percent(let percent): "policy.max_revocations is \(AccessPolicy.RevocationLimit.percent(percent)) of the \(members) members of managed groups, so \(allowed)"
-        }
-        return "refusing to revoke access of \(revocations.count) members: \(limit) (top causes: \(top.joined(separator: ", "))). Check the member data and the rules; if this is intended, apply with --allow-mass-revoke."
+        let limit: String =
+            switch policy.maxRevocations {
+            case .count(let count): "policy.max_revocations is \(count)"
+            case .percent(let percent):
+                "policy.max_revocations is \(AccessPolicy.RevocationLimit.percent(percent)) of the \(members) members of managed groups, so \(allowed)"
+            }
+        return
+            "refusing to revoke access of \(revocations.count) members: \(limit) (top causes: \(top.joined(separator: ", "))). Check the member data and the rules; if this is intended, apply with --allow-mass-revoke."
     }
 }

@@ -30,8 +30,10 @@ public struct KisiSnapshot: Sendable {
             try await withThrowingTaskGroup(of: (Int, [KisiGroupLock], [KisiIntegration]).self) { tasks in
                 for group in groupList {
                     tasks.addTask {
-                        (group.id, try await reader.groupLocks(group: group.id),
-                         readIntegrations ? try await reader.integrations(group: group.id) : [])
+                        (
+                            group.id, try await reader.groupLocks(group: group.id),
+                            readIntegrations ? try await reader.integrations(group: group.id) : []
+                        )
                     }
                 }
                 for try await (id, links, feeding) in tasks {
@@ -39,8 +41,9 @@ public struct KisiSnapshot: Sendable {
                     integrations[id] = feeding
                 }
             }
-            return KisiSnapshot(organization: try await organization, places: placeList, locks: try await locks, groups: groupList,
-                                doorLinks: doorLinks, integrations: integrations)
+            return KisiSnapshot(
+                organization: try await organization, places: placeList, locks: try await locks, groups: groupList,
+                doorLinks: doorLinks, integrations: integrations)
         } catch let error as KisiError {
             throw error
         } catch {

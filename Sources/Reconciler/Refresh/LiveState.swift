@@ -15,8 +15,10 @@ public struct LiveState: Sendable {
     /// What a reviewer should know: other writers in managed groups, SCIM.
     public var notices: [KisiNotice]
 
-    public init(organization: KisiOrganization, places: [KisiPlace], locks: [KisiLock], groups: [String: LiveGroup],
-                users: [String: KisiUser], problems: [String], notices: [KisiNotice] = []) {
+    public init(
+        organization: KisiOrganization, places: [KisiPlace], locks: [KisiLock], groups: [String: LiveGroup],
+        users: [String: KisiUser], problems: [String], notices: [KisiNotice] = []
+    ) {
         self.notices = notices
         self.organization = organization
         self.places = places
@@ -30,9 +32,10 @@ public struct LiveState: Sendable {
 
     /// The fingerprint of what was read for each managed group (or that it was absent).
     public func fingerprints(for config: SiteConfig) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: config.managedGroups.parallelMap { group in
-            (group.address, groups[group.address]?.fingerprint ?? Fingerprint.of("absent"))
-        })
+        Dictionary(
+            uniqueKeysWithValues: config.managedGroups.parallelMap { group in
+                (group.address, groups[group.address]?.fingerprint ?? Fingerprint.of("absent"))
+            })
     }
 }
 

@@ -26,7 +26,8 @@ public struct OtherWriters: Sendable {
         for (address, groupRoles) in roles {
             for role in groupRoles where role.roleID == "group_basic" && role.user != nil {
                 guard let creator = role.createdBy, creator != .user(keyUser.id),
-                      let created = role.createdAt, now.timeIntervalSince(created) <= Self.recentWrites else { continue }
+                    let created = role.createdAt, now.timeIntervalSince(created) <= Self.recentWrites
+                else { continue }
                 found[creator, default: (0, [])].roles += 1
                 found[creator, default: (0, [])].groups.insert(address)
             }

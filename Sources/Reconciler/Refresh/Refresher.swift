@@ -46,14 +46,18 @@ public struct Refresher: Sendable {
             var placeID: Int?
             if let place = group.place {
                 guard let found = placeList.named(place) else {
-                    problems.append("groups.\(group.address).place: Kisi has no place named \"\(place)\" (places: \(placeList.map(\.name).sorted().joined(separator: ", ")))")
+                    problems.append(
+                        "groups.\(group.address).place: Kisi has no place named \"\(place)\" (places: \(placeList.map(\.name).sorted().joined(separator: ", ")))"
+                    )
                     continue
                 }
                 placeID = found.id
             }
             let candidates = groupList.filter { $0.name == group.name && $0.placeID == placeID }
             if candidates.count > 1 {
-                problems.append("groups.\(group.address): Kisi has \(candidates.count) groups named \"\(group.name)\" in \(group.place ?? "the organization") (ids \(candidates.map { String($0.id) }.joined(separator: ", "))); rename all but one in Kisi")
+                problems.append(
+                    "groups.\(group.address): Kisi has \(candidates.count) groups named \"\(group.name)\" in \(group.place ?? "the organization") (ids \(candidates.map { String($0.id) }.joined(separator: ", "))); rename all but one in Kisi"
+                )
             } else if let existing = candidates.first {
                 matched.append((group, existing))
             }
@@ -68,8 +72,12 @@ public struct Refresher: Sendable {
                     async let roles = reader.roleAssignments(group: group.id)
                     async let doors: [KisiGroupLock]? = readDoors ? reader.groupLocks(group: group.id) : nil
                     async let integrations: [KisiIntegration] = readIntegrations ? reader.integrations(group: group.id) : []
-                    return (config.address, LiveGroup(group: group, roles: try await roles, doors: try await doors,
-                                                       integrations: try await integrations))
+                    return (
+                        config.address,
+                        LiveGroup(
+                            group: group, roles: try await roles, doors: try await doors,
+                            integrations: try await integrations)
+                    )
                 }
             }
             return try await tasks.reduce(into: [String: LiveGroup]()) { $0[$1.0] = $1.1 }
@@ -90,14 +98,17 @@ public struct Refresher: Sendable {
         let writers = try await OtherWriters(reader: reader, now: now).find(in: liveGroups.mapValues(\.roles), keyUser: try await keyUser)
         var notices = writers.map(KisiNotice.otherWriter)
         if org.scimEnabled { notices.append(.scimEnabled) }
-        return LiveState(organization: org, places: placeList, locks: lockList, groups: liveGroups, users: users, problems: problems,
-                         notices: notices)
+        return LiveState(
+            organization: org, places: placeList, locks: lockList, groups: liveGroups, users: users, problems: problems,
+            notices: notices)
     }
 
     /// People who should hold a role in a managed group where they have none, and whose Kisi
     /// user has not been seen: only for them must Kisi say whether a user exists.
-    static func peopleToLookUp(desired: DesiredAccess, directory: PeopleDirectory, live: [String: LiveGroup],
-                               known: [String: KisiUser]) -> Set<String> {
+    static func peopleToLookUp(
+        desired: DesiredAccess, directory: PeopleDirectory, live: [String: LiveGroup],
+        known: [String: KisiUser]
+    ) -> Set<String> {
         var wanted = Set<String>()
         for group in desired.groups {
             let members = Set(live[group.address]?.roles.compactMap { $0.user.map { EmailAddress.normalized($0.email) } } ?? [])

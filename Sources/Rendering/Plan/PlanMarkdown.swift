@@ -1,5 +1,5 @@
-import Foundation
 import AccessModel
+import Foundation
 
 /// The plan as a pull-request comment: a summary table, then one collapsed `<details>` per
 /// changed group holding its `diff` lines. With `--mask-emails`, addresses show as `a***@example.com`.
@@ -37,7 +37,8 @@ public enum PlanMarkdown {
         var body = ""
         for group in changed {
             let lines = PlanText.lines(group, style: style, reissue: plan.windowChanges == .reissue)
-            body += "<details><summary><code>\(group.address)</code> \(escape(group.name)): \(lines.count) change\(lines.count == 1 ? "" : "s")</summary>\n\n"
+            body +=
+                "<details><summary><code>\(group.address)</code> \(escape(group.name)): \(lines.count) change\(lines.count == 1 ? "" : "s")</summary>\n\n"
             body += "```diff\n" + lines.map { $0.text(style) + "\n" }.joined()
             let kept = PlanText.keptNote(group, style: style)
             if !kept.isEmpty { body += "  " + kept + "\n" }

@@ -82,11 +82,12 @@ public enum PlanText {
         var reasons: [String]
 
         func text(_ style: PlanStyle) -> String {
-            let (symbol, color): (String, Color) = switch kind {
-            case .add: ("+", .green)
-            case .change: ("~", .yellow)
-            case .remove: ("-", .red)
-            }
+            let (symbol, color): (String, Color) =
+                switch kind {
+                case .add: ("+", .green)
+                case .change: ("~", .yellow)
+                case .remove: ("-", .red)
+                }
             var text = paint("\(symbol) \(summary)", color, style)
             for reason in reasons { text += "\n      " + reason }
             return text
@@ -97,15 +98,17 @@ public enum PlanText {
         var lines: [Line] = []
         if group.create {
             let scope = group.place.map { "in \($0)" } ?? "for the whole organization"
-            lines.append(Line(kind: .add, summary: "create group \"\(group.name)\" \(scope)", reasons: group.description.map { ["description: \($0)"] } ?? []))
+            lines.append(
+                Line(kind: .add, summary: "create group \"\(group.name)\" \(scope)", reasons: group.description.map { ["description: \($0)"] } ?? []))
         }
         if let change = group.update?.description {
             lines.append(Line(kind: .change, summary: "description \"\(change.before ?? "")\" → \"\(change.after ?? "")\"", reasons: []))
         }
         for door in group.doors {
-            lines.append(door.action == .link
-                ? Line(kind: .add, summary: "link door \(door.door)", reasons: [])
-                : Line(kind: .remove, summary: "unlink door \(door.door)", reasons: ["not among the config's doors"]))
+            lines.append(
+                door.action == .link
+                    ? Line(kind: .add, summary: "link door \(door.door)", reasons: [])
+                    : Line(kind: .remove, summary: "unlink door \(door.door)", reasons: ["not among the config's doors"]))
         }
         for change in group.access {
             let who = style.email(change.email)
@@ -116,8 +119,10 @@ public enum PlanText {
                 lines.append(Line(kind: .add, summary: "create user \(who) and grant, \(style.window(change.after))", reasons: change.reasons))
             case .change:
                 let how = reissue ? " (by revoking and granting again)" : ""
-                lines.append(Line(kind: .change, summary: "window of \(who): \(style.window(change.before)) → \(style.window(change.after))\(how)",
-                                  reasons: change.reasons))
+                lines.append(
+                    Line(
+                        kind: .change, summary: "window of \(who): \(style.window(change.before)) → \(style.window(change.after))\(how)",
+                        reasons: change.reasons))
             case .revoke:
                 lines.append(Line(kind: .remove, summary: "revoke \(who)", reasons: change.reasons))
             }
@@ -127,16 +132,17 @@ public enum PlanText {
 
     static func keptNote(_ group: GroupPlan, style: PlanStyle) -> String {
         guard !group.kept.isEmpty else { return "" }
-        return "left alone: " + group.kept.map { kept in
-            switch kept.why {
-            case .exempt: "\(style.email(kept.email)) (exempt)"
-            case .manager: "\(style.email(kept.email)) (group manager)"
-            case .unexplained: "\(style.email(kept.email)) (unexplained, kept by policy)"
-            case .team: "team \"\(kept.name ?? "")\" (a team's role)"
-            case .guest: "guest \"\(style.name(kept.name ?? ""))\" (a guest's role)"
-            case .otherAssignee: "\(kept.name ?? "an assignee") (not a user)"
-            }
-        }.joined(separator: ", ")
+        return "left alone: "
+            + group.kept.map { kept in
+                switch kept.why {
+                case .exempt: "\(style.email(kept.email)) (exempt)"
+                case .manager: "\(style.email(kept.email)) (group manager)"
+                case .unexplained: "\(style.email(kept.email)) (unexplained, kept by policy)"
+                case .team: "team \"\(kept.name ?? "")\" (a team's role)"
+                case .guest: "guest \"\(style.name(kept.name ?? ""))\" (a guest's role)"
+                case .otherAssignee: "\(kept.name ?? "an assignee") (not a user)"
+                }
+            }.joined(separator: ", ")
     }
 
     /// What a reviewer should know about the organization, one sentence each.
@@ -144,25 +150,33 @@ public enum PlanText {
         var sentences: [String] = plan.notices.map { notice in
             switch notice {
             case .otherWriter(let writer):
-                let who: String = switch writer.kind {
-                case .user: "Kisi user \(writer.id.map(String.init) ?? "?")" + (writer.email.map { " (\(style.email($0)))" } ?? "")
-                case .marketplaceInstallation: "the marketplace installation \(writer.id.map(String.init) ?? "?")"
-                case .other: "another writer (\(writer.id.map(String.init) ?? "?"))"
-                }
+                let who: String =
+                    switch writer.kind {
+                    case .user: "Kisi user \(writer.id.map(String.init) ?? "?")" + (writer.email.map { " (\(style.email($0)))" } ?? "")
+                    case .marketplaceInstallation: "the marketplace installation \(writer.id.map(String.init) ?? "?")"
+                    case .other: "another writer (\(writer.id.map(String.init) ?? "?"))"
+                    }
                 let roles = writer.roles == 1 ? "1 member's role" : "\(writer.roles) members' roles"
-                return "\(who) created \(roles) in \(writer.groups.joined(separator: ", ")) in the last 7 days, not this key's user: another tool may still be syncing these groups, and the two would undo each other. Turn its Kisi sync off for them."
+                return
+                    "\(who) created \(roles) in \(writer.groups.joined(separator: ", ")) in the last 7 days, not this key's user: another tool may still be syncing these groups, and the two would undo each other. Turn its Kisi sync off for them."
             case .scimEnabled:
                 return "SCIM is enabled for this organization: an identity provider may create users and change members of managed groups."
             }
         }
         if plan.windowChanges == .reissue, plan.summary.windowChanges > 0 {
-            sentences.append("this Kisi was seen to ignore new windows sent by PATCH, so each window change revokes the role and grants it again: the member is without access for those two requests.")
+            sentences.append(
+                "this Kisi was seen to ignore new windows sent by PATCH, so each window change revokes the role and grants it again: the member is without access for those two requests."
+            )
         }
         return sentences
     }
 
     enum Color: String {
-        case green = "32", yellow = "33", red = "31", bold = "1", dim = "2"
+        case green = "32"
+        case yellow = "33"
+        case red = "31"
+        case bold = "1"
+        case dim = "2"
     }
 
     static func paint(_ text: String, _ color: Color, _ style: PlanStyle) -> String {

@@ -1,6 +1,6 @@
 import AccessModel
-import JSONSupport
 import AccessRules
+import JSONSupport
 
 /// What `kisictl explain EMAIL` shows: for one person, every managed group, whether they should
 /// have access, the window, and the reasons.
@@ -71,16 +71,18 @@ public struct Explanation: Sendable {
         let decisions = person.map { evaluator.decisions(for: $0.id, at: instant) }
         entries = evaluator.config.managedGroups.enumerated().map { position, group in
             guard let decision = decisions?[position] else {
-                return Entry(address: group.address, name: group.name, state: .none, window: nil,
-                             reasons: ["no customer record or booking invitation has this e-mail address"])
+                return Entry(
+                    address: group.address, name: group.name, state: .none, window: nil,
+                    reasons: ["no customer record or booking invitation has this e-mail address"])
             }
             let described = decision.evidence.map { evaluator.describe($0, at: instant) }
             guard let window = decision.window else {
                 let reasons = described.isEmpty ? [Self.nothingMatches] : described.map { "no rule grants: " + $0 }
                 return Entry(address: group.address, name: group.name, state: .none, window: nil, reasons: reasons)
             }
-            return Entry(address: group.address, name: group.name, state: window.contains(instant) ? .current : .upcoming,
-                         window: window, reasons: described)
+            return Entry(
+                address: group.address, name: group.name, state: window.contains(instant) ? .current : .upcoming,
+                window: window, reasons: described)
         }
     }
 
@@ -92,23 +94,34 @@ public struct Explanation: Sendable {
             ("exempt", .bool(exempt)),
         ]
         if let kisiUserID { members.append(("kisi_user_id", .int(kisiUserID))) }
-        members.append(("groups", .array(entries.map { entry in
-            var fields: [(String, JSONValue)] = [
-                ("group", .string(entry.address)),
-                ("access", .bool(entry.access)),
-                ("state", .string(entry.state.rawValue)),
-                ("valid_from", .string(entry.window?.from.rfc3339)),
-                ("valid_until", .string(entry.window?.until?.rfc3339)),
-                ("reasons", .array(entry.reasons.map(JSONValue.string))),
-            ]
-            if kisiUserID != nil {
-                fields.append(("kisi", entry.kisi.map { role in
-                    .object([("role", .string(role.role)), ("valid_from", .string(role.validFrom?.rfc3339)),
-                             ("valid_until", .string(role.validUntil?.rfc3339))])
-                } ?? .null))
-            }
-            return .object(fields)
-        })))
+        members.append(
+            (
+                "groups",
+                .array(
+                    entries.map { entry in
+                        var fields: [(String, JSONValue)] = [
+                            ("group", .string(entry.address)),
+                            ("access", .bool(entry.access)),
+                            ("state", .string(entry.state.rawValue)),
+                            ("valid_from", .string(entry.window?.from.rfc3339)),
+                            ("valid_until", .string(entry.window?.until?.rfc3339)),
+                            ("reasons", .array(entry.reasons.map(JSONValue.string))),
+                        ]
+                        if kisiUserID != nil {
+                            fields.append(
+                                (
+                                    "kisi",
+                                    entry.kisi.map { role in
+                                        .object([
+                                            ("role", .string(role.role)), ("valid_from", .string(role.validFrom?.rfc3339)),
+                                            ("valid_until", .string(role.validUntil?.rfc3339)),
+                                        ])
+                                    } ?? .null
+                                ))
+                        }
+                        return .object(fields)
+                    })
+            ))
         return .object(members)
     }
 
@@ -116,7 +129,10 @@ public struct Explanation: Sendable {
         let local = zone.localDateTime(for: instant)
         var out = email
         if let person {
-            let identity = [person.name, person.customerIDs.isEmpty ? "booking invitee" : "customer " + person.customerIDs.map { "#\($0)" }.joined(separator: ", ")]
+            let identity = [
+                person.name,
+                person.customerIDs.isEmpty ? "booking invitee" : "customer " + person.customerIDs.map { "#\($0)" }.joined(separator: ", "),
+            ]
             out += " (" + identity.compactMap { $0 }.joined(separator: "; ") + ")"
         } else {
             out += " (not in the member data)"

@@ -1,6 +1,6 @@
 import AccessModel
-import JSONSupport
 import AccessRules
+import JSONSupport
 
 /// What `kisictl validate` reports: the config, the data and, per group, how many people
 /// should have access at the instant.
@@ -30,17 +30,20 @@ public struct ValidationReport: Sendable {
         config = evaluator.config
         self.dataOrigin = dataOrigin
         let data = evaluator.data
-        counts = [(.customers, data.customers.count), (.memberships, data.memberships.count),
-                  (.registrations, data.registrations.count), (.bookings, data.bookings.count)]
+        counts = [
+            (.customers, data.customers.count), (.memberships, data.memberships.count),
+            (.registrations, data.registrations.count), (.bookings, data.bookings.count),
+        ]
         people = evaluator.directory.count
         instant = access.instant
         self.warnings = warnings
         groups = evaluator.config.groups.map { group in
             let grants = access.grants(in: group.address)
             let now = grants.filter { $0.isCurrent(at: access.instant) }.count
-            return GroupLine(address: group.address, name: group.name, managed: group.managed, place: group.place,
-                             doors: group.doors?.count ?? 0, rules: group.rules.count, accessNow: group.managed ? now : 0,
-                             upcoming: group.managed ? grants.count - now : 0)
+            return GroupLine(
+                address: group.address, name: group.name, managed: group.managed, place: group.place,
+                doors: group.doors?.count ?? 0, rules: group.rules.count, accessNow: group.managed ? now : 0,
+                upcoming: group.managed ? grants.count - now : 0)
         }
     }
 
@@ -49,25 +52,32 @@ public struct ValidationReport: Sendable {
             ("valid", .bool(true)),
             ("at", .string(instant.rfc3339)),
             ("timezone", .string(config.timeZone.identifier)),
-            ("config", .object([
-                ("files", .array(config.files.map(JSONValue.string))),
-                ("groups", .int(config.groups.count)),
-                ("managed_groups", .int(config.managedGroups.count)),
-                ("rules", .int(config.groups.reduce(0) { $0 + $1.rules.count })),
-            ])),
-            ("data", .object([("source", .string(dataOrigin))] + counts.map { ($0.0.rawValue, .int($0.1)) } + [("people", .int(people))])),
-            ("groups", .array(groups.map { line in
+            (
+                "config",
                 .object([
-                    ("group", .string(line.address)),
-                    ("name", .string(line.name)),
-                    ("managed", .bool(line.managed)),
-                    ("place", .string(line.place)),
-                    ("doors", .int(line.doors)),
-                    ("rules", .int(line.rules)),
-                    ("access_now", line.managed ? .int(line.accessNow) : .null),
-                    ("upcoming", line.managed ? .int(line.upcoming) : .null),
+                    ("files", .array(config.files.map(JSONValue.string))),
+                    ("groups", .int(config.groups.count)),
+                    ("managed_groups", .int(config.managedGroups.count)),
+                    ("rules", .int(config.groups.reduce(0) { $0 + $1.rules.count })),
                 ])
-            })),
+            ),
+            ("data", .object([("source", .string(dataOrigin))] + counts.map { ($0.0.rawValue, .int($0.1)) } + [("people", .int(people))])),
+            (
+                "groups",
+                .array(
+                    groups.map { line in
+                        .object([
+                            ("group", .string(line.address)),
+                            ("name", .string(line.name)),
+                            ("managed", .bool(line.managed)),
+                            ("place", .string(line.place)),
+                            ("doors", .int(line.doors)),
+                            ("rules", .int(line.rules)),
+                            ("access_now", line.managed ? .int(line.accessNow) : .null),
+                            ("upcoming", line.managed ? .int(line.upcoming) : .null),
+                        ])
+                    })
+            ),
             ("warnings", .array(warnings.map(\.json))),
             ("errors", .array([])),
         ])
@@ -88,7 +98,9 @@ public struct ValidationReport: Sendable {
     public var text: String {
         let zone = config.timeZone
         let local = zone.localDateTime(for: instant)
-        let files = config.files.count == 1 ? config.files[0] : "\(config.files[0]) + \(config.files.count - 1) group file\(config.files.count == 2 ? "" : "s")"
+        let files =
+            config.files.count == 1
+            ? config.files[0] : "\(config.files[0]) + \(config.files.count - 1) group file\(config.files.count == 2 ? "" : "s")"
         var out = "Config:      \(files)\n"
         out += "Time zone:   \(zone.identifier); evaluated at \(instant.rfc3339) (\(local.displayString) \(zone.offsetDescription(at: instant)))\n"
         out += "Member data: \(dataOrigin): " + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ") + " → \(people) people\n"

@@ -30,7 +30,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-plan-age"), help: ArgumentHelp("Refuse a saved plan older than this.", valueName: "duration"))
     var maxPlanAge = "1h"
 
-    @Option(name: .customLong("audit-log"), help: ArgumentHelp("Where to append the audit log (default: .kisictl/audit.jsonl beside the config).", valueName: "file"))
+    @Option(
+        name: .customLong("audit-log"),
+        help: ArgumentHelp("Where to append the audit log (default: .kisictl/audit.jsonl beside the config).", valueName: "file"))
     var auditLog: String?
 
     @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("How long to wait for another apply to finish.", valueName: "duration"))
@@ -43,7 +45,9 @@ struct ApplyCommand: AsyncParsableCommand {
     var noColor = false
 
     func validate() throws {
-        if planFile != nil, destroy { throw ValidationError("a saved plan applies as it was planned: make it with `kisictl plan --destroy -out FILE`, and drop --destroy here") }
+        if planFile != nil, destroy {
+            throw ValidationError("a saved plan applies as it was planned: make it with `kisictl plan --destroy -out FILE`, and drop --destroy here")
+        }
         if site.at != nil, !kisi.sandbox {
             throw ValidationError("--at applies access as of another time: allowed only against the sandbox (--sandbox)")
         }
@@ -82,8 +86,10 @@ struct ApplyCommand: AsyncParsableCommand {
             let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress).apply(plan)
             if let method = report.windowChanges {
                 // Remembered for the next plan and for doctor; a failure to write it loses nothing applied.
-                try? KisiBehaviour(target: connection.target, windowChanges: method,
-                                   seenAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))).save(folder: stateFolder)
+                try? KisiBehaviour(
+                    target: connection.target, windowChanges: method,
+                    seenAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+                ).save(folder: stateFolder)
             }
             Output.standardOutput(Self.describe(report, auditPath: auditPath))
             if !report.succeeded { throw ExitCode(1) }
@@ -94,7 +100,8 @@ struct ApplyCommand: AsyncParsableCommand {
     private func confirm() throws {
         guard planFile == nil, !autoApprove else { return }
         guard isatty(STDIN_FILENO) == 1 else {
-            Output.standardError("error: apply outside a terminal needs --auto-approve, or a plan saved with `kisictl plan -out FILE` and reviewed.\n")
+            Output.standardError(
+                "error: apply outside a terminal needs --auto-approve, or a plan saved with `kisictl plan -out FILE` and reviewed.\n")
             throw ExitCode(1)
         }
         Output.standardOutput("\nDo you want to apply these changes? Only 'yes' is accepted: ")
@@ -122,14 +129,22 @@ struct ApplyCommand: AsyncParsableCommand {
         do {
             let writer = connection.writer
             let live = try await Refresher(reader: writer).refresh(config: loadedSite.config, desired: nil, directory: nil)
-            if live.organization.id != plan.organization.id || (connection.sandbox == nil && plan.endpoint != connection.credentials.baseURL.absoluteString) {
-                throw PlanFile.Failure.otherTarget(planned: "\(plan.organization.name) at \(plan.endpoint)",
-                                                   now: "\(live.organization.name) at \(connection.target)")
+            if live.organization.id != plan.organization.id
+                || (connection.sandbox == nil && plan.endpoint != connection.credentials.baseURL.absoluteString)
+            {
+                throw PlanFile.Failure.otherTarget(
+                    planned: "\(plan.organization.name) at \(plan.endpoint)",
+                    now: "\(live.organization.name) at \(connection.target)")
             }
-            try PlanFile.check(plan, now: Date(), maximumAge: TimeInterval(TimeSpan(parsing: maxPlanAge)!.seconds),
-                               live: live.fingerprints(for: loadedSite.config))
-            Output.standardOutput(PlanText.render(plan, style: PlanStyle(zone: loadedSite.config.timeZone, color: useColor(noColor: noColor),
-                                                                        target: connection.sandbox == nil ? nil : "the embedded sandbox")))
+            try PlanFile.check(
+                plan, now: Date(), maximumAge: TimeInterval(TimeSpan(parsing: maxPlanAge)!.seconds),
+                live: live.fingerprints(for: loadedSite.config))
+            Output.standardOutput(
+                PlanText.render(
+                    plan,
+                    style: PlanStyle(
+                        zone: loadedSite.config.timeZone, color: useColor(noColor: noColor),
+                        target: connection.sandbox == nil ? nil : "the embedded sandbox")))
             let members = live.groups.values.reduce(0) { $0 + $1.roles.filter { $0.roleID == "group_basic" }.count }
             return (plan, connection, members)
         } catch {
@@ -140,12 +155,15 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     static func describe(_ report: ApplyReport, auditPath: String) -> String {
-        let order = ["groups created", "groups updated", "doors linked", "doors unlinked", "users created", "grants", "window changes", "revocations"]
+        let order = [
+            "groups created", "groups updated", "doors linked", "doors unlinked", "users created", "grants", "window changes", "revocations",
+        ]
         let done = order.compactMap { kind in report.completed[kind].map { "\($0) \(kind)" } }
         var text = "\n" + (report.succeeded ? "Apply complete: " : "Apply finished with failures. Done: ")
         text += (done.isEmpty ? "nothing" : done.joined(separator: ", ")) + ".\n"
         if report.windowChanges == .reissue {
-            text += "Kisi kept the old window when asked to change it by PATCH: window changes were made by revoking and granting again (see the audit log).\n"
+            text +=
+                "Kisi kept the old window when asked to change it by PATCH: window changes were made by revoking and granting again (see the audit log).\n"
         }
         if !report.failures.isEmpty {
             text += "Failed (\(report.failures.count)):\n"

@@ -6,12 +6,16 @@ import KisiSandbox
 
 /// How to reach Kisi: the real API with a key, or the embedded sandbox.
 struct KisiOptions: ParsableArguments {
-    @Flag(help: ArgumentHelp(
-        "Run against a Kisi sandbox inside kisictl, seeded from sandbox.yaml beside the config; its state is kept in .kisictl/ beside the config."))
+    @Flag(
+        help: ArgumentHelp(
+            "Run against a Kisi sandbox inside kisictl, seeded from sandbox.yaml beside the config; its state is kept in .kisictl/ beside the config."
+        ))
     var sandbox = false
 
-    @Option(name: .customLong("api-key-file"), help: ArgumentHelp(
-        "Read the Kisi API key from this file instead of the variable the config's kisi.api_key_env names.", valueName: "file"))
+    @Option(
+        name: .customLong("api-key-file"),
+        help: ArgumentHelp(
+            "Read the Kisi API key from this file instead of the variable the config's kisi.api_key_env names.", valueName: "file"))
     var apiKeyFile: String?
 
     @Option(help: "Requests per second to Kisi (Kisi allows 5 per user); 0 for no pacing.")
@@ -83,14 +87,18 @@ final class KisiConnection: Sendable {
             source = "$\(variable)"
         }
         guard !key.isEmpty else {
-            throw ConnectionFailure(description: "no Kisi API key: set \(source.hasPrefix("$") ? source.dropFirst() : Substring(source)) to the key (the config's kisi.api_key_env names the variable), pass --api-key-file, or try --sandbox")
+            throw ConnectionFailure(
+                description:
+                    "no Kisi API key: set \(source.hasPrefix("$") ? source.dropFirst() : Substring(source)) to the key (the config's kisi.api_key_env names the variable), pass --api-key-file, or try --sandbox"
+            )
         }
         let endpoint = environment["KISI_ENDPOINT"] ?? settings.endpoint ?? KisiCredentials.defaultEndpoint.absoluteString
         guard let url = URL(string: endpoint), url.scheme == "https" || url.scheme == "http" else {
             throw ConnectionFailure(description: "the Kisi endpoint \"\(endpoint)\" is not an http(s) URL")
         }
-        return KisiConnection(credentials: KisiCredentials(baseURL: url, apiKey: key, keySource: source),
-                              clientOptions: clientOptions, sandbox: nil, sandboxClock: nil)
+        return KisiConnection(
+            credentials: KisiCredentials(baseURL: url, apiKey: key, keySource: source),
+            clientOptions: clientOptions, sandbox: nil, sandboxClock: nil)
     }
 
     /// The sandbox seed of the site in `directory`.
@@ -117,8 +125,9 @@ final class KisiConnection: Sendable {
             if case .instant(let instant) = moment { return instant }
             return nil
         }
-        return KisiConnection(credentials: KisiCredentials(baseURL: URL(string: running.baseURL)!, apiKey: key, keySource: "the sandbox"),
-                              clientOptions: clientOptions, sandbox: running, sandboxClock: clock)
+        return KisiConnection(
+            credentials: KisiCredentials(baseURL: URL(string: running.baseURL)!, apiKey: key, keySource: "the sandbox"),
+            clientOptions: clientOptions, sandbox: running, sandboxClock: clock)
     }
 
     func close() async {

@@ -22,8 +22,9 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit 0 when there are no changes, 2 when there are, 1 on errors.")
     var detailedExitcode = false
 
-    @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")],
-            help: ArgumentHelp("Save the plan to this file, for `kisictl apply FILE`.", valueName: "file"))
+    @Option(
+        name: [.customLong("out", withSingleDash: true), .customLong("out")],
+        help: ArgumentHelp("Save the plan to this file, for `kisictl apply FILE`.", valueName: "file"))
     var out: String?
 
     @Flag(help: "Plan to revoke every grant kisictl manages (to stop using kisictl); managers, exempt people and unmanaged groups stay.")
@@ -36,8 +37,10 @@ struct PlanCommand: AsyncParsableCommand {
     var maskEmails = false
 
     func run() async throws {
-        let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: format == .json ? .json : .text,
-                                             mode: destroy ? .destroy : .converge) { $0.reader }
+        let run = try await PlanningRun.make(
+            site: site, kisi: kisi, errorsAs: format == .json ? .json : .text,
+            mode: destroy ? .destroy : .converge
+        ) { $0.reader }
         try await run.connection.closing { try report(run) }
     }
 
@@ -58,7 +61,9 @@ struct PlanCommand: AsyncParsableCommand {
         }
         if let out {
             try PlanFile.save(run.plan, to: out)
-            Output.standardError("Saved the plan to \(out); apply it with: kisictl apply \(out)\(kisi.sandbox ? " --sandbox" : "")\(site.config == "." ? "" : " --config \(site.config)")\n")
+            Output.standardError(
+                "Saved the plan to \(out); apply it with: kisictl apply \(out)\(kisi.sandbox ? " --sandbox" : "")\(site.config == "." ? "" : " --config \(site.config)")\n"
+            )
         }
         if detailedExitcode, run.plan.hasChanges { throw ExitCode(2) }
     }

@@ -18,8 +18,10 @@ struct PlanningRun {
     var plan: Plan { outcome.plan }
     var config: SiteConfig { site.config }
 
-    static func make(site siteOptions: SiteOptions, kisi: KisiOptions, errorsAs format: OutputFormat, mode: Plan.Mode = .converge,
-                     reader makeReader: (KisiConnection) -> any KisiReading) async throws -> PlanningRun {
+    static func make(
+        site siteOptions: SiteOptions, kisi: KisiOptions, errorsAs format: OutputFormat, mode: Plan.Mode = .converge,
+        reader makeReader: (KisiConnection) -> any KisiReading
+    ) async throws -> PlanningRun {
         let site = try siteOptions.load(reportingErrorsAs: format)
         let connection = try await KisiConnection.open(config: site.config, options: kisi)
         do {
@@ -27,12 +29,14 @@ struct PlanningRun {
             let desired = site.evaluator.evaluate(at: instant)
             let reader = makeReader(connection)
             let now = Date()
-            let live = try await Refresher(reader: reader, now: now).refresh(config: site.config, desired: desired,
-                                                                            directory: site.evaluator.directory)
+            let live = try await Refresher(reader: reader, now: now).refresh(
+                config: site.config, desired: desired,
+                directory: site.evaluator.directory)
             let behaviour = KisiBehaviour.load(folder: KisiConnection.stateDirectory(for: site.config), target: connection.target)
-            let planner = Planner(evaluator: site.evaluator, desired: desired, live: live, endpoint: connection.credentials.baseURL.absoluteString,
-                                  fingerprints: (site.configFingerprint, site.dataFingerprint), mode: mode,
-                                  windowChanges: behaviour?.windowChanges ?? .patch)
+            let planner = Planner(
+                evaluator: site.evaluator, desired: desired, live: live, endpoint: connection.credentials.baseURL.absoluteString,
+                fingerprints: (site.configFingerprint, site.dataFingerprint), mode: mode,
+                windowChanges: behaviour?.windowChanges ?? .patch)
             let outcome = planner.plan(createdAt: Instant(secondsSinceEpoch: Int64(now.timeIntervalSince1970.rounded(.down))))
             return PlanningRun(site: site, connection: connection, outcome: outcome, live: live, requests: await reader.requestsSent)
         } catch {

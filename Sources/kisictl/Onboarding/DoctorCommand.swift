@@ -23,8 +23,10 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-data-age"), help: ArgumentHelp("Member-data files older than this fail.", valueName: "duration"))
     var maxDataAge = "24h"
 
-    @Flag(name: .customLong("live-test"), help: ArgumentHelp(
-        "Check kisictl's assumptions about Kisi on this account: make a throw-away group, user and roles, read them back, remove them."))
+    @Flag(
+        name: .customLong("live-test"),
+        help: ArgumentHelp(
+            "Check kisictl's assumptions about Kisi on this account: make a throw-away group, user and roles, read them back, remove them."))
     var liveTest = false
 
     @Flag(name: .customLong("allow-writes"), help: "Consent to --live-test writing to a real Kisi account (not needed with --sandbox).")
@@ -33,7 +35,9 @@ struct DoctorCommand: AsyncParsableCommand {
     func validate() throws {
         guard TimeSpan(parsing: maxDataAge) != nil else { throw ValidationError("--max-data-age expects a duration such as 24h or 90m") }
         if liveTest, !kisi.sandbox, !allowWrites {
-            throw ValidationError("--live-test writes to Kisi: it makes a group named \"kisictl live test – delete me (…)\", a user and two roles, and removes them. Add --allow-writes to consent, or use --sandbox.")
+            throw ValidationError(
+                "--live-test writes to Kisi: it makes a group named \"kisictl live test – delete me (…)\", a user and two roles, and removes them. Add --allow-writes to consent, or use --sandbox."
+            )
         }
         if allowWrites, !liveTest { throw ValidationError("--allow-writes is only for --live-test") }
     }
@@ -46,11 +50,14 @@ struct DoctorCommand: AsyncParsableCommand {
             let loaded = try ConfigLoader.load(path: site.config)
             config = loaded.config
             let managed = config.managedGroups.count
-            report.ok("config", "\(config.files.first ?? site.config): \(config.groups.count) group\(config.groups.count == 1 ? "" : "s"), \(managed) managed")
+            report.ok(
+                "config",
+                "\(config.files.first ?? site.config): \(config.groups.count) group\(config.groups.count == 1 ? "" : "s"), \(managed) managed")
         } catch {
             let errors = error.diagnostics.filter { $0.severity == .error }
-            report.fail("config", "\(errors.count) error\(errors.count == 1 ? "" : "s"), first: \(errors.first?.description ?? "unknown")",
-                        fix: "run `kisictl validate --config \(site.config)` and correct what it lists")
+            report.fail(
+                "config", "\(errors.count) error\(errors.count == 1 ? "" : "s"), first: \(errors.first?.description ?? "unknown")",
+                fix: "run `kisictl validate --config \(site.config)` and correct what it lists")
             throw ExitCode(1)
         }
 
@@ -72,16 +79,19 @@ struct DoctorCommand: AsyncParsableCommand {
         let result = await LiveTest(writer: connection.writer, now: Date()).run()
         await connection.close()
         if let method = result.windowChanges {
-            try? KisiBehaviour(target: connection.target, windowChanges: method, seenAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)))
-                .save(folder: KisiConnection.stateDirectory(for: config))
+            try? KisiBehaviour(
+                target: connection.target, windowChanges: method, seenAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+            )
+            .save(folder: KisiConnection.stateDirectory(for: config))
         }
         var text = "Live test against Kisi at \(connection.target) (the group \"\(result.groupName)\", a user and roles, removed afterwards):\n"
         for finding in result.findings {
-            let (word, detail): (String, String) = switch finding.verdict {
-            case .holds(let seen): ("holds", seen)
-            case .differs(let seen): ("differs", "\(seen); if so, \(finding.assumption.ifWrong)")
-            case .notChecked(let why): ("not checked", why)
-            }
+            let (word, detail): (String, String) =
+                switch finding.verdict {
+                case .holds(let seen): ("holds", seen)
+                case .differs(let seen): ("differs", "\(seen); if so, \(finding.assumption.ifWrong)")
+                case .notChecked(let why): ("not checked", why)
+                }
             text += "  " + word.padding(toLength: 12, withPad: " ", startingAt: 0) + finding.assumption.rawValue + ": " + detail + "\n"
         }
         Output.standardOutput(text + "\n")
@@ -91,11 +101,13 @@ struct DoctorCommand: AsyncParsableCommand {
             report.fail("live test", "could not remove \(result.leftBehind.joined(separator: "; "))", fix: "delete them in Kisi's dashboard")
         }
         if !unhandled.isEmpty {
-            report.fail("live test", "Kisi differs from what kisictl assumes: \(unhandled.joined(separator: ", "))",
-                        fix: "do not apply until this is understood; see the README's Kisi compatibility section")
+            report.fail(
+                "live test", "Kisi differs from what kisictl assumes: \(unhandled.joined(separator: ", "))",
+                fix: "do not apply until this is understood; see the README's Kisi compatibility section")
         } else if !differing.isEmpty {
-            report.warn("live test", "Kisi differs where kisictl copes: \(differing.map(\.assumption.rawValue).joined(separator: ", "))",
-                        fix: "nothing to do; apply works around it (see the lines above)")
+            report.warn(
+                "live test", "Kisi differs where kisictl copes: \(differing.map(\.assumption.rawValue).joined(separator: ", "))",
+                fix: "nothing to do; apply works around it (see the lines above)")
         } else {
             report.ok("live test", "\(result.findings.filter { if case .holds = $0.verdict { true } else { false } }.count) assumptions hold")
         }
@@ -136,24 +148,33 @@ struct KisiChecks {
         do {
             connection = try await KisiConnection.open(config: config, options: options)
         } catch {
-            report.fail("key", "\(error)", fix: options.sandbox ? "give the site a sandbox.yaml (see the README's sandbox section), or drop --sandbox"
-                                                              : "set \(config.kisi.apiKeyEnv) (the variable kisi.api_key_env names) to a Kisi API key, or pass --api-key-file")
+            report.fail(
+                "key", "\(error)",
+                fix: options.sandbox
+                    ? "give the site a sandbox.yaml (see the README's sandbox section), or drop --sandbox"
+                    : "set \(config.kisi.apiKeyEnv) (the variable kisi.api_key_env names) to a Kisi API key, or pass --api-key-file")
             return
         }
         let reader = connection.reader
         do {
             let user = try await reader.currentUser()
-            report.ok("key", "Kisi at \(connection.target) accepted the key from \(connection.credentials.keySource) (user \(EmailAddress.masked(user.email)))")
+            report.ok(
+                "key",
+                "Kisi at \(connection.target) accepted the key from \(connection.credentials.keySource) (user \(EmailAddress.masked(user.email)))")
             checkRoles(try await reader.organizationRoles(user: user.id), user: user, into: &report)
             let snapshot = try await KisiSnapshot.read(reader)
             checkNames(snapshot, into: &report)
             checkTimeZone(snapshot, into: &report)
-            try await checkOtherWriters(snapshot, keyUser: user, reader: reader,
-                                        now: connection.sandboxClock.map { Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)) } ?? Date(),
-                                        target: connection.target, into: &report)
+            try await checkOtherWriters(
+                snapshot, keyUser: user, reader: reader,
+                now: connection.sandboxClock.map { Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)) } ?? Date(),
+                target: connection.target, into: &report)
         } catch KisiError.unauthorized(let source) {
-            report.fail("key", "Kisi at \(connection.target) rejected the key from \(source) (401)",
-                        fix: "create a key in Kisi (Settings → API) as the organization owner or an administrator, and put it in \(source); a key stops working when it is deleted or its user loses admin rights")
+            report.fail(
+                "key", "Kisi at \(connection.target) rejected the key from \(source) (401)",
+                fix:
+                    "create a key in Kisi (Settings → API) as the organization owner or an administrator, and put it in \(source); a key stops working when it is deleted or its user loses admin rights"
+            )
         } catch {
             report.fail("kisi", "\(error)", fix: "check the endpoint (kisi.endpoint, KISI_ENDPOINT) and the network, then run doctor again")
         }
@@ -165,11 +186,13 @@ struct KisiChecks {
         if roles.contains(where: { $0.contains("owner") || $0.contains("admin") }) {
             report.ok("rights", "\(who) holds the organization role \(roles.sorted().joined(separator: ", ")): it can manage groups")
         } else if roles.isEmpty {
-            report.warn("rights", "Kisi lists no organization role for \(who)",
-                        fix: "if apply meets 403 answers, use a key made by the organization owner or an administrator")
+            report.warn(
+                "rights", "Kisi lists no organization role for \(who)",
+                fix: "if apply meets 403 answers, use a key made by the organization owner or an administrator")
         } else {
-            report.fail("rights", "\(who) holds only \(roles.sorted().joined(separator: ", ")): Kisi will refuse kisictl's writes (403)",
-                        fix: "use a key made by the organization owner or an administrator")
+            report.fail(
+                "rights", "\(who) holds only \(roles.sorted().joined(separator: ", ")): Kisi will refuse kisictl's writes (403)",
+                fix: "use a key made by the organization owner or an administrator")
         }
     }
 
@@ -182,8 +205,9 @@ struct KisiChecks {
             var placeID: Int?
             if let place = group.place {
                 guard let found = snapshot.places.named(place) else {
-                    report.fail("places", "\(path).place: Kisi has no place named \"\(place)\" (places: \(placeNames))",
-                                fix: "correct the place's name in the config, or create the place in Kisi")
+                    report.fail(
+                        "places", "\(path).place: Kisi has no place named \"\(place)\" (places: \(placeNames))",
+                        fix: "correct the place's name in the config, or create the place in Kisi")
                     problems += 1
                     continue
                 }
@@ -191,26 +215,33 @@ struct KisiChecks {
             }
             let locks = snapshot.locks.filter { placeID == nil || $0.placeID == placeID }
             for door in group.doors ?? [] where !locks.contains(where: { $0.name == door }) {
-                report.fail("doors", "\(path).doors: Kisi has no door named \"\(door)\" in \(group.place ?? "the organization") (doors: \(locks.map(\.name).sorted().joined(separator: ", ")))",
-                            fix: "use the door's name exactly as Kisi shows it, or remove it from the list")
+                report.fail(
+                    "doors",
+                    "\(path).doors: Kisi has no door named \"\(door)\" in \(group.place ?? "the organization") (doors: \(locks.map(\.name).sorted().joined(separator: ", ")))",
+                    fix: "use the door's name exactly as Kisi shows it, or remove it from the list")
                 problems += 1
             }
             let matches = snapshot.groups.filter { $0.name == group.name && $0.placeID == placeID }
             switch matches.count {
             case 0 where group.managed:
-                report.warn("groups", "\(path): Kisi has no group \"\(group.name)\" in \(group.place ?? "the organization"): apply will create it",
-                            fix: "if the group exists under another name, use that name, or kisictl makes a second one")
+                report.warn(
+                    "groups", "\(path): Kisi has no group \"\(group.name)\" in \(group.place ?? "the organization"): apply will create it",
+                    fix: "if the group exists under another name, use that name, or kisictl makes a second one")
             case 0:
-                report.warn("groups", "\(path): Kisi has no group \"\(group.name)\" (managed: false, so nothing happens)",
-                            fix: "correct the name, or remove the group from the config")
+                report.warn(
+                    "groups", "\(path): Kisi has no group \"\(group.name)\" (managed: false, so nothing happens)",
+                    fix: "correct the name, or remove the group from the config")
             case 1:
                 guard group.managed, let feeding = snapshot.integrations[matches[0].id], let integration = feeding.first else { continue }
-                report.fail("integrations", "\(path): the managed group \"\(group.name)\" is fed by the integration \"\(integration.name)\" (\(integration.type)); kisictl will not plan for it",
-                            fix: "disconnect the integration from this group in Kisi, set managed: false, or give kisictl a group of its own")
+                report.fail(
+                    "integrations",
+                    "\(path): the managed group \"\(group.name)\" is fed by the integration \"\(integration.name)\" (\(integration.type)); kisictl will not plan for it",
+                    fix: "disconnect the integration from this group in Kisi, set managed: false, or give kisictl a group of its own")
                 problems += 1
             default:
-                report.fail("groups", "\(path): Kisi has \(matches.count) groups named \"\(group.name)\" in \(group.place ?? "the organization")",
-                            fix: "rename all but one in Kisi, so kisictl knows which to manage")
+                report.fail(
+                    "groups", "\(path): Kisi has \(matches.count) groups named \"\(group.name)\" in \(group.place ?? "the organization")",
+                    fix: "rename all but one in Kisi, so kisictl knows which to manage")
                 problems += 1
             }
         }
@@ -229,14 +260,17 @@ struct KisiChecks {
             report.ok("timezone", "\(zone) is the zone of \(places.isEmpty ? "the site" : places.map(\.name).sorted().joined(separator: ", "))")
         } else {
             let list = differing.map { "\($0.name) is in \($0.timeZone ?? "?")" }.joined(separator: ", ")
-            report.fail("timezone", "the config's timezone is \(zone), but \(list): dates and times in the member data would be read in the wrong zone",
-                        fix: "set timezone: to the place's zone (\(differing[0].timeZone ?? "its IANA name"))")
+            report.fail(
+                "timezone", "the config's timezone is \(zone), but \(list): dates and times in the member data would be read in the wrong zone",
+                fix: "set timezone: to the place's zone (\(differing[0].timeZone ?? "its IANA name"))")
         }
     }
 
     /// Basic roles added lately by another writer in a managed group: another tool still writing.
-    private func checkOtherWriters(_ snapshot: KisiSnapshot, keyUser: KisiUser, reader: KisiReader, now: Date, target: String,
-                                   into report: inout DoctorReport) async throws {
+    private func checkOtherWriters(
+        _ snapshot: KisiSnapshot, keyUser: KisiUser, reader: KisiReader, now: Date, target: String,
+        into report: inout DoctorReport
+    ) async throws {
         var roles: [String: [KisiRoleAssignment]] = [:]
         for group in config.managedGroups {
             let placeID = group.place.flatMap { snapshot.places.named($0)?.id }
@@ -245,28 +279,34 @@ struct KisiChecks {
         }
         let writers = try await OtherWriters(reader: reader, now: now).find(in: roles, keyUser: keyUser)
         for writer in writers {
-            let who: String = switch writer.kind {
-            case .user: "Kisi user \(writer.id.map(String.init) ?? "?")" + (writer.email.map { " (\(EmailAddress.masked($0)))" } ?? "")
-            case .marketplaceInstallation: "the marketplace installation \(writer.id.map(String.init) ?? "?")"
-            case .other: "another writer (\(writer.id.map(String.init) ?? "?"))"
-            }
-            report.warn("other writers", "\(who) added \(writer.roles) member\(writer.roles == 1 ? "" : "s") to \(writer.groups.map { "groups.\($0)" }.joined(separator: ", ")) in the last 7 days, not this key's user",
-                        fix: "turn off the platform's Kisi sync for these groups before kisictl manages them, or the two will undo each other")
+            let who: String =
+                switch writer.kind {
+                case .user: "Kisi user \(writer.id.map(String.init) ?? "?")" + (writer.email.map { " (\(EmailAddress.masked($0)))" } ?? "")
+                case .marketplaceInstallation: "the marketplace installation \(writer.id.map(String.init) ?? "?")"
+                case .other: "another writer (\(writer.id.map(String.init) ?? "?"))"
+                }
+            report.warn(
+                "other writers",
+                "\(who) added \(writer.roles) member\(writer.roles == 1 ? "" : "s") to \(writer.groups.map { "groups.\($0)" }.joined(separator: ", ")) in the last 7 days, not this key's user",
+                fix: "turn off the platform's Kisi sync for these groups before kisictl manages them, or the two will undo each other")
         }
         if writers.isEmpty, !config.managedGroups.isEmpty {
             report.ok("other writers", "no other writer added members to a managed group in the last 7 days")
         }
         switch KisiBehaviour.load(folder: KisiConnection.stateDirectory(for: config), target: target) {
         case let behaviour? where behaviour.windowChanges == .reissue:
-            report.warn("window changes", "on \(behaviour.seenAt.rfc3339) Kisi answered a PATCH of a role's window but kept the old one; apply changes windows by revoking and granting again (two requests without access)",
-                        fix: "nothing to do for kisictl; `kisictl doctor --live-test` checks again")
+            report.warn(
+                "window changes",
+                "on \(behaviour.seenAt.rfc3339) Kisi answered a PATCH of a role's window but kept the old one; apply changes windows by revoking and granting again (two requests without access)",
+                fix: "nothing to do for kisictl; `kisictl doctor --live-test` checks again")
         case let behaviour?:
             report.ok("window changes", "Kisi kept the new window of a PATCH, read back on \(behaviour.seenAt.rfc3339)")
         case nil: break
         }
         if snapshot.organization.scimEnabled {
-            report.warn("scim", "SCIM is enabled for \(snapshot.organization.name): an identity provider may create users and change group members",
-                        fix: "keep the groups kisictl manages out of the identity provider's group push")
+            report.warn(
+                "scim", "SCIM is enabled for \(snapshot.organization.name): an identity provider may create users and change group members",
+                fix: "keep the groups kisictl manages out of the identity provider's group push")
         }
     }
 }
@@ -288,22 +328,31 @@ struct DataChecks {
                 let age = now.timeIntervalSince(modified)
                 if age > maximumAge {
                     stale = true
-                    report.fail("data age", "\(MemberSource.join(path, file)) was last written \(TimeSpan(seconds: Int64(age) / 60 * 60)) ago, more than --max-data-age \(TimeSpan(seconds: Int64(maximumAge)))",
-                                fix: "check that the platform export still runs; kisictl would grant and revoke from old data")
+                    report.fail(
+                        "data age",
+                        "\(MemberSource.join(path, file)) was last written \(TimeSpan(seconds: Int64(age) / 60 * 60)) ago, more than --max-data-age \(TimeSpan(seconds: Int64(maximumAge)))",
+                        fix: "check that the platform export still runs; kisictl would grant and revoke from old data")
                 }
             }
             if !files.isEmpty, !stale {
-                report.ok("data age", "\(files.count) export\(files.count == 1 ? "" : "s") in \(path), none older than \(TimeSpan(seconds: Int64(maximumAge)))")
+                report.ok(
+                    "data age",
+                    "\(files.count) export\(files.count == 1 ? "" : "s") in \(path), none older than \(TimeSpan(seconds: Int64(maximumAge)))")
             }
         }
         do {
             let loaded = try MemberSource.load(config.source, relativeTo: config.directory)
             let warnings = loaded.warnings.count
-            report.ok("data", "\(loaded.origin): \(loaded.data.customers.count) customers, \(loaded.data.memberships.count) memberships, \(loaded.data.registrations.count) registrations, \(loaded.data.bookings.count) bookings\(warnings == 0 ? "" : " (\(warnings) warnings: see kisictl validate)")")
+            report.ok(
+                "data",
+                "\(loaded.origin): \(loaded.data.customers.count) customers, \(loaded.data.memberships.count) memberships, \(loaded.data.registrations.count) registrations, \(loaded.data.bookings.count) bookings\(warnings == 0 ? "" : " (\(warnings) warnings: see kisictl validate)")"
+            )
         } catch {
             let errors = error.diagnostics.filter { $0.severity == .error }
-            report.fail("data", "the member data does not load: \(errors.count) error\(errors.count == 1 ? "" : "s"), first: \(errors.first?.description ?? "unknown")",
-                        fix: "run `kisictl validate` and correct the export (or source: in the config)")
+            report.fail(
+                "data",
+                "the member data does not load: \(errors.count) error\(errors.count == 1 ? "" : "s"), first: \(errors.first?.description ?? "unknown")",
+                fix: "run `kisictl validate` and correct the export (or source: in the config)")
         }
     }
 }

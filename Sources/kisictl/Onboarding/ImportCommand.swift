@@ -57,7 +57,8 @@ struct ImportCommand: AsyncParsableCommand {
         var groups = snapshot.groups
         if let place {
             guard let match = snapshot.places.named(place) else {
-                Output.standardError("error: Kisi has no place named \"\(place)\" (places: \(snapshot.places.map(\.name).sorted().joined(separator: ", ")))\n")
+                Output.standardError(
+                    "error: Kisi has no place named \"\(place)\" (places: \(snapshot.places.map(\.name).sorted().joined(separator: ", ")))\n")
                 throw ExitCode(1)
             }
             groups = groups.filter { $0.placeID == match.id }
@@ -72,7 +73,8 @@ struct ImportCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let configFlag = out == "." ? "" : " --config \(out)"
-        Output.standardOutput("""
+        Output.standardOutput(
+            """
             Wrote \(target): \(groups.count) group\(groups.count == 1 ? "" : "s") from \(snapshot.organization.name), each managed: false.
             Next: kisictl plan\(configFlag)\(kisi.sandbox ? " --sandbox" : "") shows no changes. To onboard a group, add grant rules, \
             set managed: true and read the plan.
@@ -85,8 +87,13 @@ struct ImportCommand: AsyncParsableCommand {
         let manager = FileManager.default
         let from = URL(fileURLWithPath: directory).standardizedFileURL.path, to = URL(fileURLWithPath: out).standardizedFileURL.path
         guard from != to else { return }
-        let files = [(KisiConnection.sandboxSeed(site: directory), KisiConnection.sandboxSeed(site: out)),
-                     (KisiConnection.stateDirectory(site: directory) + "/sandbox-state.json", KisiConnection.stateDirectory(site: out) + "/sandbox-state.json")]
+        let files = [
+            (KisiConnection.sandboxSeed(site: directory), KisiConnection.sandboxSeed(site: out)),
+            (
+                KisiConnection.stateDirectory(site: directory) + "/sandbox-state.json",
+                KisiConnection.stateDirectory(site: out) + "/sandbox-state.json"
+            ),
+        ]
         try manager.createDirectory(atPath: KisiConnection.stateDirectory(site: out), withIntermediateDirectories: true)
         for (source, destination) in files where manager.fileExists(atPath: source) {
             if manager.fileExists(atPath: destination) { try manager.removeItem(atPath: destination) }

@@ -45,7 +45,8 @@ struct ImportedConfig {
         var text = group.usersCount.map { "\($0) member\($0 == 1 ? "" : "s")" } ?? "member count unknown"
         text += " (Kisi group \(group.id))"
         if let feeding = snapshot.integrations[group.id], !feeding.isEmpty {
-            text += "; fed by the integration " + feeding.map { "\"\($0.name)\" (\($0.type))" }.joined(separator: ", ")
+            text +=
+                "; fed by the integration " + feeding.map { "\"\($0.name)\" (\($0.type))" }.joined(separator: ", ")
                 + ": keep managed: false, or give kisictl a group of its own"
         }
         let twins = snapshot.groups.filter { $0.name == group.name && $0.placeID == group.placeID }
@@ -57,9 +58,10 @@ struct ImportedConfig {
     private var addresses: [String] {
         var used = Set<String>()
         return groups.map { group in
-            var base = String(group.name.lowercased().unicodeScalars.map { scalar -> Character in
-                ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) ? Character(scalar) : "-"
-            })
+            var base = String(
+                group.name.lowercased().unicodeScalars.map { scalar -> Character in
+                    ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) ? Character(scalar) : "-"
+                })
             while base.contains("--") { base = base.replacingOccurrences(of: "--", with: "-") }
             base = base.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
             if base.isEmpty { base = "group-\(group.id)" }

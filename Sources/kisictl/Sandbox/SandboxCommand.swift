@@ -36,12 +36,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests per second per user, as Kisi allows; 0 for no limit.")
     var rateLimit = 5
 
-    @Option(help: ArgumentHelp(
-        "Inject faults: seed=42,latency=200ms,429=5%,500=2%,503=1%,drop-before=1%,drop-after=2%,burst=3,short-pages=20%,shift-pages=10%.",
-        valueName: "spec"))
+    @Option(
+        help: ArgumentHelp(
+            "Inject faults: seed=42,latency=200ms,429=5%,500=2%,503=1%,drop-before=1%,drop-after=2%,burst=3,short-pages=20%,shift-pages=10%.",
+            valueName: "spec"))
     var faults: String?
 
-    @Flag(name: .customLong("patch-ignores-validity"), help: "Emulate a Kisi that answers PATCH /role_assignments/{id} but keeps the old valid_from and valid_until.")
+    @Flag(
+        name: .customLong("patch-ignores-validity"),
+        help: "Emulate a Kisi that answers PATCH /role_assignments/{id} but keeps the old valid_from and valid_until.")
     var patchIgnoresValidity = false
 
     func validate() throws {
@@ -59,11 +62,12 @@ struct ServeCommand: AsyncParsableCommand {
         let server = SandboxServer(api: SandboxAPI(store: store, rateLimit: rateLimit), faults: plan)
         let key = await store.primaryKey ?? "(none: the state has no API keys)"
         let host = host
-        let startedFrom: String = switch origin {
-        case .stateFile(let path): "resumed from \(path)"
-        case .seed(let path): "seeded from \(path)" + (state.map { ", saved to \($0)" } ?? ", kept in memory")
-        case .empty: "an empty organization" + (state.map { ", saved to \($0)" } ?? ", kept in memory")
-        }
+        let startedFrom: String =
+            switch origin {
+            case .stateFile(let path): "resumed from \(path)"
+            case .seed(let path): "seeded from \(path)" + (state.map { ", saved to \($0)" } ?? ", kept in memory")
+            case .empty: "an empty organization" + (state.map { ", saved to \($0)" } ?? ", kept in memory")
+            }
         let limits = rateLimit == 0 ? "no rate limit" : "\(rateLimit) requests/second per user"
         try await server.serve(host: host, port: port) { bound in
             let lines = [
