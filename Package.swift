@@ -67,6 +67,7 @@ let package = Package(
         .testTarget(name: "AccessRulesTests", dependencies: ["AccessModel", "AccessRules"]),
         .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "TestSupport", "Yams"]),
         .testTarget(name: "MemberSourcesTests", dependencies: ["AccessModel", "MemberSources"]),
+        .testTarget(name: "KisiAPITests", dependencies: ["KisiAPI"]),
         .testTarget(name: "KisiSandboxTests", dependencies: ["KisiSandbox", "JSONSupport", "TestSupport"]),
         .testTarget(
             name: "ReconcilerTests",

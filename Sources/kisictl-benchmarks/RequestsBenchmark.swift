@@ -90,9 +90,12 @@ struct RequestsBenchmark: AsyncParsableCommand {
         _ = await Applier(writer: KisiWriter(credentials: site.credentials(running), options: options), audit: nil, notify: false, progress: nil)
             .apply(first)
         let applyRequests = await api.stats.total
+        // One write per change, a second for a person who needs a Kisi user (created quiet, then
+        // granted), and one read per apply that checks how Kisi took the first window change.
         let writes =
             first.summary.groupsToCreate + first.summary.groupsToUpdate + first.summary.doorsToLink + first.summary.doorsToUnlink
-            + first.summary.grants + first.summary.windowChanges + first.summary.revocations
+            + first.summary.usersToCreate + first.summary.grants + first.summary.windowChanges + first.summary.revocations
+            + (first.summary.windowChanges > 0 ? 1 : 0)
         let (_, steadyRequests) = try await plan()
         let steadyMinimum = await minimumPlanReads(config: config, store: store)
         let baseline = 2 * site.data.customers.count
@@ -104,14 +107,15 @@ struct RequestsBenchmark: AsyncParsableCommand {
         ]
     }
 
-    /// Pages of every list a plan must read: the organization, places, locks, groups and
-    /// integrations, then per existing managed group its roles, its doors (when the config
-    /// manages them) and, if any integration exists, the integrations feeding it.
+    /// Pages of every list a plan must read: the organization, the key's own user (to tell its
+    /// roles from other writers'), places, locks, groups and integrations, then per existing
+    /// managed group its roles, its doors (when the config manages them) and, if any integration
+    /// exists, the integrations feeding it.
     static func minimumPlanReads(config: SiteConfig, store: SandboxStore) async -> Int {
         let state = await store.state
         func pages(_ count: Int, _ size: Int) -> Int { max(1, (count + size - 1) / size) }
         var reads =
-            1 + pages(state.places.count, 250) + pages(state.locks.count, 250) + pages(state.groups.count, 250)
+            2 + pages(state.places.count, 250) + pages(state.locks.count, 250) + pages(state.groups.count, 250)
             + pages(state.integrations.count, 250)
         for group in config.managedGroups {
             let placeID = group.place.flatMap { name in state.places.first { $0.name == name }?.id }

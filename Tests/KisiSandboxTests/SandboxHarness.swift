@@ -45,6 +45,14 @@ struct SandboxHarness {
         return SandboxHarness(running: running, key: state.apiKeys[0].key, freshConnections: faults != nil)
     }
 
+    /// Starts a sandbox from a seed given as YAML text.
+    static func start(seedText: String, faults: FaultPlan? = nil) async throws -> SandboxHarness {
+        let path = NSTemporaryDirectory() + "kisictl-seed-" + UUID().uuidString + ".yaml"
+        try seedText.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try await start(seed: path, faults: faults)
+    }
+
     func stop() async { await running.stop() }
 
     /// Sends a request; `key: nil` sends no Authorization header.

@@ -45,18 +45,25 @@ struct SiteHarness {
         return AccessEvaluator(config: config, data: data.data)
     }
 
-    func plan(at instant: Instant = SiteHarness.instant) async throws -> PlanOutcome {
+    /// - Parameter now: the wall clock, for "recently" (other writers).
+    func plan(at instant: Instant = SiteHarness.instant, now: Date = Date(), windowChanges: WindowChangeMethod = .patch) async throws -> PlanOutcome {
         let evaluator = try evaluator()
         let desired = evaluator.evaluate(at: instant)
         let reader = KisiReader(credentials: credentials, options: options)
-        let live = try await Refresher(reader: reader).refresh(config: evaluator.config, desired: desired, directory: evaluator.directory)
-        return Planner(evaluator: evaluator, desired: desired, live: live, endpoint: sandbox.baseURL, fingerprints: ("c", "d"))
-            .plan(createdAt: instant)
+        let live = try await Refresher(reader: reader, now: now).refresh(config: evaluator.config, desired: desired, directory: evaluator.directory)
+        return Planner(
+            evaluator: evaluator, desired: desired, live: live, endpoint: sandbox.baseURL, fingerprints: ("c", "d"), windowChanges: windowChanges
+        )
+        .plan(createdAt: instant)
     }
 
-    func apply(_ plan: Plan) async -> ApplyReport {
-        await Applier(writer: KisiWriter(credentials: credentials, options: options), audit: nil, notify: false, progress: nil).apply(plan)
+    func apply(_ plan: Plan, notify: Bool = false, audit: AuditLog? = nil, key: String? = nil) async -> ApplyReport {
+        let credentials = key.map { KisiCredentials(baseURL: self.credentials.baseURL, apiKey: $0, keySource: "the test") } ?? self.credentials
+        return await Applier(writer: KisiWriter(credentials: credentials, options: options), audit: audit, notify: notify, progress: nil).apply(plan)
     }
+
+    /// Requests the sandbox answered for an endpoint template, e.g. `GET /role_assignments/{id}`.
+    func requests(_ endpoint: String) async -> Int { await sandbox.api.stats.count(endpoint) }
 
     /// Plans, applies, and returns the plan that was applied.
     @discardableResult
@@ -74,7 +81,7 @@ struct SiteHarness {
         guard let group = state.groups.first(where: { $0.name == groupName }) else { return [:] }
         var members: [String: (String?, String?)] = [:]
         for role in state.roleAssignments where role.groupID == group.id && role.roleID == "group_basic" {
-            let email = state.users.first { $0.id == role.userID }!.email.lowercased()
+            guard let email = state.users.first(where: { $0.id == role.userID })?.email.lowercased() else { continue }
             members[email] = (role.validFrom, role.validUntil)
         }
         return members

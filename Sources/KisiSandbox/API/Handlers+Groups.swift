@@ -158,7 +158,8 @@ extension Handlers {
             let places = try filters.sorted(
                 state.places.filter {
                     (ids?.contains($0.id) ?? true) && Filters.matches(query, $0.name) && favorite.admits(false)
-                }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
+                }, allowed: ["favorite", "name", "-name"],
+                by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
             let resources = KisiResources(state: state)
             return listing.response(places) { $0.map { favorite.show(resources.place($0)) } }
         }
@@ -172,7 +173,8 @@ extension Handlers {
                 state.locks.filter {
                     (ids?.contains($0.id) ?? true) && (placeID == nil || $0.placeID == placeID) && Filters.matches(query, $0.name)
                         && favorite.admits(false)
-                }, by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
+                }, allowed: ["favorite", "name", "-name"],
+                by: ["name": { $0.name.lowercased() < $1.name.lowercased() }, "favorite": { _, _ in false }])
             let resources = KisiResources(state: state)
             return listing.response(locks) { $0.map { favorite.show(resources.lock($0)) } }
         }

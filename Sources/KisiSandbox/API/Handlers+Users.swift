@@ -25,6 +25,7 @@ extension Handlers {
                         && (inGroup?.contains(user.id) ?? true) && (inPlace?.contains(user.id) ?? true)
                         && (userID == nil || user.id == userID)
                 },
+                allowed: ["name", "-name", "unlock", "-unlock", "access_enabled", "-access_enabled"],
                 by: [
                     "name": { $0.name.lowercased() < $1.name.lowercased() }, "unlock": { _, _ in false },
                     "access_enabled": { $0.accessEnabled && !$1.accessEnabled },

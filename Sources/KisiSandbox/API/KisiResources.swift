@@ -261,7 +261,7 @@ struct KisiResources {
         ])
     }
 
-    /// A login, as `POST /logins` and `GET /login` answer: the secret only when it was just made.
+    /// A login, as `POST /logins` (with `secret: true`) and `GET /login` answer.
     func login(_ key: APIKeyRecord, secret: Bool) -> JSONValue {
         let user = state.users.record(key.userID)
         let login = key.login
@@ -274,11 +274,14 @@ struct KisiResources {
             ("device", .object([("brand", .null), ("model", .null)])), ("os", .object([("name", .null), ("version", .null)])),
             ("scram_credentials", .null),
         ]
-        if secret { members += [("secret", .string(key.key)), ("authentication_token", .string(key.key))] }
-        members += [
-            ("has_primary_device", .bool(false)), ("email", .string(user?.email ?? "")), ("notifications_unread_count", .int(0)),
-            ("otp_required_for_login", .bool(false)), ("otp_enabled_at", .null), ("image", .null), ("primary_login_exists", .bool(false)),
-        ]
+        // Only the answer that creates a login carries its secret and the user's sign-in details.
+        if secret {
+            members += [
+                ("secret", .string(key.key)), ("authentication_token", .string(key.key)), ("has_primary_device", .bool(false)),
+                ("email", .string(user?.email ?? "")), ("notifications_unread_count", .int(0)), ("otp_required_for_login", .bool(false)),
+                ("otp_enabled_at", .null), ("image", .null), ("primary_login_exists", .bool(false)),
+            ]
+        }
         return .object(members)
     }
 

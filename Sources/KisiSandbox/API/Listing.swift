@@ -48,7 +48,9 @@ struct Listing {
     func response<T>(_ items: [T], render: (ArraySlice<T>) -> [JSONValue]) -> SandboxResponse {
         var start = offset, total = items.count, count = limit
         switch fault {
-        case .short?: count = max(1, limit / 2)
+        case .short?:
+            // Half the rows this page would have had (at least one).
+            count = max(1, (min(items.count, offset + limit) - offset) / 2)
         case .rowInserted? where offset > 0 && !items.isEmpty:
             start = offset - 1
             total += 1
@@ -138,11 +140,11 @@ struct Filters {
         return fields.contains { $0?.lowercased().contains(query) ?? false }
     }
 
-    /// `sort=KEY` or `sort=-KEY` for the keys an endpoint documents (`ascending` orders two
-    /// records); ties and an absent `sort` keep id order. Any other value is 400.
-    func sorted<T>(_ items: [T], by keys: [String: (T, T) -> Bool]) throws(APIError) -> [T] {
-        let options = keys.keys.sorted().flatMap { [$0, "-" + $0] }
-        guard let sort = try oneOf("sort", options) else { return items }
+    /// `sort=` with exactly the values an endpoint's spec lists (`allowed`, e.g. `favorite`,
+    /// `name`, `-name`); `-KEY` reverses `KEY`, whose comparator `keys` gives. Ties and an absent
+    /// `sort` keep id order; any other value is 400.
+    func sorted<T>(_ items: [T], allowed: [String], by keys: [String: (T, T) -> Bool]) throws(APIError) -> [T] {
+        guard let sort = try oneOf("sort", allowed) else { return items }
         let descending = sort.hasPrefix("-")
         let ascending = keys[descending ? String(sort.dropFirst()) : sort]!
         let ordered = items.enumerated().sorted { a, b in
@@ -155,6 +157,6 @@ struct Filters {
 
     /// `sort=name` or `sort=-name`.
     func sortByName<T>(_ items: [T], name: @escaping (T) -> String) throws(APIError) -> [T] {
-        try sorted(items, by: ["name": { name($0).lowercased() < name($1).lowercased() }])
+        try sorted(items, allowed: ["name", "-name"], by: ["name": { name($0).lowercased() < name($1).lowercased() }])
     }
 }

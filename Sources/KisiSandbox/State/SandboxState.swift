@@ -94,7 +94,7 @@ public struct SandboxState: Codable, Sendable, Equatable {
         "guest": 92_001, "login": 93_001, "email": 94_001,
     ]
 
-    mutating func nextID(_ kind: String) -> Int {
+    public mutating func nextID(_ kind: String) -> Int {
         let id = nextIDs[kind] ?? Self.idBases[kind] ?? 1
         nextIDs[kind] = id + 1
         return id
@@ -262,6 +262,11 @@ public struct Assignee: Codable, Sendable, Hashable {
     public var kind: Kind
     public var id: Int
 
+    public init(kind: Kind, id: Int) {
+        self.kind = kind
+        self.id = id
+    }
+
     public static func user(_ id: Int) -> Assignee { Assignee(kind: .user, id: id) }
 }
 
@@ -380,6 +385,23 @@ public struct UserRecord: Codable, Sendable, Equatable {
     /// For signing in with `POST /logins` (seeded only; the sandbox is not a vault).
     public var password: String?
 
+    public init(
+        id: Int, name: String, email: String, notes: String? = nil, accessEnabled: Bool = true, passwordFlowEnabled: Bool = false,
+        confirmed: Bool, sendEmails: Bool, createdAt: String, updatedAt: String, password: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.notes = notes
+        self.accessEnabled = accessEnabled
+        self.passwordFlowEnabled = passwordFlowEnabled
+        self.confirmed = confirmed
+        self.sendEmails = sendEmails
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.password = password
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, name, email, notes
         case accessEnabled = "access_enabled"
@@ -437,7 +459,7 @@ public struct RoleAssignmentRecord: Codable, Sendable, Equatable {
         case updatedAt = "updated_at"
     }
 
-    init(
+    public init(
         id: Int, roleID: String, groupID: Int, assignee: Assignee, notify: Bool, validFrom: String?, validUntil: String?,
         createdBy: Creator?, createdAt: String, updatedAt: String
     ) {

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Derives kisi-responses.json from Kisi's OpenAPI subset (../shared/reference/kisi-openapi.subset.yaml).
+"""Derives kisi-responses.json from Kisi's OpenAPI document (../shared/reference/).
 
 Keeps, for each operation kisictl's sandbox emulates, the JSON Schema of every response body,
 with $refs inlined and annotations (description, title, example, deprecated, default) removed.
-The sandbox conformance test validates live sandbox responses against it.
+The sandbox conformance test validates live sandbox responses against it. The operations are
+those of the subset (kisi-openapi.subset.yaml) plus, from the full document, the paths below.
 
-    python3 extract.py PATH/TO/kisi-openapi.subset.yaml > kisi-responses.json
+    python3 extract.py PATH/TO/kisi-openapi.subset.yaml PATH/TO/kisi-openapi.full.yaml > kisi-responses.json
 """
 import json, sys, yaml
 
@@ -28,10 +29,17 @@ def clean(schema, components):
             out[key] = clean(value, components)
     return out
 
+EXTRA_PATHS = ["/teams", "/teams/{id}", "/team_memberships", "/team_memberships/{id}", "/guests", "/guests/{id}",
+               "/logins", "/login"]
+
 spec = yaml.safe_load(open(sys.argv[1]))
-components = spec["components"]["schemas"]
+full = yaml.safe_load(open(sys.argv[2]))
+components = dict(full["components"]["schemas"], **spec["components"]["schemas"])
+paths = dict(spec["paths"])
+for extra in EXTRA_PATHS:
+    paths[extra] = full["paths"][extra]
 operations = {}
-for path, methods in spec["paths"].items():
+for path, methods in paths.items():
     for method, operation in methods.items():
         if not isinstance(operation, dict) or "responses" not in operation:
             continue
@@ -43,6 +51,6 @@ for path, methods in spec["paths"].items():
             else:
                 responses[status] = None
         operations[f"{method.upper()} {path}"] = responses
-json.dump({"source": "Kisi API 1.0.0 OpenAPI document (subset), annotations removed", "operations": operations},
+json.dump({"source": "Kisi API 1.0.0 OpenAPI document (subset, and teams, guests and logins), annotations removed", "operations": operations},
           sys.stdout, indent=1, sort_keys=True)
 print()
