@@ -17,9 +17,11 @@ let package = Package(
     ],
     targets: [
         // Plain value types shared by every module: time, member records, the typed config, diagnostics.
-        .target(name: "AccessModel"),
+        .target(name: "AccessModel", dependencies: ["CivilTime"]),
+        // The one calendar: Gregorian dates as day counts, for local dates and RFC 3339 alike.
+        .target(name: "CivilTime"),
         // RFC 3339 timestamps parsed and printed fast, for the Kisi client and the sandbox.
-        .target(name: "RFC3339"),
+        .target(name: "RFC3339", dependencies: ["CivilTime"]),
         // A seeded random generator with a fixed algorithm, for reproducible sites and faults.
         .target(name: "SeededRandom"),
         // JSON values with ordered keys: a strict parser that records lines, and a deterministic writer.

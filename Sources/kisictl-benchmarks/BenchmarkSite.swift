@@ -30,7 +30,7 @@ struct BenchmarkSite {
             seeded.clock.flatMap { text in
                 if case .instant(let instant)? = TimeParsing.moment(text) { return instant }
                 return nil
-            } ?? Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+            } ?? Instant.now
     }
 
     /// Writes a synthetic site (as `kisictl sandbox generate` does) to a temporary folder.

@@ -54,7 +54,7 @@ struct ExplainCommand: AsyncParsableCommand {
             guard let kisiGroup = groupList.first(where: { $0.name == group.name && $0.placeID == placeID }),
                 let role = roleList.first(where: { $0.groupID == kisiGroup.id })
             else { continue }
-            func instant(_ date: Date?) -> Instant? { date.map { Instant(secondsSinceEpoch: Int64($0.timeIntervalSince1970.rounded(.down))) } }
+            func instant(_ date: Date?) -> Instant? { date.map { Instant($0) } }
             roles[group.address] = Explanation.KisiRole(role: role.roleID, validFrom: instant(role.validFrom), validUntil: instant(role.validUntil))
         }
         return (user.id, roles)

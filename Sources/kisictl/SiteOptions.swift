@@ -20,7 +20,7 @@ struct SiteOptions: ParsableArguments {
 
     /// The instant asked for, resolved in the site's zone; else `fallback` (a sandbox's clock); else now.
     func instant(in zone: SiteTimeZone, fallback: Instant? = nil) -> Instant {
-        guard let at else { return fallback ?? Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))) }
+        guard let at else { return fallback ?? Instant.now }
         switch at.value {
         case .moment(let moment): return moment.instant(in: zone)
         case .date(let date): return zone.startOfDay(date)

@@ -141,3 +141,15 @@ struct AssigneeDecodingTests {
         #expect(nobody.createdBy == nil)
     }
 }
+
+@Suite("RFC 3339 on the one calendar")
+struct TimestampTests {
+    @Test("dates that do not exist are refused, as the member-data parser refuses them")
+    func impossibleDates() {
+        #expect(KisiTime.parse("2026-02-31T00:00:00Z") == nil)
+        #expect(KisiTime.parse("2025-02-29T00:00:00Z") == nil)
+        #expect(KisiTime.parse("2024-02-29T12:00:00.250Z") != nil)
+        #expect(KisiTime.parse("2026-11-23T09:00:00+01:00").map(KisiTime.format) == "2026-11-23T08:00:00Z")
+        #expect(KisiTime.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+    }
+}

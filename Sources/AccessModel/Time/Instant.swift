@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point on the UTC timeline, in whole seconds since 1970-01-01T00:00:00Z.
 ///
 /// kisictl works in whole seconds: Kisi's `valid_from`/`valid_until` carry no more precision, and
@@ -46,4 +48,18 @@ extension Instant: Codable {
         var container = encoder.singleValueContainer()
         try container.encode(rfc3339)
     }
+}
+
+extension Instant {
+    /// The one bridge from Foundation's `Date`: whole seconds, rounded down (Kisi's windows
+    /// carry no more precision).
+    public init(_ date: Date) {
+        secondsSinceEpoch = Int64(date.timeIntervalSince1970.rounded(.down))
+    }
+
+    /// The one bridge to Foundation's `Date`.
+    public var date: Date { Date(timeIntervalSince1970: TimeInterval(secondsSinceEpoch)) }
+
+    /// The wall clock now.
+    public static var now: Instant { Instant(Date()) }
 }

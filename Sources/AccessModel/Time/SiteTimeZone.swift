@@ -32,7 +32,7 @@ public struct SiteTimeZone: Sendable, Hashable {
 
     /// The offset from UTC, in seconds, in force at an instant.
     public func offset(at instant: Instant) -> Int64 {
-        Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch))))
+        Int64(zone.secondsFromGMT(for: instant.date))
     }
 
     public func localDateTime(for instant: Instant) -> LocalDateTime {

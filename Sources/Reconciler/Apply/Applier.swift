@@ -435,12 +435,12 @@ public struct Applier: Sendable {
     }
 
     private func date(_ instant: Instant?) -> Date? {
-        instant.map { Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)) }
+        instant.map { $0.date }
     }
 
     private func bound(_ date: Date?, instant: Instant, isStart: Bool) -> Instant? {
         guard let date else { return nil }
-        let value = Instant(secondsSinceEpoch: Int64(date.timeIntervalSince1970.rounded(.down)))
+        let value = Instant(date)
         return isStart && value <= instant ? nil : value
     }
 

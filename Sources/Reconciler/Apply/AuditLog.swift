@@ -45,6 +45,6 @@ public final class AuditLog: @unchecked Sendable {
 
 enum KisiTimestamp {
     static func string(_ date: Date) -> String {
-        Instant(secondsSinceEpoch: Int64(date.timeIntervalSince1970.rounded(.down))).rfc3339
+        Instant(date).rfc3339
     }
 }

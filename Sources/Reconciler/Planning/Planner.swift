@@ -289,7 +289,7 @@ public struct Planner: Sendable {
     /// A live bound in whole seconds; a start already past reads as open.
     func bound(_ date: Date?, isStart: Bool) -> Instant? {
         guard let date else { return nil }
-        let instant = Instant(secondsSinceEpoch: Int64(date.timeIntervalSince1970.rounded(.down)))
+        let instant = Instant(date)
         return isStart && instant <= self.instant ? nil : instant
     }
 

@@ -88,7 +88,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 // Remembered for the next plan and for doctor; a failure to write it loses nothing applied.
                 try? KisiBehaviour(
                     target: connection.target, windowChanges: method,
-                    seenAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+                    seenAt: Instant.now
                 ).save(folder: stateFolder)
             }
             Output.standardOutput(Self.describe(report, auditPath: auditPath))

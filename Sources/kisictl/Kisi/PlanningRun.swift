@@ -37,7 +37,7 @@ struct PlanningRun {
                 evaluator: site.evaluator, desired: desired, live: live, endpoint: connection.credentials.baseURL.absoluteString,
                 fingerprints: (site.configFingerprint, site.dataFingerprint), mode: mode,
                 windowChanges: behaviour?.windowChanges ?? .patch)
-            let outcome = planner.plan(createdAt: Instant(secondsSinceEpoch: Int64(now.timeIntervalSince1970.rounded(.down))))
+            let outcome = planner.plan(createdAt: Instant(now))
             return PlanningRun(site: site, connection: connection, outcome: outcome, live: live, requests: await reader.requestsSent)
         } catch {
             await connection.close()

@@ -80,7 +80,7 @@ struct DoctorCommand: AsyncParsableCommand {
         await connection.close()
         if let method = result.windowChanges {
             try? KisiBehaviour(
-                target: connection.target, windowChanges: method, seenAt: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+                target: connection.target, windowChanges: method, seenAt: Instant.now
             )
             .save(folder: KisiConnection.stateDirectory(for: config))
         }
@@ -167,7 +167,7 @@ struct KisiChecks {
             checkTimeZone(snapshot, into: &report)
             try await checkOtherWriters(
                 snapshot, keyUser: user, reader: reader,
-                now: connection.sandboxClock.map { Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)) } ?? Date(),
+                now: connection.sandboxClock.map { $0.date } ?? Date(),
                 target: connection.target, into: &report)
         } catch KisiError.unauthorized(let source) {
             report.fail(
