@@ -32,8 +32,11 @@ let package = Package(
         .target(name: "KisiConfig", dependencies: ["AccessModel", "JSONSupport", "Yams"]),
         // Member data from CSV/JSON exports or from a command's JSON output.
         .target(name: "MemberSources", dependencies: ["AccessModel", "JSONSupport"]),
-        // Text and JSON renderings of validation summaries and explanations.
-        .target(name: "Rendering", dependencies: ["AccessModel", "AccessRules", "JSONSupport"]),
+        // The plan as data: access states and their diff, resource addresses and changes, typed
+        // reasons and problems, the plan and its saved file.
+        .target(name: "PlanModel", dependencies: ["AccessModel"]),
+        // Plans, validation summaries and explanations in words: text, Markdown and JSON.
+        .target(name: "Rendering", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "PlanModel"]),
         // A faithful local Kisi REST API over real HTTP: tests, trials and benchmarks run against it.
         .target(
             name: "KisiSandbox",
@@ -48,25 +51,30 @@ let package = Package(
         // Typed Kisi REST client: auth, pagination, pacing under the rate limit, retries, errors.
         .target(name: "KisiAPI", dependencies: ["JSONSupport", "RFC3339"]),
         // Refresh live Kisi, diff against desired access, plan, guard, and apply with an audit log.
-        .target(name: "Reconciler", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "KisiAPI"]),
+        .target(name: "Reconciler", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "KisiAPI", "PlanModel"]),
+        // The pipeline every caller shares: load a site, evaluate it, read Kisi, plan.
+        .target(
+            name: "Pipeline",
+            dependencies: ["AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "MemberSources", "PlanModel", "Reconciler"]
+        ),
         // Deterministic synthetic sites for benchmarks and scale tests.
         .target(name: "SyntheticSites", dependencies: ["AccessModel", "AccessRules", "KisiConfig", "SeededRandom"]),
         .executableTarget(
             name: "kisictl",
             dependencies: [
-                "AccessModel", "AccessRules", "JSONSupport", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "Rendering",
-                "SyntheticSites", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AccessModel", "AccessRules", "JSONSupport", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Pipeline", "PlanModel",
+                "Reconciler", "Rendering", "SyntheticSites", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "kisictl-benchmarks",
             dependencies: [
-                "AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "SyntheticSites",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Pipeline", "PlanModel", "Reconciler",
+                "SyntheticSites", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "AccessModelTests", dependencies: ["AccessModel"]),
-        .testTarget(name: "AccessRulesTests", dependencies: ["AccessModel", "AccessRules"]),
+        .testTarget(name: "AccessRulesTests", dependencies: ["AccessModel", "AccessRules", "Rendering"]),
         .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "TestSupport", "Yams"]),
         .testTarget(name: "MemberSourcesTests", dependencies: ["AccessModel", "MemberSources"]),
         .testTarget(name: "KisiAPITests", dependencies: ["KisiAPI"]),
@@ -74,10 +82,12 @@ let package = Package(
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [
-                "AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Reconciler", "Rendering", "TestSupport",
+                "AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Pipeline", "PlanModel", "Reconciler",
+                "Rendering", "TestSupport",
             ]
         ),
         .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering", "KisiSandbox", "TestSupport", "Yams"]),
+        .testTarget(name: "PlanModelTests", dependencies: ["AccessModel", "PlanModel"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
         .target(name: "TestSupport", dependencies: ["Yams"], path: "Tests/TestSupport"),
     ]

@@ -3,7 +3,7 @@ import AccessModel
 /// One record's part in a decision: the record, and what it says at the instant.
 ///
 /// Evidence is compact (indexes into ``MemberData``) so evaluating a large site builds no strings;
-/// ``AccessEvaluator/describe(_:at:)`` turns it into the sentence plans and `explain` show.
+/// ``AccessEvaluator/reason(_:)`` turns it into the data plans and `explain` show.
 public struct Evidence: Hashable, Comparable, Sendable {
     public enum Record: Hashable, Comparable, Sendable {
         /// Index into ``MemberData/memberships`` (the person's own or their company's).
@@ -16,28 +16,7 @@ public struct Evidence: Hashable, Comparable, Sendable {
         case invitation(Int32)
     }
 
-    public enum Finding: Hashable, Comparable, Sendable {
-        // The record grants (within its window).
-        case grants
-        /// A blocked membership kept by `blocked: allow`.
-        case grantsWhileBlocked
-        /// A membership past its last day, inside the rule's `window.after`.
-        case grantsInRenewalGrace
-        // The record does not grant at the instant.
-        /// Its window (with the rule's grace) is over.
-        case ended
-        /// Its window starts after the look-ahead.
-        case startsBeyondLookahead
-        case paused
-        case cancelled
-        case expired
-        /// Blocked, and the rule says `blocked: deny`.
-        case blocked
-        /// A pack with no sessions left.
-        case usedUp
-        /// A registration or booking whose status does not grant (waitlisted, no_show, tentative).
-        case notConfirmed
-    }
+    public typealias Finding = RecordFinding
 
     public var record: Record
     public var finding: Finding
@@ -47,12 +26,7 @@ public struct Evidence: Hashable, Comparable, Sendable {
         self.finding = finding
     }
 
-    public var grants: Bool {
-        switch finding {
-        case .grants, .grantsWhileBlocked, .grantsInRenewalGrace: return true
-        default: return false
-        }
-    }
+    public var grants: Bool { finding.grants }
 
     public static func < (lhs: Evidence, rhs: Evidence) -> Bool {
         (lhs.record, lhs.finding) < (rhs.record, rhs.finding)

@@ -8,7 +8,7 @@ struct SiteConfigDecoder {
     static let kisiKeys = ["api_key_env", "endpoint"]
     static let sourceKeys = ["files", "command", "timeout"]
     static let policyKeys = ["notify", "unexplained_members", "max_revocations", "exempt", "lookahead"]
-    static let groupKeys = ["name", "description", "place", "doors", "managed", "grant"]
+    static let groupKeys = ["name", "description", "place", "doors", "managed", "grant", "previously", "kisi_id"]
     static let ruleKeys = ["memberships", "blocked", "registrations", "bookings", "window", "invitees"]
     static let selectorKeys = ["memberships", "registrations", "bookings"]
     static let registrationKeys = ["kinds", "sessions"]
@@ -221,6 +221,18 @@ struct SiteConfigDecoder {
         }
         if let node = fields["managed"], let managed = reader.bool(node, fields.path("managed")) {
             group.managed = managed
+        }
+        if let node = fields["previously"],
+            let names = reader.stringList(node, fields.path("previously"), expected: "a list of the group's earlier names", nonEmpty: false)
+        {
+            group.previously = names
+        }
+        if let node = fields["kisi_id"], let id = reader.int(node, fields.path("kisi_id")) {
+            if id < 1 {
+                reader.error(node, fields.path("kisi_id"), "expected the Kisi group's id, a whole number from 1, found \(id)")
+            } else {
+                group.kisiID = id
+            }
         }
         if let node = fields["grant"] {
             group.rules =

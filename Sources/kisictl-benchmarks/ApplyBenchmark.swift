@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import KisiAPI
 import KisiSandbox
+import PlanModel
 import Reconciler
 
 /// How close `apply` runs to Kisi's rate limit when every answer is slow: the sandbox limits the
@@ -62,21 +63,24 @@ struct ApplyBenchmark: AsyncParsableCommand {
             shares.append(perSecond / Double(limit))
             print(
                 String(
-                    format: "%3d  %7d  %6d  %8d  %7.2f  %8.1f  %13.1f%%  %4d  %6d", run, plan.groups.reduce(0) { $0 + $1.access.count }, writes,
+                    format: "%3d  %7d  %6d  %8d  %7.2f  %8.1f  %13.1f%%  %4d  %6d", run, plan.changes.filter { $0.address.kind == .role }.count, writes,
                     requests, seconds,
                     perSecond, 100 * perSecond / Double(limit), refused, report.failures.count + report.skipped))
         }
         print(String(format: "median share of the limit: %.1f%%", 100 * median(shares)))
     }
 
-    /// The plan cut down to its first `count` access changes, in group order.
+    /// The plan cut down to its first `count` role changes (and their users), in group order.
     static func first(_ count: Int, of plan: Plan) -> Plan {
         var plan = plan
-        var left = count
-        for index in plan.groups.indices {
-            plan.groups[index].access = Array(plan.groups[index].access.prefix(left))
-            plan.groups[index].doors = []
-            left -= plan.groups[index].access.count
+        let roles = plan.changes.filter { $0.address.kind == .role }.prefix(count)
+        let kept = Set(roles.map(\.address))
+        plan.changes = plan.changes.filter { change in
+            switch change.address.kind {
+            case .role: kept.contains(change.address)
+            case .user: kept.contains(ResourceAddress(.role, group: change.address.group, index: change.address.index))
+            case .group, .door: false
+            }
         }
         return plan
     }

@@ -6,23 +6,24 @@ import KisiAPI
 import KisiConfig
 import KisiSandbox
 import MemberSources
+import Pipeline
+import PlanModel
 import Reconciler
 import SyntheticSites
 
 /// A site folder with a `sandbox.yaml`, loaded and evaluated at its sandbox clock, with a
 /// sandbox store seeded from it: what the request benchmarks plan and apply against.
 struct BenchmarkSite {
-    let config: SiteConfig
-    let data: MemberData
-    let evaluator: AccessEvaluator
+    let site: Site
+    var config: SiteConfig { site.config }
+    var data: MemberData { site.evaluator.data }
+    var evaluator: AccessEvaluator { site.evaluator }
     let store: SandboxStore
     let apiKey: String
     let instant: Instant
 
     init(folder: String) async throws {
-        config = try ConfigLoader.load(path: folder).config
-        data = try MemberSource.load(config.source, relativeTo: config.directory).data
-        evaluator = AccessEvaluator(config: config, data: data)
+        site = try Site.load(configPath: folder)
         let seeded = try SandboxSeed.load(path: folder + "/sandbox.yaml").state()
         store = SandboxStore(state: seeded, stateFile: nil)
         apiKey = seeded.apiKeys[0].key
@@ -45,13 +46,10 @@ struct BenchmarkSite {
         KisiCredentials(baseURL: URL(string: sandbox.baseURL)!, apiKey: apiKey, keySource: "the benchmark")
     }
 
-    /// Reads live state through `sandbox` and plans.
-    func plan(through sandbox: RunningSandbox, options: KisiClientOptions) async throws -> Plan {
-        let desired = evaluator.evaluate(at: instant)
-        let live = try await Refresher(reader: KisiReader(credentials: credentials(sandbox), options: options))
-            .refresh(config: config, desired: desired, directory: evaluator.directory)
-        return Planner(evaluator: evaluator, desired: desired, live: live, endpoint: sandbox.baseURL, fingerprints: ("", ""))
-            .plan(createdAt: instant).plan
+    /// Reads live state through `sandbox` and plans, as `kisictl plan` does.
+    func plan(through sandbox: RunningSandbox, options: KisiClientOptions, targets: Targets = Targets()) async throws -> Plan {
+        let pipeline = PlanningPipeline(reader: KisiReader(credentials: credentials(sandbox), options: options), endpoint: sandbox.baseURL)
+        return try await pipeline.plan(site, PlanningPipeline.Request(instant: instant, targets: targets)).plan
     }
 }
 

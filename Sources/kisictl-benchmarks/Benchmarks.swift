@@ -5,6 +5,7 @@ import Foundation
 import KisiAPI
 import KisiConfig
 import MemberSources
+import PlanModel
 import Reconciler
 import SyntheticSites
 
@@ -84,7 +85,7 @@ struct EngineRun: ParsableCommand {
             let evaluated = DispatchTime.now()
             let plan = Planner(evaluator: evaluator, desired: desired, live: live, endpoint: "memory", fingerprints: ("", "")).plan(createdAt: anchor)
             let end = DispatchTime.now()
-            precondition(plan.problems.isEmpty && plan.plan.hasChanges)
+            precondition(plan.problems.isEmpty && plan.hasChanges)
             customers = data.customers.count
             load.append(seconds(start, loaded))
             index.append(seconds(loaded, indexed))
@@ -178,12 +179,11 @@ enum LiveStateFile {
                         validUntil: fields[6].isEmpty ? nil : KisiTime.parse(fields[6])))
             }
         }
+        let resolution = GroupResolver(places: [place], locks: locks, groups: groups.values.map(\.group)).resolve(config.groups)
         var byAddress: [String: LiveGroup] = [:]
-        for group in config.managedGroups {
-            if let live = groups.values.first(where: { $0.group.name == group.name }) { byAddress[group.address] = live }
-        }
+        for (address, kisi) in resolution.matches { byAddress[address] = groups[kisi.id] }
         return LiveState(
-            organization: KisiOrganization(id: 1, name: "Synthetic Site Ltd", domain: "synthetic"), places: [place],
-            locks: locks, groups: byAddress, users: users, problems: [])
+            organization: KisiOrganization(id: 1, name: "Synthetic Site Ltd", domain: "synthetic"), places: [place], locks: locks,
+            keyUser: KisiUser(id: 1, name: "Owner", email: "owner@synthetic.example"), resolution: resolution, groups: byAddress, users: users)
     }
 }

@@ -6,6 +6,7 @@ import KisiAPI
 import KisiConfig
 import KisiSandbox
 import MemberSources
+import PlanModel
 import Reconciler
 import SyntheticSites
 

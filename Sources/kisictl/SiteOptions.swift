@@ -1,6 +1,8 @@
 import AccessModel
 import ArgumentParser
 import Foundation
+import Pipeline
+import Rendering
 
 /// Options every command that reads a site shares.
 struct SiteOptions: ParsableArguments {
@@ -53,5 +55,31 @@ struct InstantArgument: ExpressibleByArgument {
         } else {
             return nil
         }
+    }
+}
+
+extension SiteOptions {
+    /// Loads the site named by `--config`, or reports every problem and ends with exit status 1:
+    /// as JSON on stdout for `--format json` (so scripts read one document either way), else on stderr.
+    func load(reportingErrorsAs format: OutputFormat) throws -> Site {
+        do {
+            return try Site.load(configPath: config)
+        } catch {
+            switch format {
+            case .json: Output.standardOutput(ValidationReport.failureJSON(error.diagnostics).rendered())
+            case .text: Output.standardError(DiagnosticText.render(error.diagnostics))
+            }
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum Output {
+    static func standardOutput(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

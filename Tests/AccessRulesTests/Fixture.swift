@@ -1,5 +1,6 @@
 import AccessModel
 import AccessRules
+import Rendering
 
 /// Builds member data and a config in a few lines, so each test states only what it is about.
 struct Fixture {
@@ -75,7 +76,7 @@ struct Fixture {
         guard let person = evaluator.directory.person(email: email) else { return Outcome(decision: nil, reasons: [], zone: zone) }
         let decision = evaluator.decision(for: person.id, in: group, at: instant)!
         return Outcome(
-            decision: decision, reasons: decision.evidence.map { evaluator.describe($0, at: instant) }, zone: zone,
+            decision: decision, reasons: decision.evidence.map { ReasonText.sentence(evaluator.reason($0), at: instant, zone: zone) }, zone: zone,
             instant: instant)
     }
 

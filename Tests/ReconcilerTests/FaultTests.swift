@@ -1,6 +1,7 @@
 import AccessModel
 import Foundation
 import KisiSandbox
+import PlanModel
 import Reconciler
 import Testing
 

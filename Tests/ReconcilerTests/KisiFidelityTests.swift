@@ -3,6 +3,7 @@ import Foundation
 import JSONSupport
 import KisiAPI
 import KisiSandbox
+import PlanModel
 import Reconciler
 import Rendering
 import Testing
@@ -152,7 +153,7 @@ struct KisiFidelityTests {
     }
 
     static func changes(_ plan: Plan) -> [String] {
-        plan.groups.flatMap { group in group.access.map { "\(group.address) \($0.action.rawValue) \($0.normalizedEmail)" } }.sorted()
+        plan.changes.filter { $0.address.kind == .role }.map { "\($0.address) \($0.action.rawValue)" }.sorted()
     }
 
     static let windowSite = (
@@ -178,9 +179,9 @@ struct KisiFidelityTests {
             let folder = NSTemporaryDirectory() + "kisictl-audit-" + UUID().uuidString
             let audit = try AuditLog(path: folder + "/audit.jsonl")
             let report = await site.apply(plan, audit: audit)
-            #expect(report.succeeded, "\(report.failures.map(\.error))")
+            #expect(report.succeeded, "\(report.failures.map { "\($0.error)" })")
             #expect(report.windowChanges == (ignoring ? .reissue : .patch))
-            #expect(report.completed["window changes"] == 3)
+            #expect(report.completed[.windowChanges] == 3)
             #expect(await site.requests("GET /role_assignments/{id}") == 1, "one read-back per apply, not per change")
             #expect(await site.requests("PATCH /role_assignments/{id}") == 1 + (ignoring ? 0 : 2))
             #expect(await site.requests("DELETE /role_assignments/{id}") == (ignoring ? 3 : 0))
@@ -246,7 +247,7 @@ struct KisiFidelityTests {
         }
         let folder = NSTemporaryDirectory() + "kisictl-audit-" + UUID().uuidString
         let report = await site.apply(plan, audit: try AuditLog(path: folder + "/audit.jsonl"))
-        #expect(report.succeeded, "\(report.failures.map(\.error))")
+        #expect(report.succeeded, "\(report.failures.map { "\($0.error)" })")
         #expect(await site.requests("GET /role_assignments/{id}") == 1, "the 404 was read back")
         let log = try String(contentsOfFile: folder + "/audit.jsonl", encoding: .utf8)
         #expect(log.contains("already revoked (read back)"))
@@ -268,7 +269,7 @@ struct KisiFidelityTests {
         let plan = try await site.plan().plan
         let report = await site.apply(plan, key: "watcher")
         #expect(
-            report.failures.map(\.error) == [
+            report.failures.map { "\($0.error)" } == [
                 "Kisi refused DELETE /role_assignments/\(plan.changes("unlimited", .revoke)[0].roleAssignmentID!) (403): the key's user lacks the right to remove access from the group. Use a key of an organization administrator or owner."
             ])
     }
@@ -280,13 +281,13 @@ struct KisiFidelityTests {
             seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio, members: [ann@example.com]}"))
         defer { Task { await site.stop() } }
         var plan = try await site.plan().plan
-        let index = plan.groups.firstIndex { $0.address == "unlimited" }!
-        plan.groups[index].access.append(plan.groups[index].access[0])
+        let revocation = try #require(plan.changes.first { $0.address.kind == .role })
+        plan.changes.append(revocation)
         let report = await site.apply(plan)
         #expect(await site.requests("DELETE /role_assignments/{id}") == 1)
         #expect(
-            report.failures.map(\.error) == ["the plan holds Kisi role \(plan.groups[index].access[0].roleAssignmentID!) twice; it was acted on once"]
-        )
+            report.failures.map { "\($0.error)" }
+                == ["the plan holds Kisi role \(revocation.before!.role!.kisiID!) twice; it was acted on once"])
     }
 
     @Test("other writers of managed groups are named once each in the plan; SCIM is reported")
@@ -313,7 +314,7 @@ struct KisiFidelityTests {
             ).replacingOccurrences(of: "time_zone: Europe/London}", with: "time_zone: Europe/London, scim_enabled: true}"))
         defer { Task { await site.stop() } }
         let plan = try await site.plan(now: Date(timeIntervalSince1970: TimeInterval(SiteHarness.instant.secondsSinceEpoch))).plan
-        let writers = plan.notices.compactMap { notice -> OtherWriter? in if case .otherWriter(let writer) = notice { writer } else { nil } }
+        let writers = plan.notices.compactMap { notice -> PlanModel.OtherWriter? in if case .otherWriter(let writer) = notice { writer } else { nil } }
         #expect(writers.map(\.kind) == [.marketplaceInstallation, .user])
         #expect(writers.first { $0.kind == .user }?.email == "sync@platform.example")
         #expect(writers.first { $0.kind == .user }?.roles == 2, "Dan's role is too old to say the writer is still writing")

@@ -2,6 +2,7 @@ import AccessModel
 import Foundation
 import KisiAPI
 import KisiSandbox
+import PlanModel
 import Reconciler
 import Testing
 
@@ -225,10 +226,10 @@ struct ScenarioTests {
             seed: Studio.seed(groups: "  - {name: Old, place: Studio, locks: [Front Door, Back Office]}"))
         defer { Task { await site.stop() } }
         let plan = try await site.plan().plan
-        let group = try #require(plan.group("unlimited"))
-        #expect(group.create)
-        #expect(group.doors.map(\.door) == ["Front Door", "Studio 1"])
-        #expect(plan.group("old")?.doors.map { "\($0.action) \($0.door)" } == ["unlink Back Office"])
+        #expect(plan.changes(in: "unlimited").first?.address == .group("unlimited"))
+        #expect(plan.changes(in: "unlimited").first?.action == .create)
+        #expect(plan.changes(in: "unlimited").filter { $0.address.kind == .door }.map { $0.address.index } == ["Front Door", "Studio 1"])
+        #expect(plan.changes(in: "old").filter { $0.address.kind == .door }.map { "\($0.action) \($0.address.index!)" } == ["delete Back Office"])
         #expect(plan.summary.line == "Plan: 1 group to create, 2 doors to link, 1 door to unlink, 1 user to create, 1 grant.")
         #expect(await site.apply(plan).succeeded)
         let state = await site.state
@@ -257,7 +258,7 @@ struct ScenarioTests {
         let plan = try await site.plan().plan
         #expect(plan.summary.usersToCreate == 1)
         #expect(plan.summary.grants == 2)
-        #expect(await site.apply(plan).completed["users created"] == 1)
+        #expect(await site.apply(plan).completed[.usersCreated] == 1)
         #expect(await site.state.users.filter { $0.email == "ann@example.com" }.count == 1)
     }
 

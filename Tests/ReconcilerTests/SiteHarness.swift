@@ -5,7 +5,9 @@ import KisiAPI
 import KisiConfig
 import KisiSandbox
 import MemberSources
+import PlanModel
 import Reconciler
+import Rendering
 
 /// A whole site for one test: config, member data and a Kisi sandbox over real HTTP; plans and
 /// applies through the same client, refresh, planner and applier the CLI uses.
@@ -51,10 +53,11 @@ struct SiteHarness {
         let desired = evaluator.evaluate(at: instant)
         let reader = KisiReader(credentials: credentials, options: options)
         let live = try await Refresher(reader: reader, now: now).refresh(config: evaluator.config, desired: desired, directory: evaluator.directory)
-        return Planner(
+        let plan = Planner(
             evaluator: evaluator, desired: desired, live: live, endpoint: sandbox.baseURL, fingerprints: ("c", "d"), windowChanges: windowChanges
         )
         .plan(createdAt: instant)
+        return PlanOutcome(plan: plan)
     }
 
     func apply(_ plan: Plan, notify: Bool = false, audit: AuditLog? = nil, key: String? = nil) async -> ApplyReport {
@@ -68,9 +71,9 @@ struct SiteHarness {
     /// Plans, applies, and returns the plan that was applied.
     @discardableResult
     func converge(at instant: Instant = SiteHarness.instant) async throws -> Plan {
-        let outcome = try await plan(at: instant)
-        _ = await apply(outcome.plan)
-        return outcome.plan
+        let plan = try await plan(at: instant).plan
+        _ = await apply(plan)
+        return plan
     }
 
     var state: SandboxState { get async { await store.state } }
@@ -88,11 +91,46 @@ struct SiteHarness {
     }
 }
 
-extension Plan {
-    func group(_ address: String) -> GroupPlan? { groups.first { $0.address == address } }
+/// A plan and its problems in words.
+struct PlanOutcome {
+    var plan: Plan
+    var problems: [String] { plan.problems.map(ProblemText.sentence) }
+}
 
-    func changes(_ address: String, _ action: AccessChange.Action) -> [AccessChange] {
-        group(address)?.access.filter { $0.action == action } ?? []
+/// A role change as the tests read it: the action as the plan shows it, the e-mail shown, the
+/// windows, and the reasons and cause in words.
+struct AccessChangeView: Equatable {
+    enum Action { case grant, createUserAndGrant, change, revoke }
+
+    var action: Action
+    var email: String
+    var name: String?
+    var userID: Int?
+    var roleAssignmentID: Int?
+    var before: PlanWindow?
+    var after: PlanWindow?
+    var reasons: [String]
+    var cause: String?
+}
+
+extension Plan {
+    func changes(_ address: String, _ action: AccessChangeView.Action) -> [AccessChangeView] {
+        let zone = SiteTimeZone(identifier: timeZone)!
+        return changes(in: address).compactMap { change -> AccessChangeView? in
+            guard change.address.kind == .role else { return nil }
+            let kind: AccessChangeView.Action =
+                switch change.action {
+                case .create: change.after?.role?.holder.kisiID == nil ? .createUserAndGrant : .grant
+                case .update: .change
+                case .delete: .revoke
+                }
+            guard kind == action, let role = change.role else { return nil }
+            return AccessChangeView(
+                action: kind, email: role.email, name: role.holder.name, userID: role.holder.kisiID, roleAssignmentID: change.before?.role?.kisiID,
+                before: change.before?.role?.window, after: change.after?.role?.window,
+                reasons: change.reasons.map { ReasonText.sentence($0, at: instant, zone: zone, revoking: change.action == .delete) },
+                cause: change.cause.map(ReasonText.cause))
+        }
     }
 }
 

@@ -113,12 +113,19 @@ public struct GroupConfig: Sendable, Hashable {
     public var managed: Bool
     /// Any rule grants (OR).
     public var rules: [GrantRule]
+    /// Names the group had before (`previously`): a Kisi group with one of them, in the group's
+    /// place, is this group renamed.
+    public var previously: [String]
+    /// The Kisi group this is (`kisi_id`, written by `import`): found by id, whatever its name.
+    public var kisiID: Int?
     public var location: SourceLocation?
 
     public init(
         address: String, name: String, description: String? = nil, place: String? = nil, doors: [String]? = nil,
-        managed: Bool = true, rules: [GrantRule] = [], location: SourceLocation? = nil
+        managed: Bool = true, rules: [GrantRule] = [], previously: [String] = [], kisiID: Int? = nil, location: SourceLocation? = nil
     ) {
+        self.previously = previously
+        self.kisiID = kisiID
         self.address = address
         self.name = name
         self.description = description

@@ -63,3 +63,20 @@ extension TimeSpan: CustomStringConvertible {
         return text
     }
 }
+
+extension TimeSpan: Codable {
+    /// Encoded as written in config: `7d`, `1h30m`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let span = TimeSpan(parsing: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a duration: \(text)")
+        }
+        self = span
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -2,17 +2,46 @@ import AccessModel
 import Foundation
 import JSONSupport
 import KisiAPI
+import PlanModel
 
 /// What an apply did.
 public struct ApplyReport: Sendable {
-    public struct Failure: Sendable {
-        public var group: String
-        public var what: String
-        public var error: String
+    /// The kinds of write an apply counts.
+    public enum Count: String, Sendable, CaseIterable {
+        case groupsCreated, groupsUpdated, doorsLinked, doorsUnlinked, usersCreated, grants, windowChanges, revocations
     }
 
-    /// Completed writes by kind ("grants", "revocations", …).
-    public var completed: [String: Int] = [:]
+    public struct Failure: Sendable {
+        public var group: String
+        public var address: ResourceAddress
+        public var action: ResourceChange.Action
+        public var error: Problem
+        /// What the failure leaves behind, when it is worse than "not done": a member without access.
+        public var consequence: Consequence?
+
+        /// What went wrong.
+        public enum Problem: Sendable, Equatable, CustomStringConvertible {
+            /// Kisi refused, failed or did not answer.
+            case kisi(KisiError)
+            /// The plan names one Kisi role twice: it was acted on once.
+            case roleTwice(Int)
+
+            public var description: String {
+                switch self {
+                case .kisi(let error): return error.description
+                case .roleTwice(let id): return "the plan holds Kisi role \(id) twice; it was acted on once"
+                }
+            }
+        }
+
+        public enum Consequence: Sendable, Equatable {
+            /// The role was revoked to change its window and the new grant failed.
+            case lockedOut
+        }
+    }
+
+    /// Completed writes by kind.
+    public var completed: [Count: Int] = [:]
     public var failures: [Failure] = []
     /// Changes not attempted because something they needed failed (a group that was not created).
     public var skipped = 0
@@ -25,7 +54,7 @@ public struct ApplyReport: Sendable {
 /// Reports progress as changes complete.
 public protocol ApplyProgress: Sendable {
     func begin(total: Int) async
-    func advance(_ step: String) async
+    func advance() async
     func finish() async
 }
 
@@ -57,50 +86,49 @@ public struct Applier: Sendable {
 
     public func apply(_ plan: Plan) async -> ApplyReport {
         let report = ReportBuilder()
-        let total = plan.groups.reduce(0) { $0 + ($1.create ? 1 : 0) + ($1.update == nil ? 0 : 1) + $1.doors.count + $1.access.count }
-        await progress?.begin(total: total)
+        await progress?.begin(total: plan.changes.filter { $0.address.kind != .user }.count)
 
         // Groups and doors, group by group.
         var groupIDs: [String: Int] = [:]
         for group in plan.groups {
-            var id = group.kisiGroupID
-            if group.create {
-                id = await createGroup(group, report)
+            let changes = plan.changes(in: group.address)
+            var id = group.kisiID
+            if let create = changes.first(where: { $0.address.kind == .group && $0.action == .create }) {
+                id = await createGroup(group, create, report)
                 if id == nil {
-                    await report.skip(group.doors.count + group.access.count)
+                    await report.skip(changes.filter { $0.address.kind != .group && $0.address.kind != .user }.count)
                     continue
                 }
             }
             guard let groupID = id else { continue }
             groupIDs[group.address] = groupID
-            if let update = group.update { await updateGroup(group, groupID, update, report) }
-            for door in group.doors { await changeDoor(group, groupID, door, report) }
+            if let update = changes.first(where: { $0.address.kind == .group && $0.action == .update }) {
+                await updateGroup(group, groupID, update, report)
+            }
+            for door in changes where door.address.kind == .door { await changeDoor(group, groupID, door, report) }
         }
 
         // Each Kisi role is acted on once, whatever the plan holds.
         var seenRoles = Set<Int>()
         var steps: [Step] = []
-        for group in plan.groups {
-            guard let groupID = groupIDs[group.address] else { continue }
-            for change in group.access {
-                if let role = change.roleAssignmentID, !seenRoles.insert(role).inserted {
-                    await report.fail(
-                        ApplyReport.Failure(
-                            group: group.address, what: "\(change.action.rawValue) \(EmailAddress.masked(change.email))",
-                            error: "the plan holds Kisi role \(role) twice; it was acted on once"))
-                    continue
-                }
-                steps.append(Step(group: group, groupID: groupID, change: change))
+        for change in plan.changes where change.address.kind == .role {
+            guard let groupID = groupIDs[change.address.group] else { continue }
+            if let role = change.before?.role?.kisiID, !seenRoles.insert(role).inserted {
+                await report.fail(
+                    ApplyReport.Failure(
+                        group: change.address.group, address: change.address, action: change.action, error: .roleTwice(role)))
+                continue
             }
+            steps.append(Step(group: change.address.group, groupID: groupID, change: change))
         }
 
         // The first window changes are made one at a time and read back, until one shows how
         // Kisi takes them; the rest follow that way.
         var method = plan.windowChanges
         var probed = Set<Int>()
-        for (index, step) in steps.enumerated() where step.change.action == .change {
+        for (index, step) in steps.enumerated() where step.change.action == .update {
             probed.insert(index)
-            if let observed = await probeWindowChange(step, planned: plan.windowChanges, instant: plan.instant, report) {
+            if let observed = await probeWindowChange(step, instant: plan.instant, report) {
                 method = observed
                 await report.observe(observed)
                 break
@@ -110,8 +138,8 @@ public struct Applier: Sendable {
         // Grants and window changes, person by person (so a new user is created once, by their
         // first grant, and their other groups' grants use the new user); then revocations.
         var chains: [String: [Step]] = [:]
-        for (index, step) in steps.enumerated() where step.change.action != .revoke && !probed.contains(index) {
-            chains[step.change.normalizedEmail, default: []].append(step)
+        for (index, step) in steps.enumerated() where step.change.action != .delete && !probed.contains(index) {
+            chains[step.change.address.index ?? "", default: []].append(step)
         }
         let windowMethod = method
         await withTaskGroup(of: Void.self) { tasks in
@@ -119,49 +147,53 @@ public struct Applier: Sendable {
                 tasks.addTask {
                     var userID: Int?
                     for step in chain {
-                        var change = step.change
-                        if change.action == .createUserAndGrant, let userID {
-                            change.action = .grant
-                            change.userID = userID
+                        if step.change.action == .update {
+                            if windowMethod == .reissue {
+                                await self.reissue(step, knownUser: userID, instant: plan.instant, report)
+                            } else {
+                                await self.patchWindow(step, report)
+                            }
+                        } else {
+                            userID = await self.grant(step, knownUser: userID, instant: plan.instant, report) ?? userID
                         }
-                        let applied = await self.apply(change, step, method: windowMethod, instant: plan.instant, report)
-                        userID = applied ?? userID
                     }
                 }
             }
         }
         await withTaskGroup(of: Void.self) { tasks in
-            for step in steps where step.change.action == .revoke {
-                tasks.addTask { await self.revoke(step.change, step, report) }
+            for step in steps where step.change.action == .delete {
+                tasks.addTask { await self.revoke(step, report) }
             }
         }
         await progress?.finish()
         return await report.report
     }
 
-    /// One access change of the plan, with the Kisi group it applies to.
+    /// One role change of the plan, with the Kisi group it applies to.
     struct Step: Sendable {
-        var group: GroupPlan
+        var group: String
         var groupID: Int
-        var change: AccessChange
+        var change: ResourceChange
+
+        var role: RoleValues { (change.after ?? change.before)!.role! }
     }
 
     // MARK: Groups and doors
 
-    private func createGroup(_ group: GroupPlan, _ report: ReportBuilder) async -> Int? {
+    private func createGroup(_ group: PlannedGroup, _ change: ResourceChange, _ report: ReportBuilder) async -> Int? {
         let target: [(String, JSONValue)] = [("name", .string(group.name)), ("place_id", .int(group.placeID))]
         var lastError: KisiError = .network("POST /groups", "no answer")
         for _ in 1...Self.attempts {
             do {
                 let created = try await writer.createGroup(name: group.name, description: group.description, placeID: group.placeID)
-                await done("create_group", group, target + [("kisi_group_id", .int(created.id))], "groups created", report)
+                await done("create_group", group.address, target + [("kisi_group_id", .int(created.id))], .groupsCreated, report)
                 return created.id
-            } catch  where error.answerLost || error.isRefusedValues {
+            } catch where error.answerLost || error.isRefusedValues {
                 // The group may exist now: look before creating a second one.
                 lastError = error
                 if let found = try? await writer.findGroup(name: group.name, placeID: group.placeID) {
                     await done(
-                        "create_group", group, target + [("kisi_group_id", .int(found.id))], "groups created", report,
+                        "create_group", group.address, target + [("kisi_group_id", .int(found.id))], .groupsCreated, report,
                         detail: "found in Kisi after \(Self.describe(error))")
                     return found.id
                 }
@@ -171,53 +203,57 @@ public struct Applier: Sendable {
                 break
             }
         }
-        await failed("create_group", group, target, "create the group \"\(group.name)\"", lastError, report)
+        await failed("create_group", change, target, lastError, report)
         return nil
     }
 
-    private func updateGroup(_ group: GroupPlan, _ groupID: Int, _ update: GroupUpdate, _ report: ReportBuilder) async {
+    private func updateGroup(_ group: PlannedGroup, _ groupID: Int, _ change: ResourceChange, _ report: ReportBuilder) async {
+        let before = change.before?.group, after = change.after?.group
         let target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID))]
+        let name = after?.name != before?.name ? after?.name : nil
+        let description = after?.description != before?.description ? after?.description : nil
         do {
-            try await writer.updateGroup(groupID, name: nil, description: update.description?.after)
-            await done("update_group", group, target, "groups updated", report)
+            try await writer.updateGroup(groupID, name: name, description: description)
+            await done(name != nil ? "rename_group" : "update_group", group.address, target, .groupsUpdated, report)
         } catch {
-            await failed("update_group", group, target, "update the group's description", error, report)
+            await failed("update_group", change, target, error, report)
         }
     }
 
-    private func changeDoor(_ group: GroupPlan, _ groupID: Int, _ door: DoorChange, _ report: ReportBuilder) async {
+    private func changeDoor(_ group: PlannedGroup, _ groupID: Int, _ change: ResourceChange, _ report: ReportBuilder) async {
+        let door = (change.after ?? change.before)!.door!
         let target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID)), ("lock_id", .int(door.lockID)), ("door", .string(door.door))]
-        switch door.action {
-        case .unlink:
-            let link = door.groupLockID ?? 0
+        switch change.action {
+        case .delete:
+            let link = door.linkID ?? 0
             do {
                 try await writer.unlinkLock(link)
-                await done("unlink_door", group, target, "doors unlinked", report)
+                await done("unlink_door", group.address, target, .doorsUnlinked, report)
             } catch .notFound {
                 // Gone already, or never visible to this key: only a read tells.
                 do {
                     if try await writer.groupLock(id: link) == nil {
-                        await done("unlink_door", group, target, "doors unlinked", report, detail: "already unlinked (read back)")
+                        await done("unlink_door", group.address, target, .doorsUnlinked, report, detail: "already unlinked (read back)")
                     } else {
-                        await failed("unlink_door", group, target, "unlink \(door.door)", KisiError.notFound("DELETE /group_locks/\(link)"), report)
+                        await failed("unlink_door", change, target, KisiError.notFound("DELETE /group_locks/\(link)"), report)
                     }
                 } catch {
-                    await failed("unlink_door", group, target, "unlink \(door.door)", error, report)
+                    await failed("unlink_door", change, target, error, report)
                 }
             } catch {
-                await failed("unlink_door", group, target, "unlink \(door.door)", error, report)
+                await failed("unlink_door", change, target, error, report)
             }
-        case .link:
+        case .create, .update:
             var lastError: KisiError = .network("POST /group_locks", "no answer")
             for _ in 1...Self.attempts {
                 do {
                     _ = try await writer.linkLock(group: groupID, lock: door.lockID)
-                    await done("link_door", group, target, "doors linked", report)
+                    await done("link_door", group.address, target, .doorsLinked, report)
                     return
-                } catch  where error.answerLost || error.isRefusedValues {
+                } catch where error.answerLost || error.isRefusedValues {
                     lastError = error
                     if let links = try? await writer.groupLocks(group: groupID), links.contains(where: { $0.lockID == door.lockID }) {
-                        await done("link_door", group, target, "doors linked", report, detail: "found linked after \(Self.describe(error))")
+                        await done("link_door", group.address, target, .doorsLinked, report, detail: "found linked after \(Self.describe(error))")
                         return
                     }
                     if error.isRefusedValues { break }
@@ -226,122 +262,100 @@ public struct Applier: Sendable {
                     break
                 }
             }
-            await failed("link_door", group, target, "link \(door.door)", lastError, report)
+            await failed("link_door", change, target, lastError, report)
         }
     }
 
     // MARK: Access
 
-    /// Applies a grant or a window change; for a grant, returns the user it went to.
-    private func apply(_ change: AccessChange, _ step: Step, method: WindowChangeMethod, instant: Instant, _ report: ReportBuilder) async -> Int? {
-        switch change.action {
-        case .change:
-            if method == .reissue {
-                await reissue(change, step, instant: instant, report)
-            } else {
-                await patchWindow(change, step, report)
-            }
-            return nil
-        case .grant, .createUserAndGrant:
-            return await grant(change, step, instant: instant, report)
-        case .revoke:
-            await revoke(change, step, report)
-            return nil
-        }
-    }
-
-    private func target(_ change: AccessChange, _ step: Step) -> [(String, JSONValue)] {
-        var target: [(String, JSONValue)] = [("kisi_group_id", .int(step.groupID)), ("person", .string(EmailAddress.masked(change.email)))]
-        if let user = change.userID { target.append(("user_id", .int(user))) }
-        if let role = change.roleAssignmentID { target.append(("role_assignment_id", .int(role))) }
+    private func target(_ step: Step, user: Int? = nil) -> [(String, JSONValue)] {
+        let role = step.role
+        var target: [(String, JSONValue)] = [("kisi_group_id", .int(step.groupID)), ("person", .string(EmailAddress.masked(role.email)))]
+        if let user = user ?? role.holder.kisiID { target.append(("user_id", .int(user))) }
+        if let id = step.change.before?.role?.kisiID { target.append(("role_assignment_id", .int(id))) }
         return target
     }
 
-    private func revoke(_ change: AccessChange, _ step: Step, _ report: ReportBuilder) async {
-        let target = target(change, step), role = change.roleAssignmentID ?? 0
+    private func revoke(_ step: Step, _ report: ReportBuilder) async {
+        let target = target(step), role = step.change.before?.role?.kisiID ?? 0
         do {
             try await writer.revoke(role)
-            await done("revoke", step.group, target, "revocations", report)
+            await done("revoke", step.group, target, .revocations, report)
         } catch .notFound {
             // A 404 may mean gone, or not this key's to see: read it back.
             do {
                 if try await writer.roleAssignment(id: role) == nil {
-                    await done("revoke", step.group, target, "revocations", report, detail: "already revoked (read back)")
+                    await done("revoke", step.group, target, .revocations, report, detail: "already revoked (read back)")
                 } else {
                     await failed(
-                        "revoke", step.group, target, "revoke \(EmailAddress.masked(change.email))",
-                        KisiError.notFound("DELETE /role_assignments/\(role), though the role is still there"), report)
+                        "revoke", step.change, target, KisiError.notFound("DELETE /role_assignments/\(role), though the role is still there"),
+                        report)
                 }
             } catch {
-                await failed("revoke", step.group, target, "revoke \(EmailAddress.masked(change.email))", error, report)
+                await failed("revoke", step.change, target, error, report)
             }
         } catch {
-            await failed("revoke", step.group, target, "revoke \(EmailAddress.masked(change.email))", error, report)
+            await failed("revoke", step.change, target, error, report)
         }
     }
 
     /// A window change by PATCH, read back: the method Kisi's behaviour calls for, or nil when the
     /// change failed and said nothing about it.
-    private func probeWindowChange(_ step: Step, planned: WindowChangeMethod, instant: Instant, _ report: ReportBuilder) async -> WindowChangeMethod?
-    {
-        let change = step.change, target = target(change, step), role = change.roleAssignmentID ?? 0
-        let wanted = change.after ?? PlanWindow(from: nil, until: nil)
-        let what = "change \(EmailAddress.masked(change.email))'s window"
+    private func probeWindowChange(_ step: Step, instant: Instant, _ report: ReportBuilder) async -> WindowChangeMethod? {
+        let target = target(step), role = step.change.before?.role?.kisiID ?? 0
+        let wanted = step.change.after?.role?.window ?? PlanWindow(from: nil, until: nil)
         do {
-            try await writer.changeWindow(role, validFrom: date(wanted.from), validUntil: date(wanted.until), notify: notify)
+            try await writer.changeWindow(role, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify)
             guard let held = try await writer.roleAssignment(id: role) else {
-                await failed("change_window", step.group, target, what, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
+                await failed("change_window", step.change, target, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
                 return nil
             }
             if window(of: held, instant: instant) == wanted {
-                await done("change_window", step.group, target, "window changes", report, detail: "read back: Kisi holds the new window")
+                await done("change_window", step.group, target, .windowChanges, report, detail: "read back: Kisi holds the new window")
                 return .patch
             }
             // Kisi answered the PATCH but kept the old window.
             audit?.record(
-                action: "change_window", group: step.group.address, target: target, outcome: "ignored",
+                action: "change_window", group: step.group, target: target, outcome: "ignored",
                 detail: "Kisi answered the PATCH but kept the old window; window changes of this run revoke and grant again")
-            await reissue(change, step, instant: instant, report)
+            await reissue(step, knownUser: nil, instant: instant, report)
             return .reissue
         } catch .notFound {
-            await failed("change_window", step.group, target, what, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
+            await failed("change_window", step.change, target, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
         } catch {
-            await failed("change_window", step.group, target, what, error, report)
+            await failed("change_window", step.change, target, error, report)
         }
         return nil
     }
 
-    private func patchWindow(_ change: AccessChange, _ step: Step, _ report: ReportBuilder) async {
-        let target = target(change, step), role = change.roleAssignmentID ?? 0
-        let what = "change \(EmailAddress.masked(change.email))'s window"
+    private func patchWindow(_ step: Step, _ report: ReportBuilder) async {
+        let target = target(step), role = step.change.before?.role?.kisiID ?? 0
+        let wanted = step.change.after?.role?.window
         do {
-            try await writer.changeWindow(role, validFrom: date(change.after?.from), validUntil: date(change.after?.until), notify: notify)
-            await done("change_window", step.group, target, "window changes", report)
+            try await writer.changeWindow(role, validFrom: wanted?.from?.date, validUntil: wanted?.until?.date, notify: notify)
+            await done("change_window", step.group, target, .windowChanges, report)
         } catch .notFound {
-            await failed("change_window", step.group, target, what, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
+            await failed("change_window", step.change, target, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
         } catch {
-            await failed("change_window", step.group, target, what, error, report)
+            await failed("change_window", step.change, target, error, report)
         }
     }
 
     /// A window change for a Kisi that ignores the validity fields of a PATCH: revoke the role,
     /// then grant with the new window. The person is without access for those two requests.
-    private func reissue(_ change: AccessChange, _ step: Step, instant: Instant, _ report: ReportBuilder) async {
-        let target = target(change, step), role = change.roleAssignmentID ?? 0
-        let who = EmailAddress.masked(change.email)
+    private func reissue(_ step: Step, knownUser: Int?, instant: Instant, _ report: ReportBuilder) async {
+        let target = target(step), role = step.change.before?.role?.kisiID ?? 0
         do {
             try await writer.revoke(role)
         } catch .notFound {
             // Gone already: granting below restores the person's access with the new window.
         } catch {
-            await failed("change_window", step.group, target, "change \(who)'s window (by revoking and granting again)", error, report)
+            await failed("change_window", step.change, target, error, report)
             return
         }
-        var regrant = change
-        regrant.action = .grant
         await grant(
-            regrant, step, instant: instant, report, kind: "change_window", counted: "window changes",
-            detail: "by revoking role \(role) and granting again: Kisi ignores the validity fields of PATCH")
+            step, knownUser: knownUser ?? step.role.holder.kisiID, instant: instant, report, action: "change_window", counted: .windowChanges,
+            detail: "by revoking role \(role) and granting again: Kisi ignores the validity fields of PATCH", revoked: true)
     }
 
     /// Grants, creating the user first when they have none. When an answer is lost or Kisi
@@ -349,47 +363,43 @@ public struct Applier: Sendable {
     /// with another window is corrected, none means try again.
     @discardableResult
     private func grant(
-        _ change: AccessChange, _ step: Step, instant: Instant, _ report: ReportBuilder, kind: String? = nil,
-        counted: String = "grants", detail: String? = nil
+        _ step: Step, knownUser: Int?, instant: Instant, _ report: ReportBuilder, action: String? = nil, counted: ApplyReport.Count = .grants,
+        detail: String? = nil, revoked: Bool = false
     ) async -> Int? {
-        let wanted = change.after ?? PlanWindow(from: nil, until: nil)
-        let action = kind ?? (change.action == .createUserAndGrant ? "create_user_and_grant" : "grant")
-        let what =
-            kind == nil
-            ? "grant \(EmailAddress.masked(change.email))"
-            : "grant \(EmailAddress.masked(change.email)) again with the new window (their old role is revoked: no access in this group until the next apply)"
-        var target = target(change, step)
-        var userID = change.userID
+        let role = step.role
+        let wanted = role.window
+        let action = action ?? (role.holder.kisiID == nil ? "create_user_and_grant" : "grant")
+        var userID = knownUser ?? role.holder.kisiID
         if userID == nil {
             do {
-                userID = try await ensureUser(change, report)
-                target.append(("user_id", .int(userID)))
+                userID = try await ensureUser(role, report)
             } catch {
-                await failed(action, step.group, target, "create the Kisi user \(EmailAddress.masked(change.email))", error, report)
+                let create = ResourceChange(ResourceAddress(.user, group: step.group, index: step.change.address.index), .create, after: step.change.after)
+                await failed(action, create, target(step), error, report)
                 return nil
             }
         }
         guard let user = userID else { return nil }
+        let target = target(step, user: user)
         var lastError: KisiError = .network("POST /role_assignments", "no answer")
         for _ in 1...Self.attempts {
             do {
-                let role = try await writer.grant(
-                    group: step.groupID, user: user, validFrom: date(wanted.from), validUntil: date(wanted.until),
-                    notify: notify)
-                await done(action, step.group, target + [("new_role_assignment_id", .int(role.id))], counted, report, detail: detail)
+                let created = try await writer.grant(
+                    group: step.groupID, user: user, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify)
+                await done(action, step.group, target + [("new_role_assignment_id", .int(created.id))], counted, report, detail: detail)
                 return user
-            } catch  where error.answerLost || error.isRefusedValues {
+            } catch where error.answerLost || error.isRefusedValues {
                 lastError = error
                 do {
-                    guard let role = try await writer.roleAssignments(user: user).first(where: { $0.groupID == step.groupID }) else {
+                    guard let found = try await writer.roleAssignments(user: user).first(where: { $0.groupID == step.groupID }) else {
                         if error.isRefusedValues { break }
                         continue
                     }
-                    if role.roleID == "group_basic", window(of: role, instant: instant) != wanted {
-                        try await writer.changeWindow(role.id, validFrom: date(wanted.from), validUntil: date(wanted.until), notify: notify)
+                    if found.roleID == Role.basicID, window(of: found, instant: instant) != wanted {
+                        try await writer.changeWindow(found.id, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify)
                     }
                     await done(
-                        action, step.group, target + [("new_role_assignment_id", .int(role.id))], counted, report,
+                        action, step.group, target + [("new_role_assignment_id", .int(found.id))], counted, report,
                         detail: [detail, "found in Kisi after \(Self.describe(error))"].compactMap { $0 }.joined(separator: "; "))
                     return user
                 } catch {
@@ -400,25 +410,24 @@ public struct Applier: Sendable {
                 break
             }
         }
-        await failed(action, step.group, target, what, lastError, report)
+        await failed(action, step.change, target, lastError, report, consequence: revoked ? .lockedOut : nil)
         return nil
     }
 
     /// The person's Kisi user: created confirmed and, unless `policy.notify`, with Kisi's e-mails
     /// off; when the create's answer is lost or Kisi refuses it, the user is read back by e-mail.
-    private func ensureUser(_ change: AccessChange, _ report: ReportBuilder) async throws(KisiError) -> Int {
+    private func ensureUser(_ role: RoleValues, _ report: ReportBuilder) async throws(KisiError) -> Int {
         var lastError: KisiError = .network("POST /users", "no answer")
         for _ in 1...Self.attempts {
             do {
                 let user = try await writer.createUser(
-                    email: change.email, name: change.name ?? EmailAddress.displayName(from: change.email),
-                    sendEmails: notify)
-                await report.count("users created")
+                    email: role.email, name: role.holder.name ?? EmailAddress.displayName(from: role.email), sendEmails: notify)
+                await report.count(.usersCreated)
                 return user.id
-            } catch  where error.answerLost || error.isRefusedValues {
+            } catch where error.answerLost || error.isRefusedValues {
                 lastError = error
-                if let found = try await writer.user(email: change.email) {
-                    if error.answerLost { await report.count("users created") }
+                if let found = try await writer.user(email: role.email) {
+                    if error.answerLost { await report.count(.usersCreated) }
                     return found.id
                 }
                 if error.isRefusedValues { throw error }
@@ -431,17 +440,10 @@ public struct Applier: Sendable {
 
     /// A role's window as the plan writes it: whole seconds, a start already past is open.
     private func window(of role: KisiRoleAssignment, instant: Instant) -> PlanWindow {
-        PlanWindow(from: bound(role.validFrom, instant: instant, isStart: true), until: bound(role.validUntil, instant: instant, isStart: false))
-    }
-
-    private func date(_ instant: Instant?) -> Date? {
-        instant.map { $0.date }
-    }
-
-    private func bound(_ date: Date?, instant: Instant, isStart: Bool) -> Instant? {
-        guard let date else { return nil }
-        let value = Instant(date)
-        return isStart && value <= instant ? nil : value
+        StateWindow(
+            from: AccessStates.bound(role.validFrom, instant: instant, isStart: true),
+            until: AccessStates.bound(role.validUntil, instant: instant, isStart: false)
+        ).planWindow
     }
 
     static func describe(_ error: KisiError) -> String {
@@ -449,28 +451,30 @@ public struct Applier: Sendable {
     }
 
     private func done(
-        _ action: String, _ group: GroupPlan, _ target: [(String, JSONValue)], _ kind: String, _ report: ReportBuilder,
-        detail: String? = nil
+        _ action: String, _ group: String, _ target: [(String, JSONValue)], _ kind: ApplyReport.Count, _ report: ReportBuilder, detail: String? = nil
     ) async {
-        audit?.record(action: action, group: group.address, target: target, outcome: "ok", detail: detail)
+        audit?.record(action: action, group: group, target: target, outcome: "ok", detail: detail)
         await report.count(kind)
-        await progress?.advance(action)
+        await progress?.advance()
     }
 
     private func failed(
-        _ action: String, _ group: GroupPlan, _ target: [(String, JSONValue)], _ what: String, _ error: any Error,
-        _ report: ReportBuilder
+        _ action: String, _ change: ResourceChange, _ target: [(String, JSONValue)], _ error: any Error, _ report: ReportBuilder,
+        consequence: ApplyReport.Failure.Consequence? = nil
     ) async {
-        audit?.record(action: action, group: group.address, target: target, outcome: "failed", detail: "\(error)")
-        await report.fail(ApplyReport.Failure(group: group.address, what: what, error: "\(error)"))
-        await progress?.advance(action)
+        let kisiError = error as? KisiError ?? .unexpectedResponse(action, "\(error)")
+        audit?.record(action: action, group: change.address.group, target: target, outcome: "failed", detail: "\(kisiError)")
+        await report.fail(
+            ApplyReport.Failure(
+                group: change.address.group, address: change.address, action: change.action, error: .kisi(kisiError), consequence: consequence))
+        await progress?.advance()
     }
 }
 
 actor ReportBuilder {
     private(set) var report = ApplyReport()
 
-    func count(_ kind: String) { report.completed[kind, default: 0] += 1 }
+    func count(_ kind: ApplyReport.Count) { report.completed[kind, default: 0] += 1 }
     func fail(_ failure: ApplyReport.Failure) { report.failures.append(failure) }
     func skip(_ count: Int) { report.skipped += count }
     func observe(_ method: WindowChangeMethod) { report.windowChanges = method }

@@ -1,6 +1,7 @@
 import AccessModel
 import Foundation
 import KisiAPI
+import PlanModel
 
 /// `doctor --live-test`: checks, on a real Kisi account, the behaviours kisictl relies on where
 /// Kisi's spec is silent or kisictl's sandbox could agree with kisictl for the wrong reason. It

@@ -1,5 +1,6 @@
 import AccessModel
 import KisiAPI
+import PlanModel
 
 /// Every group of an organization with its door links and the integrations feeding it: what
 /// `import` writes a config from and `doctor` checks against. Roles are not read (groups carry

@@ -1,41 +1,51 @@
 import AccessModel
 import KisiAPI
+import PlanModel
 
 /// What Kisi holds now, as far as the plan needs it.
 public struct LiveState: Sendable {
     public var organization: KisiOrganization
     public var places: [KisiPlace]
     public var locks: [KisiLock]
-    /// Managed groups that exist in Kisi, by config address.
+    /// The API key's own user: roles it created are kisictl's.
+    public var keyUser: KisiUser
+    /// How the config's groups were found in Kisi.
+    public var resolution: GroupResolver.Resolution
+    /// Managed groups that exist in Kisi (and were read), by config address.
     public var groups: [String: LiveGroup]
     /// Kisi users by normalized e-mail: members seen in managed groups and people looked up.
     public var users: [String: KisiUser]
-    /// Mismatches between the config and Kisi that make a plan impossible.
-    public var problems: [String]
-    /// What a reviewer should know: other writers in managed groups, SCIM.
+    /// What a reviewer should know: other writers, SCIM, groups that look orphaned.
     public var notices: [KisiNotice]
 
     public init(
-        organization: KisiOrganization, places: [KisiPlace], locks: [KisiLock], groups: [String: LiveGroup],
-        users: [String: KisiUser], problems: [String], notices: [KisiNotice] = []
+        organization: KisiOrganization, places: [KisiPlace], locks: [KisiLock], keyUser: KisiUser, resolution: GroupResolver.Resolution,
+        groups: [String: LiveGroup], users: [String: KisiUser], notices: [KisiNotice] = []
     ) {
-        self.notices = notices
         self.organization = organization
         self.places = places
         self.locks = locks
+        self.keyUser = keyUser
+        self.resolution = resolution
         self.groups = groups
         self.users = users
-        self.problems = problems
+        self.notices = notices
     }
 
-    public func place(named name: String) -> KisiPlace? { places.named(name) }
+    /// Mismatches between the config and Kisi that make a plan impossible.
+    public var problems: [PlanProblem] { resolution.problems }
 
     /// The fingerprint of what was read for each managed group (or that it was absent).
-    public func fingerprints(for config: SiteConfig) -> [String: String] {
+    public func fingerprints(for groups: [GroupConfig]) -> [String: String] {
         Dictionary(
-            uniqueKeysWithValues: config.managedGroups.parallelMap { group in
-                (group.address, groups[group.address]?.fingerprint ?? Fingerprint.of("absent"))
+            uniqueKeysWithValues: groups.parallelMap { group in
+                (group.address, self.groups[group.address]?.fingerprint ?? Fingerprint.of("absent"))
             })
+    }
+
+    /// `group_basic` roles in the managed groups: the base of a share-based revocation limit.
+    public var basicMembers: Int {
+        groups.values.reduce(0) { $0 + $1.roles.filter { $0.roleID == Role.basicID }.count }
     }
 }
 
@@ -82,8 +92,8 @@ public struct LiveGroup: Sendable {
                 builder.add(type)
                 builder.add(id ?? -1)
             }
-            builder.add(role.validFrom.map { Int($0.timeIntervalSince1970) } ?? -1)
-            builder.add(role.validUntil.map { Int($0.timeIntervalSince1970) } ?? -1)
+            builder.add(role.validFrom.map { Int(Instant($0).secondsSinceEpoch) } ?? -1)
+            builder.add(role.validUntil.map { Int(Instant($0).secondsSinceEpoch) } ?? -1)
         }
         for door in (doors ?? []).sorted(by: { $0.id < $1.id }) {
             builder.add(door.id)

@@ -1,6 +1,7 @@
 import AccessModel
 import Foundation
 import KisiAPI
+import PlanModel
 
 /// Finds who else writes members' roles in managed groups: another API user (a platform's Kisi
 /// sync) or a marketplace installation. kisictl and such a writer would undo each other's work.

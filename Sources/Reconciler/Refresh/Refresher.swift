@@ -2,6 +2,7 @@ import AccessModel
 import AccessRules
 import Foundation
 import KisiAPI
+import PlanModel
 
 /// Reads what the plan needs from Kisi, with as few requests as possible: the organization,
 /// the key's own user, places, locks, groups and integrations once each; per managed group its
@@ -13,10 +14,13 @@ public struct Refresher: Sendable {
     let reader: any KisiReading
     /// The wall clock, for "lately".
     let now: Date
+    /// `--target`: only these groups are read (all when empty).
+    let targets: Targets
 
-    public init(reader: any KisiReading, now: Date = Date()) {
+    public init(reader: any KisiReading, now: Date = Date(), targets: Targets = Targets()) {
         self.reader = reader
         self.now = now
+        self.targets = targets
     }
 
     /// With no desired access (checking a saved plan) no users are looked up.
@@ -40,29 +44,9 @@ public struct Refresher: Sendable {
         let org = try await organization, placeList = try await places, lockList = try await locks
         let groupList = try await groups, integrationList = try await anyIntegrations
 
-        var problems: [String] = []
-        var matched: [(GroupConfig, KisiGroup)] = []
-        for group in config.managedGroups {
-            var placeID: Int?
-            if let place = group.place {
-                guard let found = placeList.named(place) else {
-                    problems.append(
-                        "groups.\(group.address).place: Kisi has no place named \"\(place)\" (places: \(placeList.map(\.name).sorted().joined(separator: ", ")))"
-                    )
-                    continue
-                }
-                placeID = found.id
-            }
-            let candidates = groupList.filter { $0.name == group.name && $0.placeID == placeID }
-            if candidates.count > 1 {
-                problems.append(
-                    "groups.\(group.address): Kisi has \(candidates.count) groups named \"\(group.name)\" in \(group.place ?? "the organization") (ids \(candidates.map { String($0.id) }.joined(separator: ", "))); rename all but one in Kisi"
-                )
-            } else if let existing = candidates.first {
-                matched.append((group, existing))
-            }
-        }
-
+        let resolution = GroupResolver(places: placeList, locks: lockList, groups: groupList).resolve(config.groups)
+        let managed = config.managedGroups.filter { targets.covers(group: $0.address) }
+        let matched = managed.compactMap { group in resolution.matches[group.address].map { (group, $0) } }
         let readIntegrations = !integrationList.isEmpty
         let reader = self.reader
         let liveGroups = try await withThrowingTaskGroup(of: (String, LiveGroup).self) { tasks in
@@ -74,9 +58,7 @@ public struct Refresher: Sendable {
                     async let integrations: [KisiIntegration] = readIntegrations ? reader.integrations(group: group.id) : []
                     return (
                         config.address,
-                        LiveGroup(
-                            group: group, roles: try await roles, doors: try await doors,
-                            integrations: try await integrations)
+                        LiveGroup(group: group, roles: try await roles, doors: try await doors, integrations: try await integrations)
                     )
                 }
             }
@@ -95,12 +77,42 @@ public struct Refresher: Sendable {
             wanted = Self.peopleToLookUp(desired: desired, directory: directory, live: liveGroups, known: users)
         }
         for user in try await lookUp(wanted) { users[EmailAddress.normalized(user.email)] = user }
-        let writers = try await OtherWriters(reader: reader, now: now).find(in: liveGroups.mapValues(\.roles), keyUser: try await keyUser)
+        let key = try await keyUser
+        let writers = try await OtherWriters(reader: reader, now: now).find(in: liveGroups.mapValues(\.roles), keyUser: key)
         var notices = writers.map(KisiNotice.otherWriter)
         if org.scimEnabled { notices.append(.scimEnabled) }
+        let unmatched = managed.filter { resolution.placeIDs[$0.address] != nil && resolution.matches[$0.address] == nil }
+        notices += try await orphans(of: unmatched, resolution: resolution, groups: groupList, places: placeList, keyUser: key)
+            .map(KisiNotice.orphanedGroup)
         return LiveState(
-            organization: org, places: placeList, locks: lockList, groups: liveGroups, users: users, problems: problems,
+            organization: org, places: placeList, locks: lockList, keyUser: key, resolution: resolution, groups: liveGroups, users: users,
             notices: notices)
+    }
+
+    /// Kisi groups that may be a managed group kisictl would otherwise create: in its place,
+    /// claimed by no config group, holding roles the key's user made. Read only when a managed
+    /// group is missing, so a converged site pays nothing for it.
+    func orphans(of missing: [GroupConfig], resolution: GroupResolver.Resolution, groups: [KisiGroup], places: [KisiPlace], keyUser: KisiUser)
+        async throws -> [OrphanedGroup]
+    {
+        guard !missing.isEmpty else { return [] }
+        let claimed = Set(resolution.matches.values.map(\.id))
+        var found: [OrphanedGroup] = []
+        var counted: [Int: Int] = [:]
+        for group in missing {
+            guard let placeID = resolution.placeIDs[group.address] else { continue }
+            for candidate in groups where candidate.placeID == placeID && !claimed.contains(candidate.id) {
+                if counted[candidate.id] == nil {
+                    counted[candidate.id] = try await reader.roleAssignments(group: candidate.id).filter { $0.createdBy == .user(keyUser.id) }.count
+                }
+                guard let roles = counted[candidate.id], roles > 0 else { continue }
+                found.append(
+                    OrphanedGroup(
+                        address: group.address, kisiID: candidate.id, name: candidate.name,
+                        place: places.first { $0.id == candidate.placeID }?.name, roles: roles))
+            }
+        }
+        return found
     }
 
     /// People who should hold a role in a managed group where they have none, and whose Kisi

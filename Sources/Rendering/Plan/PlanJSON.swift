@@ -1,5 +1,6 @@
 import AccessModel
 import JSONSupport
+import PlanModel
 
 /// The plan as a versioned JSON document modelled on Terraform's plan representation, so tools
 /// that read Terraform plans (OPA/conftest, checkov) read it too: `format_version`,
@@ -9,16 +10,22 @@ import JSONSupport
 public enum PlanJSON {
     public static let formatVersion = "1.0"
 
-    public static func render(_ plan: Plan, style: PlanStyle, problems: [String] = []) -> JSONValue {
+    public static func render(_ plan: Plan, style: PlanStyle) -> JSONValue {
         let summary = plan.summary
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("format_version", .string(formatVersion)),
             ("kisictl_plan_version", .string(Plan.formatVersion)),
             ("evaluated_at", .string(plan.instant.rfc3339)),
             ("time_zone", .string(style.zone.identifier)),
             ("organization", .object([("id", .int(plan.organization.id)), ("name", .string(plan.organization.name))])),
             ("planned_values", .object([("root_module", .object([("resources", .array(plannedResources(plan, style)))]))])),
-            ("resource_changes", .array(resourceChanges(plan, style))),
+            ("resource_changes", .array(resourceChanges(plan, plan.changes, style))),
+        ]
+        if plan.baseline != nil {
+            members.append(("prevented_changes", .array(resourceChanges(plan, plan.prevented, style, groupNoOps: false))))
+        }
+        if !plan.targets.isEmpty { members.append(("targets", .array(plan.targets.map { .string(style.address($0)) }))) }
+        members += [
             (
                 "summary",
                 .object([
@@ -29,159 +36,160 @@ public enum PlanJSON {
                     ("window_changes", .int(summary.windowChanges)), ("revocations", .int(summary.revocations)),
                 ])
             ),
-            ("errors", .array(problems.map(JSONValue.string))),
-            ("warnings", .array(PlanText.notices(plan, style: style).map { .object([("message", .string($0))]) })),
+            ("errors", .array(plan.problems.map { .string(ProblemText.sentence($0)) })),
+            ("warnings", .array(NoticeText.sentences(plan, style: style).map { .object([("message", .string($0))]) })),
             ("window_changes", .string(plan.windowChanges.rawValue)),
-        ])
-    }
-
-    static func groupValues(_ group: GroupPlan, description: String?) -> JSONValue {
-        .object([("name", .string(group.name)), ("description", .string(description)), ("place", .string(group.place))])
-    }
-
-    static func windowValues(_ group: GroupPlan, email: String, role: String, window: PlanWindow?, style: PlanStyle) -> JSONValue {
-        .object([
-            ("group", .string(group.address)), ("email", .string(style.email(email))), ("role", .string(role)),
-            ("valid_from", .string(window?.from?.rfc3339)), ("valid_until", .string(window?.until?.rfc3339)),
-        ])
-    }
-
-    /// A role held by a team, a guest or another kind of assignee: kisictl never changes these.
-    static func holderValues(
-        _ group: GroupPlan, type: String, name: String?, email: String?, role: String, window: PlanWindow,
-        style: PlanStyle
-    ) -> JSONValue {
-        .object([
-            ("group", .string(group.address)), ("assignee_type", .string(type)), ("name", .string(name)),
-            ("email", .string(email.map(style.email))), ("role", .string(role)),
-            ("valid_from", .string(window.from?.rfc3339)), ("valid_until", .string(window.until?.rfc3339)),
-        ])
-    }
-
-    static func resource(_ type: String, _ group: String, index: String?, values: JSONValue) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("address", .string(address(type, group, index))), ("mode", .string("managed")),
-            ("type", .string(type)), ("name", .string(group)),
         ]
-        if let index { members.append(("index", .string(index))) }
-        members.append(("values", values))
         return .object(members)
     }
 
-    static func address(_ type: String, _ group: String, _ index: String?) -> String {
-        "\(type).\(group)" + (index.map { "[\"\($0)\"]" } ?? "")
+    static func groupValues(_ group: PlannedGroup, name: String? = nil, description: String?) -> JSONValue {
+        .object([("name", .string(name ?? group.name)), ("description", .string(description)), ("place", .string(group.place))])
+    }
+
+    static func roleValues(_ group: PlannedGroup, _ values: RoleValues, style: PlanStyle) -> JSONValue {
+        switch values.holder.kind {
+        case .user:
+            return .object([
+                ("group", .string(group.address)), ("email", .string(style.email(values.email))), ("role", .string(values.role)),
+                ("valid_from", .string(values.window.from?.rfc3339)), ("valid_until", .string(values.window.until?.rfc3339)),
+            ])
+        case .team, .guest, .other:
+            // A role held by a team, a guest or another kind of assignee: kisictl never changes these.
+            let type =
+                switch values.holder.kind {
+                case .team: "Team"
+                case .guest: "Guest"
+                default: "Other"
+                }
+            let name = values.holder.kind == .guest ? values.holder.name.map(style.name) : values.holder.kind == .team ? values.holder.name : nil
+            return .object([
+                ("group", .string(group.address)), ("assignee_type", .string(type)), ("name", .string(name)),
+                ("email", .string(values.holder.email.map(style.email))), ("role", .string(values.role)),
+                ("valid_from", .string(values.window.from?.rfc3339)), ("valid_until", .string(values.window.until?.rfc3339)),
+            ])
+        }
+    }
+
+    static func resource(_ type: ResourceAddress.Kind, _ group: String, index: String?, values: JSONValue) -> [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = [
+            ("address", .string(ResourceAddress(type, group: group, index: index).description)), ("mode", .string("managed")),
+            ("type", .string(type.rawValue)), ("name", .string(group)),
+        ]
+        if let index { members.append(("index", .string(index))) }
+        members.append(("values", values))
+        return members
     }
 
     /// Every managed group, its doors where the plan knows them, and every role, as after apply.
     static func plannedResources(_ plan: Plan, _ style: PlanStyle) -> [JSONValue] {
         var resources: [JSONValue] = []
-        for group in plan.groups {
+        for view in GroupView.of(plan) {
+            let group = view.group
             resources.append(
-                resource(
-                    "kisi_group", group.address, index: nil,
-                    values: groupValues(group, description: group.update?.description?.after ?? group.description)))
-            for door in group.doors where door.action == .link {
+                .object(resource(.group, group.address, index: nil, values: groupValues(group, description: view.description))))
+            for door in view.doors where door.action == .create {
                 resources.append(
-                    resource(
-                        "kisi_group_lock", group.address, index: door.door,
-                        values: .object([("group", .string(group.address)), ("door", .string(door.door))])))
+                    .object(
+                        resource(
+                            .door, group.address, index: door.address.index,
+                            values: .object([("group", .string(group.address)), ("door", .string(door.address.index))]))))
             }
             var members: [(String, JSONValue)] = group.unchanged.map { member in
-                switch member.holder {
-                case .user(let email):
-                    (EmailAddress.normalized(email), windowValues(group, email: email, role: member.role, window: member.window, style: style))
-                case .team(let id, let name):
-                    ("team:\(id)", holderValues(group, type: "Team", name: name, email: nil, role: member.role, window: member.window, style: style))
-                case .guest(let id, let name, let email):
-                    (
-                        "guest:\(id)",
-                        holderValues(
-                            group, type: "Guest", name: style.name(name), email: email, role: member.role, window: member.window,
-                            style: style)
-                    )
-                case .other(let kind, let id):
-                    (
-                        "\(kind.lowercased()):\(id.map(String.init) ?? "?")",
-                        holderValues(group, type: kind, name: nil, email: nil, role: member.role, window: member.window, style: style)
-                    )
-                }
+                let values = RoleValues(holder: member.holder, role: member.role, window: member.window, kisiID: nil)
+                return (key(values), roleValues(group, values, style: style))
             }
-            for change in group.access where change.action != .revoke {
-                members.append(
-                    (change.normalizedEmail, windowValues(group, email: change.email, role: "group_basic", window: change.after, style: style)))
+            for change in view.roles where change.action != .delete {
+                let role = change.after!.role!
+                members.append((role.normalizedEmail, roleValues(group, role, style: style)))
             }
             for (key, values) in members.sorted(by: { $0.0 < $1.0 }) {
-                resources.append(resource("kisi_role_assignment", group.address, index: style.email(key), values: values))
+                resources.append(.object(resource(.role, group.address, index: style.email(key), values: values)))
             }
         }
         return resources
+    }
+
+    /// A role's key in planned values: a user's e-mail, or `team:ID`, `guest:ID`.
+    static func key(_ values: RoleValues) -> String {
+        switch values.holder.kind {
+        case .user: return values.normalizedEmail
+        case .team: return "team:\(values.holder.kisiID ?? 0)"
+        case .guest: return "guest:\(values.holder.kisiID ?? 0)"
+        case .other: return "other:\(values.holder.kisiID ?? 0)"
+        }
     }
 
     static func change(_ actions: [String], before: JSONValue?, after: JSONValue?) -> JSONValue {
         .object([("actions", .array(actions.map(JSONValue.string))), ("before", before ?? .null), ("after", after ?? .null)])
     }
 
-    static func resourceChanges(_ plan: Plan, _ style: PlanStyle) -> [JSONValue] {
-        var changes: [JSONValue] = []
-        func add(_ type: String, _ group: String, _ index: String?, _ change: JSONValue, reasons: [String], cause: String? = nil) {
+    static func resourceChanges(_ plan: Plan, _ changes: [ResourceChange], _ style: PlanStyle, groupNoOps: Bool = true) -> [JSONValue] {
+        var out: [JSONValue] = []
+        func add(
+            _ type: ResourceAddress.Kind, _ group: String, _ index: String?, _ change: JSONValue, reasons: [String], cause: String? = nil,
+            origin: ResourceChange.Origin? = nil
+        ) {
             var members: [(String, JSONValue)] = [
-                ("address", .string(address(type, group, index))), ("mode", .string("managed")),
-                ("type", .string(type)), ("name", .string(group)),
+                ("address", .string(ResourceAddress(type, group: group, index: index).description)), ("mode", .string("managed")),
+                ("type", .string(type.rawValue)), ("name", .string(group)),
             ]
             if let index { members.append(("index", .string(index))) }
             members += [("change", change), ("reasons", .array(reasons.map(JSONValue.string)))]
             if let cause { members.append(("cause", .string(cause))) }
-            changes.append(.object(members))
+            if let origin { members.append(("origin", .string(origin.rawValue))) }
+            out.append(.object(members))
         }
-        for group in plan.groups {
-            if group.create {
+        for view in GroupView.of(plan, changes: changes) {
+            let group = view.group
+            if let create = view.create {
                 add(
-                    "kisi_group", group.address, nil, change(["create"], before: nil, after: groupValues(group, description: group.description)),
-                    reasons: ["declared in the config and not in Kisi"])
-            } else if let update = group.update {
+                    .group, group.address, nil, change(["create"], before: nil, after: groupValues(group, description: group.description)),
+                    reasons: ["declared in the config and not in Kisi"], origin: create.origin)
+            } else if let update = view.update, let before = update.before?.group, let after = update.after?.group {
+                var reasons: [String] = []
+                if before.name != after.name { reasons.append("renamed in the config, from \"\(before.name)\"") }
+                if before.description != after.description { reasons.append("the description differs from the config") }
                 add(
-                    "kisi_group", group.address, nil,
+                    .group, group.address, nil,
                     change(
-                        ["update"], before: groupValues(group, description: update.description?.before),
-                        after: groupValues(group, description: update.description?.after)),
-                    reasons: ["the description differs from the config"])
-            } else {
+                        ["update"], before: groupValues(group, name: before.name, description: before.description),
+                        after: groupValues(group, name: after.name, description: after.description)),
+                    reasons: reasons, origin: update.origin)
+            } else if groupNoOps {
                 let values = groupValues(group, description: group.description)
-                add("kisi_group", group.address, nil, change(["no-op"], before: values, after: values), reasons: [])
+                add(.group, group.address, nil, change(["no-op"], before: values, after: values), reasons: [])
             }
-            for door in group.doors {
-                let values = JSONValue.object([("group", .string(group.address)), ("door", .string(door.door))])
+            for door in view.doors {
+                let values = JSONValue.object([("group", .string(group.address)), ("door", .string(door.address.index))])
                 add(
-                    "kisi_group_lock", group.address, door.door,
-                    door.action == .link ? change(["create"], before: nil, after: values) : change(["delete"], before: values, after: nil),
-                    reasons: [door.action == .link ? "listed in the group's doors" : "not among the group's doors"])
+                    .door, group.address, door.address.index,
+                    door.action == .create ? change(["create"], before: nil, after: values) : change(["delete"], before: values, after: nil),
+                    reasons: [door.action == .create ? "listed in the group's doors" : "not among the group's doors"], origin: door.origin)
             }
-            let users = Set(group.access.filter { $0.action == .createUserAndGrant }.map(\.normalizedEmail))
-            for email in users.sorted() {
-                let person = group.access.first { $0.normalizedEmail == email }!
+            for user in view.users {
+                let values = user.after!.user!
                 add(
-                    "kisi_user", group.address, style.email(email),
-                    change(["create"], before: nil, after: .object([("email", .string(style.email(person.email))), ("name", .string(person.name))])),
-                    reasons: ["no Kisi user has this e-mail address"])
+                    .user, group.address, style.email(user.address.index ?? ""),
+                    change(["create"], before: nil, after: .object([("email", .string(style.email(values.email))), ("name", .string(values.name))])),
+                    reasons: ["no Kisi user has this e-mail address"], origin: user.origin)
             }
-            for access in group.access {
-                let index = style.email(access.normalizedEmail)
-                let before = access.before.map { windowValues(group, email: access.email, role: "group_basic", window: $0, style: style) }
-                let after = access.after.map { windowValues(group, email: access.email, role: "group_basic", window: $0, style: style) }
+            for role in view.roles {
+                let values = (role.after ?? role.before)!.role!
                 let actions: [String] =
-                    switch access.action {
-                    case .grant, .createUserAndGrant: ["create"]
-                    case .change: ["update"]
-                    case .revoke: ["delete"]
+                    switch role.action {
+                    case .create: ["create"]
+                    case .update: ["update"]
+                    case .delete: ["delete"]
                     }
+                let before = role.action == .create ? nil : role.before?.role.map { roleValues(group, $0, style: style) }
+                let after = role.action == .delete ? nil : role.after?.role.map { roleValues(group, $0, style: style) }
                 add(
-                    "kisi_role_assignment", group.address, index,
-                    change(
-                        actions, before: access.action == .grant || access.action == .createUserAndGrant ? nil : before,
-                        after: access.action == .revoke ? nil : after),
-                    reasons: access.reasons, cause: access.cause)
+                    .role, group.address, style.email(values.normalizedEmail), change(actions, before: before, after: after),
+                    reasons: role.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: style.zone, revoking: role.action == .delete) },
+                    cause: role.cause.map(ReasonText.cause), origin: role.origin)
             }
         }
-        return changes
+        return out
     }
 }

@@ -1,5 +1,6 @@
 import AccessModel
 import Foundation
+import PlanModel
 
 /// The plan as a pull-request comment: a summary table, then one collapsed `<details>` per
 /// changed group holding its `diff` lines. With `--mask-emails`, addresses show as `a***@example.com`.
@@ -7,40 +8,40 @@ public enum PlanMarkdown {
     /// GitHub refuses comments longer than 65,536 characters; longer plans are cut with a note.
     public static let maximumLength = 60_000
 
-    public static func render(_ plan: Plan, style: PlanStyle, problems: [String] = []) -> String {
+    public static func render(_ plan: Plan, style: PlanStyle) -> String {
         var style = style
         style.color = false
         let local = style.zone.localDateTime(for: plan.instant).displayString
         var out = "### kisictl plan\(plan.mode == .destroy ? " --destroy" : ""): \(plan.organization.name)\n\n"
         out += "Evaluated at \(plan.instant.rfc3339) (\(local) \(style.zone.identifier)).\n\n"
-        if !problems.isEmpty {
-            out += "**This plan cannot be applied:**\n\n" + problems.map { "- \($0)\n" }.joined() + "\n"
+        if !plan.problems.isEmpty {
+            out += "**This plan cannot be applied:**\n\n" + plan.problems.map { "- \(ProblemText.sentence($0))\n" }.joined() + "\n"
         }
-        let notes = PlanText.notices(plan, style: style)
+        let notes = NoticeText.sentences(plan, style: style)
         if !notes.isEmpty {
             out += "**Warnings:**\n\n" + notes.map { "- \(escape($0))\n" }.joined() + "\n"
         }
         out += "**\(plan.summary.line)**\n\n"
-        let changed = plan.groups.filter(\.hasChanges)
+        let changed = GroupView.of(plan).filter(\.hasChanges)
         if !changed.isEmpty {
             out += "| group | change | grants | window changes | revocations | doors |\n|---|---|---:|---:|---:|---|\n"
-            for group in changed {
-                let grants = group.access.filter { $0.action == .grant || $0.action == .createUserAndGrant }.count
-                let windows = group.access.filter { $0.action == .change }.count
-                let revocations = group.access.filter { $0.action == .revoke }.count
-                let doors = group.doors.map { ($0.action == .link ? "+" : "−") + $0.door }.joined(separator: ", ")
-                let change = group.create ? "create" : group.update != nil ? "update" : ""
-                out += "| `\(group.address)` \(escape(group.name)) | \(change) | \(grants) | \(windows) | \(revocations) | \(escape(doors)) |\n"
+            for view in changed {
+                let grants = view.roles.filter { $0.action == .create }.count
+                let windows = view.roles.filter { $0.action == .update }.count
+                let revocations = view.roles.filter { $0.action == .delete }.count
+                let doors = view.doors.map { ($0.action == .create ? "+" : "−") + ($0.address.index ?? "") }.joined(separator: ", ")
+                let change = view.create != nil ? "create" : view.update != nil ? "update" : ""
+                out += "| `\(view.group.address)` \(escape(view.group.name)) | \(change) | \(grants) | \(windows) | \(revocations) | \(escape(doors)) |\n"
             }
             out += "\n"
         }
         var body = ""
-        for group in changed {
-            let lines = PlanText.lines(group, style: style, reissue: plan.windowChanges == .reissue)
+        for view in changed {
+            let lines = PlanText.lines(view, plan: plan, style: style)
             body +=
-                "<details><summary><code>\(group.address)</code> \(escape(group.name)): \(lines.count) change\(lines.count == 1 ? "" : "s")</summary>\n\n"
+                "<details><summary><code>\(view.group.address)</code> \(escape(view.group.name)): \(lines.count) change\(lines.count == 1 ? "" : "s")</summary>\n\n"
             body += "```diff\n" + lines.map { $0.text(style) + "\n" }.joined()
-            let kept = PlanText.keptNote(group, style: style)
+            let kept = PlanText.keptNote(view.group, style: style)
             if !kept.isEmpty { body += "  " + kept + "\n" }
             body += "```\n\n</details>\n\n"
         }

@@ -75,7 +75,7 @@ public struct Explanation: Sendable {
                     address: group.address, name: group.name, state: .none, window: nil,
                     reasons: ["no customer record or booking invitation has this e-mail address"])
             }
-            let described = decision.evidence.map { evaluator.describe($0, at: instant) }
+            let described = decision.evidence.map { ReasonText.sentence(evaluator.reason($0), at: instant, zone: evaluator.config.timeZone) }
             guard let window = decision.window else {
                 let reasons = described.isEmpty ? [Self.nothingMatches] : described.map { "no rule grants: " + $0 }
                 return Entry(address: group.address, name: group.name, state: .none, window: nil, reasons: reasons)

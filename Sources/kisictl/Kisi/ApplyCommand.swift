@@ -2,6 +2,8 @@ import AccessModel
 import ArgumentParser
 import Foundation
 import KisiAPI
+import Pipeline
+import PlanModel
 import Reconciler
 import Rendering
 
@@ -76,7 +78,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 return
             }
             if let refusal = RevocationGuard.refusal(plan, policy: config.policy, members: members), !allowMassRevoke {
-                Output.standardError("error: \(refusal)\n")
+                Output.standardError("error: \(refusal.sentence)\n")
                 throw ExitCode(1)
             }
             try confirm()
@@ -116,12 +118,12 @@ struct ApplyCommand: AsyncParsableCommand {
         guard let planFile else {
             let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: .text, mode: destroy ? .destroy : .converge) { $0.writer }
             Output.standardOutput(PlanText.render(run.plan, style: run.style(color: useColor(noColor: noColor), maskEmails: false)))
-            if !run.outcome.problems.isEmpty {
-                Output.standardError(run.outcome.problems.map { "error: \($0)\n" }.joined() + "Nothing was applied.\n")
+            if !run.plan.problems.isEmpty {
+                Output.standardError(run.plan.problems.map { "error: \(ProblemText.sentence($0))\n" }.joined() + "Nothing was applied.\n")
                 await run.connection.close()
                 throw ExitCode(1)
             }
-            return (run.plan, run.connection, run.managedMembers)
+            return (run.plan, run.connection, run.live.basicMembers)
         }
         let loadedSite = try site.load(reportingErrorsAs: .text)
         let plan = try PlanFile.load(from: planFile)
@@ -138,15 +140,14 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             try PlanFile.check(
                 plan, now: Date(), maximumAge: TimeInterval(TimeSpan(parsing: maxPlanAge)!.seconds),
-                live: live.fingerprints(for: loadedSite.config))
+                live: live.fingerprints(for: loadedSite.config.managedGroups))
             Output.standardOutput(
                 PlanText.render(
                     plan,
                     style: PlanStyle(
                         zone: loadedSite.config.timeZone, color: useColor(noColor: noColor),
                         target: connection.sandbox == nil ? nil : "the embedded sandbox")))
-            let members = live.groups.values.reduce(0) { $0 + $1.roles.filter { $0.roleID == "group_basic" }.count }
-            return (plan, connection, members)
+            return (plan, connection, live.basicMembers)
         } catch {
             await connection.close()
             Output.standardError("error: \(error)\n")
@@ -155,10 +156,11 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     static func describe(_ report: ApplyReport, auditPath: String) -> String {
-        let order = [
-            "groups created", "groups updated", "doors linked", "doors unlinked", "users created", "grants", "window changes", "revocations",
+        let words: [(ApplyReport.Count, String)] = [
+            (.groupsCreated, "groups created"), (.groupsUpdated, "groups updated"), (.doorsLinked, "doors linked"), (.doorsUnlinked, "doors unlinked"),
+            (.usersCreated, "users created"), (.grants, "grants"), (.windowChanges, "window changes"), (.revocations, "revocations"),
         ]
-        let done = order.compactMap { kind in report.completed[kind].map { "\($0) \(kind)" } }
+        let done = words.compactMap { kind, word in report.completed[kind].map { "\($0) \(word)" } }
         var text = "\n" + (report.succeeded ? "Apply complete: " : "Apply finished with failures. Done: ")
         text += (done.isEmpty ? "nothing" : done.joined(separator: ", ")) + ".\n"
         if report.windowChanges == .reissue {
@@ -167,12 +169,30 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         if !report.failures.isEmpty {
             text += "Failed (\(report.failures.count)):\n"
-            for failure in report.failures { text += "  \(failure.group): \(failure.what): \(failure.error)\n" }
+            for failure in report.failures { text += "  \(failure.group): \(what(failure)): \(failure.error)\n" }
         }
         if report.skipped > 0 { text += "Not attempted, because a group they needed was not created: \(report.skipped).\n" }
         if !report.succeeded { text += "Run `kisictl plan` to see what is left, then apply again.\n" }
         text += "Audit log: \(auditPath)\n"
         return text
+    }
+
+    /// What a failed change was, in words (e-mails masked: this goes to CI logs).
+    static func what(_ failure: ApplyReport.Failure) -> String {
+        let index = failure.address.index ?? ""
+        let who = EmailAddress.masked(index)
+        let text: String =
+            switch (failure.address.kind, failure.action) {
+            case (.group, .create): "create the group"
+            case (.group, _): "update the group"
+            case (.door, .delete): "unlink \(index)"
+            case (.door, _): "link \(index)"
+            case (.user, _): "create the Kisi user \(who)"
+            case (.role, .create): "grant \(who)"
+            case (.role, .update): "change \(who)'s window"
+            case (.role, .delete): "revoke \(who)"
+            }
+        return failure.consequence == .lockedOut ? text + " (their old role was revoked to change the window: no access in this group until the next apply)" : text
     }
 }
 
@@ -192,7 +212,7 @@ actor StderrProgress: ApplyProgress {
         if !terminal { Output.standardError("Applying \(total) changes…\n") }
     }
 
-    func advance(_ step: String) {
+    func advance() {
         done += 1
         guard total > 0 else { return }
         if terminal {

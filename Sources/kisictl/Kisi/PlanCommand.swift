@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import JSONSupport
 import KisiAPI
+import PlanModel
 import Reconciler
 import Rendering
 
@@ -46,25 +47,25 @@ struct PlanCommand: AsyncParsableCommand {
 
     private func report(_ run: PlanningRun) throws {
         let style = run.style(color: format == .text && useColor(noColor: noColor), maskEmails: maskEmails)
-        let problems = run.outcome.problems
+        let plan = run.plan
         switch format {
-        case .text: Output.standardOutput(PlanText.render(run.plan, style: style))
-        case .json: Output.standardOutput(PlanJSON.render(run.plan, style: style, problems: problems).rendered())
-        case .markdown: Output.standardOutput(PlanMarkdown.render(run.plan, style: style, problems: problems))
+        case .text: Output.standardOutput(PlanText.render(plan, style: style))
+        case .json: Output.standardOutput(PlanJSON.render(plan, style: style).rendered())
+        case .markdown: Output.standardOutput(PlanMarkdown.render(plan, style: style))
         }
-        if let refusal = RevocationGuard.refusal(run.plan, policy: run.config.policy, members: run.managedMembers) {
-            Output.standardError("warning: apply will refuse this plan: \(refusal)\n")
+        if let refusal = RevocationGuard.refusal(plan, policy: run.config.policy, members: run.live.basicMembers) {
+            Output.standardError("warning: apply will refuse this plan: \(refusal.sentence)\n")
         }
-        if !problems.isEmpty {
-            Output.standardError(problems.map { "error: \($0)\n" }.joined() + "The plan cannot be applied.\n")
+        if !plan.problems.isEmpty {
+            Output.standardError(plan.problems.map { "error: \(ProblemText.sentence($0))\n" }.joined() + "The plan cannot be applied.\n")
             throw ExitCode(1)
         }
         if let out {
-            try PlanFile.save(run.plan, to: out)
+            try PlanFile.save(plan, to: out)
             Output.standardError(
                 "Saved the plan to \(out); apply it with: kisictl apply \(out)\(kisi.sandbox ? " --sandbox" : "")\(site.config == "." ? "" : " --config \(site.config)")\n"
             )
         }
-        if detailedExitcode, run.plan.hasChanges { throw ExitCode(2) }
+        if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
     }
 }

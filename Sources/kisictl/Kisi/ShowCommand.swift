@@ -1,7 +1,7 @@
 import AccessModel
 import ArgumentParser
 import Foundation
-import Reconciler
+import PlanModel
 import Rendering
 
 struct ShowCommand: ParsableCommand {
@@ -37,8 +37,8 @@ struct ShowCommand: ParsableCommand {
         let style = PlanStyle(zone: zone, color: format == .text && useColor(noColor: noColor), maskEmails: maskEmails)
         switch format {
         case .text: Output.standardOutput(PlanText.render(plan, style: style))
-        case .json: Output.standardOutput(PlanJSON.render(plan, style: style, problems: []).rendered())
-        case .markdown: Output.standardOutput(PlanMarkdown.render(plan, style: style, problems: []))
+        case .json: Output.standardOutput(PlanJSON.render(plan, style: style).rendered())
+        case .markdown: Output.standardOutput(PlanMarkdown.render(plan, style: style))
         }
     }
 }

@@ -1,25 +1,27 @@
 import AccessModel
 import AccessRules
-import ArgumentParser
 import Foundation
 import KisiConfig
 import MemberSources
-import Rendering
 
 /// A site ready to evaluate: config, member data and the evaluator built from them.
-struct Site {
-    var evaluator: AccessEvaluator
-    var dataOrigin: String
+public struct Site: Sendable {
+    public var evaluator: AccessEvaluator
+    public var dataOrigin: String
     /// Config, data and rule warnings, sorted by location.
-    var warnings: [Diagnostic]
-    var configFingerprint: String
-    var dataFingerprint: String
+    public var warnings: [Diagnostic]
+    public var configFingerprint: String
+    public var dataFingerprint: String
 
-    var config: SiteConfig { evaluator.config }
+    public var config: SiteConfig { evaluator.config }
 
     /// Loads everything, or throws ``DiagnosticsError`` with every problem found.
-    static func load(configPath: String) throws(DiagnosticsError) -> Site {
-        let loaded = try ConfigLoader.load(path: configPath)
+    public static func load(configPath: String) throws(DiagnosticsError) -> Site {
+        try load(config: try ConfigLoader.load(path: configPath))
+    }
+
+    /// Loads the member data of a loaded config.
+    public static func load(config loaded: LoadedConfig) throws(DiagnosticsError) -> Site {
         let data: LoadedMemberData
         if loaded.config.managedGroups.isEmpty {
             // Nothing is evaluated, so nothing can be revoked for want of data: a freshly imported
@@ -40,31 +42,5 @@ struct Site {
         return Site(
             evaluator: evaluator, dataOrigin: data.origin, warnings: diagnostics,
             configFingerprint: loaded.fingerprint, dataFingerprint: data.fingerprint)
-    }
-}
-
-extension SiteOptions {
-    /// Loads the site named by `--config`, or reports every problem and ends with exit status 1:
-    /// as JSON on stdout for `--format json` (so scripts read one document either way), else on stderr.
-    func load(reportingErrorsAs format: OutputFormat) throws -> Site {
-        do {
-            return try Site.load(configPath: config)
-        } catch {
-            switch format {
-            case .json: Output.standardOutput(ValidationReport.failureJSON(error.diagnostics).rendered())
-            case .text: Output.standardError(DiagnosticText.render(error.diagnostics))
-            }
-            throw ExitCode(1)
-        }
-    }
-}
-
-enum Output {
-    static func standardOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
-    static func standardError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
     }
 }

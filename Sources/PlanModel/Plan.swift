@@ -1,0 +1,292 @@
+import AccessModel
+
+/// What `plan` found to change in Kisi, and why: a list of resource changes (the diff of live
+/// and desired state, after the policies), with the groups they belong to. `apply` executes it.
+///
+/// A plan is a value: it can be rendered (text, JSON, Markdown), saved with `-out` and applied
+/// later exactly as reviewed. It never holds the API key.
+public struct Plan: Codable, Sendable, Equatable {
+    public static let formatVersion = "2"
+
+    /// What a plan aims at.
+    public enum Mode: String, Codable, Sendable {
+        /// Kisi as the config and the member data say.
+        case converge
+        /// None of the access kisictl manages: `plan --destroy`, to stop using kisictl.
+        case destroy
+    }
+
+    public var formatVersion: String
+    public var mode: Mode
+    /// The instant the rules were evaluated at.
+    public var instant: Instant
+    /// The site's IANA zone, so a saved plan shows local times without its config.
+    public var timeZone: String
+    /// When the plan was made (for `--max-plan-age`).
+    public var createdAt: Instant
+    public var organization: PlanOrganization
+    /// The Kisi base URL the plan was made against.
+    public var endpoint: String
+    public var fingerprints: PlanFingerprints
+    /// Every managed group the plan covers, sorted by address.
+    public var groups: [PlannedGroup]
+    /// The changes, sorted by address, in the order they are shown.
+    public var changes: [ResourceChange]
+    /// With a baseline: changes the baseline config would make that this config does not.
+    public var prevented: [ResourceChange]
+    /// Why the plan cannot be applied; empty when it can.
+    public var problems: [PlanProblem]
+    /// What a reviewer should know about the Kisi organization.
+    public var notices: [KisiNotice]
+    /// How apply will change windows.
+    public var windowChanges: WindowChangeMethod
+    /// `--target`: the resources the plan is restricted to (empty: all).
+    public var targets: [ResourceAddress]
+    /// Whether the plan was compared with a baseline (its changes then carry an origin).
+    public var baseline: String?
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version", mode, instant, timeZone = "time_zone", createdAt = "created_at", organization, endpoint
+        case fingerprints, groups, changes, prevented, problems, notices, windowChanges = "window_changes", targets, baseline
+    }
+
+    public init(
+        mode: Mode = .converge, instant: Instant, timeZone: String, createdAt: Instant, organization: PlanOrganization, endpoint: String,
+        fingerprints: PlanFingerprints, groups: [PlannedGroup], changes: [ResourceChange], prevented: [ResourceChange] = [],
+        problems: [PlanProblem] = [], notices: [KisiNotice] = [], windowChanges: WindowChangeMethod = .patch, targets: [ResourceAddress] = [],
+        baseline: String? = nil
+    ) {
+        formatVersion = Plan.formatVersion
+        self.mode = mode
+        self.instant = instant
+        self.timeZone = timeZone
+        self.createdAt = createdAt
+        self.organization = organization
+        self.endpoint = endpoint
+        self.fingerprints = fingerprints
+        self.groups = groups.sorted { $0.address < $1.address }
+        self.changes = changes
+        self.prevented = prevented
+        self.problems = problems
+        self.notices = notices
+        self.windowChanges = windowChanges
+        self.targets = targets
+        self.baseline = baseline
+    }
+
+    public var hasChanges: Bool { !changes.isEmpty }
+
+    public func group(_ address: String) -> PlannedGroup? { groups.first { $0.address == address } }
+
+    /// The changes to one group's resources, in order.
+    public func changes(in address: String) -> [ResourceChange] { changes.filter { $0.address.group == address } }
+
+    public var summary: PlanSummary { PlanSummary(changes) }
+}
+
+/// A managed group as the plan sees it: its identity, the roles left as they are, and who is left
+/// alone on purpose.
+public struct PlannedGroup: Codable, Sendable, Equatable {
+    public var address: String
+    /// The group's name in Kisi after apply.
+    public var name: String
+    /// The description the config gives (or, for `--destroy`, the one Kisi holds).
+    public var description: String?
+    public var place: String?
+    public var placeID: Int?
+    /// Nil when the group does not exist yet.
+    public var kisiID: Int?
+    /// Members left alone on purpose, and why.
+    public var kept: [KeptMember]
+    /// Every role that stays as it is (unchanged members and kept ones): with the changes, the
+    /// group's members after apply.
+    public var unchanged: [MemberState]
+
+    enum CodingKeys: String, CodingKey {
+        case address, name, description, place, placeID = "place_id", kisiID = "kisi_id", kept, unchanged
+    }
+
+    public init(
+        address: String, name: String, description: String?, place: String?, placeID: Int?, kisiID: Int?, kept: [KeptMember] = [],
+        unchanged: [MemberState] = []
+    ) {
+        self.address = address
+        self.name = name
+        self.description = description
+        self.place = place
+        self.placeID = placeID
+        self.kisiID = kisiID
+        self.kept = kept
+        self.unchanged = unchanged
+    }
+}
+
+/// A role as it will be after apply.
+public struct MemberState: Codable, Sendable, Equatable {
+    public var holder: HolderValues
+    public var role: String
+    public var window: PlanWindow
+
+    public init(holder: HolderValues, role: String, window: PlanWindow) {
+        self.holder = holder
+        self.role = role
+        self.window = window
+    }
+
+    public init(_ values: RoleValues) {
+        self.init(holder: values.holder, role: values.role, window: values.window)
+    }
+}
+
+/// A member of a managed group that the plan deliberately leaves alone.
+public struct KeptMember: Codable, Sendable, Equatable {
+    public enum Why: String, Codable, Sendable {
+        /// `policy.exempt` lists them.
+        case exempt
+        /// They hold `group_manager` (or another role kisictl does not grant), which kisictl never touches.
+        case manager
+        /// No rule explains them and `policy.unexplained_members` is `keep`.
+        case unexplained
+        /// A Kisi team holds the role: kisictl manages users only.
+        case team
+        /// A Kisi guest holds the role.
+        case guest
+        /// An assignee of a kind kisictl does not know.
+        case otherAssignee = "other_assignee"
+    }
+
+    /// The user's e-mail; for a team, empty; for a guest, theirs if Kisi has one.
+    public var email: String
+    /// A team's or a guest's name (or an unknown assignee's kind and id).
+    public var name: String?
+    public var why: Why
+
+    public init(email: String, name: String? = nil, why: Why) {
+        self.email = email
+        self.name = name
+        self.why = why
+    }
+}
+
+/// Something about the Kisi organization that a reviewer should know before applying.
+public enum KisiNotice: Codable, Sendable, Equatable {
+    /// Roles in managed groups that another API user or a marketplace installation created: a
+    /// platform integration may still be writing, and the two would undo each other.
+    case otherWriter(OtherWriter)
+    /// The organization uses SCIM: an identity provider may create users and change members.
+    case scimEnabled
+    /// A managed group is missing from Kisi, while a Kisi group in its place holds roles this
+    /// key's user created: most likely the group, renamed in the config or in Kisi.
+    case orphanedGroup(OrphanedGroup)
+}
+
+public struct OrphanedGroup: Codable, Sendable, Equatable {
+    /// The config address whose group is missing.
+    public var address: String
+    /// The Kisi group that looks like it.
+    public var kisiID: Int
+    public var name: String
+    public var place: String?
+    /// Roles in it the key's user created.
+    public var roles: Int
+
+    public init(address: String, kisiID: Int, name: String, place: String?, roles: Int) {
+        self.address = address
+        self.kisiID = kisiID
+        self.name = name
+        self.place = place
+        self.roles = roles
+    }
+}
+
+/// Another writer of roles in managed groups, named once however many roles it made.
+public struct OtherWriter: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case user
+        case marketplaceInstallation = "marketplace_installation"
+        case other
+    }
+
+    public var kind: Kind
+    public var id: Int?
+    /// A user writer's e-mail, when Kisi has the user.
+    public var email: String?
+    public var roles: Int
+    /// The managed groups holding its roles, by address.
+    public var groups: [String]
+
+    public init(kind: Kind, id: Int?, email: String?, roles: Int, groups: [String]) {
+        self.kind = kind
+        self.id = id
+        self.email = email
+        self.roles = roles
+        self.groups = groups
+    }
+}
+
+/// How apply changes a member's window.
+public enum WindowChangeMethod: String, Codable, Sendable {
+    /// `PATCH /role_assignments/{id}`, read back once per apply.
+    case patch
+    /// Revoke, then grant with the new window: for a Kisi that ignores the validity fields of a
+    /// PATCH. The member is without access for the two requests in between.
+    case reissue
+}
+
+public struct PlanOrganization: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+
+    public init(id: Int, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// What the plan was made from, so a saved plan can be refused when the world moved on.
+public struct PlanFingerprints: Codable, Sendable, Equatable {
+    public var config: String
+    public var data: String
+    /// Per managed group address: the live objects the plan read for it.
+    public var live: [String: String]
+
+    public init(config: String, data: String, live: [String: String]) {
+        self.config = config
+        self.data = data
+        self.live = live
+    }
+}
+
+/// Counts for the `Plan:` line.
+public struct PlanSummary: Sendable, Equatable {
+    public var groupsToCreate = 0
+    public var groupsToUpdate = 0
+    public var doorsToLink = 0
+    public var doorsToUnlink = 0
+    public var usersToCreate = 0
+    public var grants = 0
+    public var windowChanges = 0
+    public var revocations = 0
+
+    public init() {}
+
+    public init(_ changes: [ResourceChange]) {
+        var users = Set<String>()
+        for change in changes {
+            switch (change.address.kind, change.action) {
+            case (.group, .create): groupsToCreate += 1
+            case (.group, _): groupsToUpdate += 1
+            case (.door, .create): doorsToLink += 1
+            case (.door, _): doorsToUnlink += 1
+            // One person may need creating for several groups: count people, not calls.
+            case (.user, _): users.insert(change.address.index ?? "")
+            case (.role, .create): grants += 1
+            case (.role, .update): windowChanges += 1
+            case (.role, .delete): revocations += 1
+            }
+        }
+        usersToCreate = users.count
+    }
+
+    public var isEmpty: Bool { self == PlanSummary() }
+}

@@ -1,0 +1,147 @@
+import AccessModel
+
+/// One change a plan makes to one resource: Terraform's resource change, with kisictl's typed
+/// reasons and cause, and — when the plan was compared with a baseline — its origin.
+public struct ResourceChange: Codable, Sendable, Equatable {
+    public enum Action: String, Codable, Sendable {
+        case create, update, delete
+    }
+
+    /// Whether this pull request causes the change, or it would happen anyway.
+    public enum Origin: String, Codable, Sendable {
+        /// The change under review causes it.
+        case change
+        /// The baseline config would make it too.
+        case pending
+    }
+
+    public var address: ResourceAddress
+    public var action: Action
+    public var before: ResourceValues?
+    public var after: ResourceValues?
+    public var reasons: [Reason]
+    /// For a role's removal or narrowing: why, in a word the guards group by.
+    public var cause: Cause?
+    public var origin: Origin?
+
+    public init(
+        _ address: ResourceAddress, _ action: Action, before: ResourceValues? = nil, after: ResourceValues? = nil, reasons: [Reason] = [],
+        cause: Cause? = nil, origin: Origin? = nil
+    ) {
+        self.address = address
+        self.action = action
+        self.before = before
+        self.after = after
+        self.reasons = reasons
+        self.cause = cause
+        self.origin = origin
+    }
+
+    public var role: RoleValues? { (after ?? before)?.role }
+    public var beforeRole: RoleValues? { before?.role }
+    public var afterRole: RoleValues? { after?.role }
+}
+
+/// A resource's values, before or after a change.
+public enum ResourceValues: Codable, Sendable, Equatable {
+    case group(GroupValues)
+    case door(DoorValues)
+    case user(UserValues)
+    case role(RoleValues)
+
+    public var group: GroupValues? { if case .group(let values) = self { values } else { nil } }
+    public var door: DoorValues? { if case .door(let values) = self { values } else { nil } }
+    public var user: UserValues? { if case .user(let values) = self { values } else { nil } }
+    public var role: RoleValues? { if case .role(let values) = self { values } else { nil } }
+}
+
+public struct GroupValues: Codable, Sendable, Equatable {
+    public var name: String
+    public var description: String?
+    public var place: String?
+    public var placeID: Int?
+    public var kisiID: Int?
+
+    public init(name: String, description: String?, place: String?, placeID: Int?, kisiID: Int?) {
+        self.name = name
+        self.description = description
+        self.place = place
+        self.placeID = placeID
+        self.kisiID = kisiID
+    }
+}
+
+public struct DoorValues: Codable, Sendable, Equatable {
+    public var door: String
+    public var lockID: Int
+    public var linkID: Int?
+
+    public init(door: String, lockID: Int, linkID: Int?) {
+        self.door = door
+        self.lockID = lockID
+        self.linkID = linkID
+    }
+}
+
+public struct UserValues: Codable, Sendable, Equatable {
+    public var email: String
+    public var name: String?
+
+    public init(email: String, name: String?) {
+        self.email = email
+        self.name = name
+    }
+}
+
+/// A role and its holder.
+public struct RoleValues: Codable, Sendable, Equatable {
+    public var holder: HolderValues
+    public var role: String
+    public var window: PlanWindow
+    /// The role assignment in Kisi, when it exists.
+    public var kisiID: Int?
+
+    public init(holder: HolderValues, role: String, window: PlanWindow, kisiID: Int?) {
+        self.holder = holder
+        self.role = role
+        self.window = window
+        self.kisiID = kisiID
+    }
+
+    public var email: String { holder.email ?? "" }
+    public var normalizedEmail: String { EmailAddress.normalized(email) }
+}
+
+/// A role's holder, resolved for showing and applying.
+public struct HolderValues: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case user, team, guest, other
+    }
+
+    public var kind: Kind
+    /// A user's e-mail (or a guest's).
+    public var email: String?
+    /// A person's or guest's name, a team's name, an unknown assignee's kind and id.
+    public var name: String?
+    /// The Kisi user (for a user that exists) or the team's, guest's or assignee's Kisi id.
+    public var kisiID: Int?
+
+    public init(kind: Kind, email: String?, name: String?, kisiID: Int?) {
+        self.kind = kind
+        self.email = email
+        self.name = name
+        self.kisiID = kisiID
+    }
+}
+
+/// A role's validity as Kisi holds it: nil bounds are open (`valid_from` in the past is written
+/// as open, since Kisi treats both alike).
+public struct PlanWindow: Codable, Sendable, Hashable {
+    public var from: Instant?
+    public var until: Instant?
+
+    public init(from: Instant?, until: Instant?) {
+        self.from = from
+        self.until = until
+    }
+}

@@ -1,0 +1,30 @@
+import AccessModel
+import AccessRules
+import PlanModel
+
+/// Each role change's reasons, from the evaluator's evidence for that one person (a large
+/// site's evaluation carries none): the records behind a grant or a window, or why nothing
+/// grants any more — and, for a removal, its cause.
+enum Reasons {
+    static func attach(to changes: inout [ResourceChange], evaluator: AccessEvaluator, instant: Instant) {
+        for index in changes.indices where changes[index].address.kind == .role {
+            let change = changes[index]
+            guard let role = change.role, role.holder.kind == .user else { continue }
+            let person = evaluator.directory.personID(normalizedEmail: role.normalizedEmail)
+            let decision = person.flatMap { evaluator.decision(for: $0, in: change.address.group, at: instant) }
+            let records = (decision?.evidence ?? []).map { Reason.record(evaluator.reason($0)) }
+            guard change.action == .delete else {
+                changes[index].reasons = records
+                continue
+            }
+            if decision == nil {
+                changes[index].reasons = [.noRuleExplains(.notInMemberData)]
+            } else if records.isEmpty {
+                changes[index].reasons = [.noRuleExplains(.noMatchingRecord)]
+            } else {
+                changes[index].reasons = records
+            }
+            changes[index].cause = Cause(reasons: changes[index].reasons)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import PlanModel
+
+/// A plan as the renderers walk it: group by group, each group's changes sorted into the group
+/// itself, its doors, the users to create and its roles.
+struct GroupView {
+    var group: PlannedGroup
+    var create: ResourceChange?
+    var update: ResourceChange?
+    var doors: [ResourceChange] = []
+    var users: [ResourceChange] = []
+    var roles: [ResourceChange] = []
+
+    var hasChanges: Bool { create != nil || update != nil || !doors.isEmpty || !users.isEmpty || !roles.isEmpty }
+
+    static func of(_ plan: Plan, changes: [ResourceChange]? = nil) -> [GroupView] {
+        var views: [String: GroupView] = [:]
+        for group in plan.groups { views[group.address] = GroupView(group: group) }
+        for change in changes ?? plan.changes {
+            guard var view = views[change.address.group] else { continue }
+            switch (change.address.kind, change.action) {
+            case (.group, .create): view.create = change
+            case (.group, _): view.update = change
+            case (.door, _): view.doors.append(change)
+            case (.user, _): view.users.append(change)
+            case (.role, _): view.roles.append(change)
+            }
+            views[change.address.group] = view
+        }
+        return plan.groups.compactMap { views[$0.address] }
+    }
+
+    /// The description the group has after apply.
+    var description: String? { update?.after?.group?.description ?? group.description }
+}
+
+extension ResourceChange {
+    /// A role created for a person who has no Kisi user yet: the user is created first.
+    var createsUser: Bool { address.kind == .role && action == .create && after?.role?.holder.kisiID == nil }
+}

@@ -1,0 +1,107 @@
+import AccessModel
+import PlanModel
+
+/// Reasons and causes in words, in the site's local time: "membership Unlimited #m-17 active
+/// until 2026-12-31", "registration Yoga Flow #r-5 2026-11-23 07:00–08:00 waitlisted". Never an
+/// e-mail address.
+public enum ReasonText {
+    /// A reason for a grant or a window, or (with `revoking`) for a removal.
+    public static func sentence(_ reason: Reason, at instant: Instant, zone: SiteTimeZone, revoking: Bool = false) -> String {
+        switch reason {
+        case .record(let record): return (revoking ? "no rule grants: " : "") + sentence(record, at: instant, zone: zone)
+        case .noRuleExplains(.notInMemberData): return "no rule explains this member: not in the member data"
+        case .noRuleExplains(.noMatchingRecord):
+            return "no rule explains this member: no membership, registration or booking matches this group's rules"
+        case .destroy: return "kisictl plan --destroy: every grant kisictl manages is revoked"
+        }
+    }
+
+    public static func sentence(_ record: RecordReason, at instant: Instant, zone: SiteTimeZone) -> String {
+        switch record.kind {
+        case .membership, .companyMembership: return membership(record, at: instant)
+        case .registration:
+            return "registration \(record.label) #\(record.id) \(timeRange(record, zone: zone))" + suffix(record)
+        case .booking, .invitation:
+            let prefix = record.kind == .invitation ? "invited to booking" : "booking"
+            return "\(prefix) \(record.resourceType ?? "") \(record.label) #\(record.id) \(timeRange(record, zone: zone))" + suffix(record)
+        }
+    }
+
+    private static func membership(_ record: RecordReason, at instant: Instant) -> String {
+        let label =
+            record.kind == .companyMembership
+            ? "company membership \(record.label) #\(record.id) (company \(record.company ?? ""))" : "membership \(record.label) #\(record.id)"
+        let ends = record.endsOn.map { "until \($0)" } ?? "with no end date"
+        let blocked = "blocked" + (record.blockedReason.map { " (\($0))" } ?? "")
+        switch record.finding {
+        case .grants, .grantsWhileBlocked:
+            let state = record.finding == .grants ? "active" : "\(blocked), kept by blocked: allow,"
+            if instant < record.from, let startsOn = record.startsOn {
+                return "\(label) \(state) from \(startsOn) \(ends)"
+            }
+            if let until = record.until, instant >= until, let endsOn = record.endsOn {
+                return "\(label) ended \(endsOn), in renewal grace"
+            }
+            return "\(label) \(state) \(ends)"
+        case .grantsInRenewalGrace:
+            return "\(label) expired \(record.endsOn.map(\.description) ?? ""), in renewal grace"
+        case .ended, .expired:
+            return record.endsOn.map { "\(label) expired \($0)" } ?? "\(label) expired"
+        case .startsBeyondLookahead:
+            return "\(label) not yet started: starts \(record.startsOn.map(\.description) ?? ""), beyond the \(record.lookahead ?? .zero) look-ahead"
+        case .paused: return "\(label) paused"
+        case .cancelled: return "\(label) cancelled"
+        case .blocked: return "\(label) \(blocked) and the rule says blocked: deny"
+        case .usedUp: return "\(label) used up (\(record.sessionsRemaining ?? 0) sessions remaining)"
+        case .notConfirmed: return "\(label) \(record.status)"
+        }
+    }
+
+    private static func suffix(_ record: RecordReason) -> String {
+        switch record.finding {
+        case .grants, .grantsWhileBlocked, .grantsInRenewalGrace: return ""
+        case .ended: return " ended"
+        case .startsBeyondLookahead: return " starts beyond the \(record.lookahead ?? .zero) look-ahead"
+        case .cancelled: return " cancelled"
+        case .notConfirmed: return " " + String(record.status.map { $0 == "_" ? "-" : $0 })
+        case .paused, .expired, .blocked, .usedUp: return " " + record.status
+        }
+    }
+
+    /// `2026-11-23 07:00–08:00`, or `2026-11-23 22:00–2026-11-24 02:00` across midnight.
+    static func timeRange(_ record: RecordReason, zone: SiteTimeZone) -> String {
+        let start = zone.localDateTime(for: record.from)
+        guard let until = record.until else { return start.displayString + "–" }
+        let end = zone.localDateTime(for: until)
+        let endText = end.date == start.date ? end.clock(withSeconds: end.secondOfDay % 60 != 0) : end.displayString
+        return "\(start.displayString)–\(endText)"
+    }
+
+    /// A removal's cause in a word or two: "membership expired", "no rule explains the member".
+    public static func cause(_ cause: Cause) -> String {
+        switch cause {
+        case .noRuleExplains: return "no rule explains the member"
+        case .destroy: return "destroy"
+        case .record(let kind, let finding):
+            let record: String =
+                switch kind {
+                case .membership, .companyMembership: "membership"
+                case .registration: "registration"
+                case .booking: "booking"
+                case .invitation: "booking invitation"
+                }
+            let word: String =
+                switch finding {
+                case .ended, .expired: record == "membership" ? "expired" : "ended"
+                case .startsBeyondLookahead: "not started yet"
+                case .paused: "paused"
+                case .cancelled: "cancelled"
+                case .blocked: "blocked"
+                case .usedUp: "used up"
+                case .notConfirmed: "not confirmed"
+                case .grants, .grantsWhileBlocked, .grantsInRenewalGrace: "granting"
+                }
+            return "\(record) \(word)"
+        }
+    }
+}
