@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "KisiSandbox",
             dependencies: [
-                "JSONSupport", "RFC3339", "SeededRandom", "Yams",
+                "JSONSupport", "KisiHTTP", "RFC3339", "SeededRandom", "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,7 +49,9 @@ let package = Package(
             ]
         ),
         // Typed Kisi REST client: auth, pagination, pacing under the rate limit, retries, errors.
-        .target(name: "KisiAPI", dependencies: ["JSONSupport", "RFC3339"]),
+        .target(name: "KisiAPI", dependencies: ["JSONSupport", "KisiHTTP", "RFC3339"]),
+        // How requests reach Kisi: one HTTP exchange protocol, over the network or in process.
+        .target(name: "KisiHTTP"),
         // Refresh live Kisi, diff against desired access, plan, guard, and apply with an audit log.
         .target(name: "Reconciler", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "KisiAPI", "PlanModel"]),
         // The pipeline every caller shares: load a site, evaluate it, read Kisi, plan.

@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+@_exported import KisiHTTP
 
 /// Everything kisictl reads from Kisi. `plan` holds only a ``KisiReader``, which has no write
 /// methods at all: a plan cannot change Kisi, by construction.
@@ -35,8 +36,9 @@ public protocol KisiReading: Sendable {
 public struct KisiReader: KisiReading {
     let transport: KisiTransport
 
-    public init(credentials: KisiCredentials, options: KisiClientOptions = KisiClientOptions()) {
-        transport = KisiTransport(credentials: credentials, options: options)
+    /// - Parameter exchange: how requests reach Kisi; the network by default.
+    public init(credentials: KisiCredentials, options: KisiClientOptions = KisiClientOptions(), exchange: (any HTTPExchange)? = nil) {
+        transport = KisiTransport(credentials: credentials, options: options, exchange: exchange)
     }
 
     public var requestsSent: Int { get async { await transport.counter.total } }
@@ -185,8 +187,8 @@ public struct KisiWriter: KisiReading {
     public let reader: KisiReader
     var transport: KisiTransport { reader.transport }
 
-    public init(credentials: KisiCredentials, options: KisiClientOptions = KisiClientOptions()) {
-        reader = KisiReader(credentials: credentials, options: options)
+    public init(credentials: KisiCredentials, options: KisiClientOptions = KisiClientOptions(), exchange: (any HTTPExchange)? = nil) {
+        reader = KisiReader(credentials: credentials, options: options, exchange: exchange)
     }
 
     public var requestsSent: Int { get async { await reader.requestsSent } }

@@ -150,23 +150,114 @@ public enum KisiAssignee: Sendable, Hashable {
 public enum KisiCreator: Sendable, Hashable {
     case user(Int)
     case marketplaceInstallation(Int)
-    case other(type: String, id: Int?)
+    /// A kind of creator Kisi may add later.
+    case other(Int?)
 }
 
 /// A role in a group, with the window Kisi enforces.
+///
+/// Stored compactly, as a large organization's plan reads millions: the holder as a kind, an id
+/// and the e-mail and name Kisi embeds (``assignee`` puts them together), times as whole
+/// milliseconds; fields ordered so that no byte is padding.
 public struct KisiRoleAssignment: Decodable, Sendable, Hashable, KisiIdentified {
+    enum HolderKind: UInt8, Sendable, Hashable {
+        case user, team, guest, other
+    }
+
+    enum CreatorKind: UInt8, Sendable, Hashable {
+        case none, user, marketplaceInstallation, other
+    }
+
     public var id: Int
-    public var roleID: String
     public var groupID: Int
-    public var assignee: KisiAssignee
-    public var validFrom: Date?
-    public var validUntil: Date?
-    /// Who made the role, and when: tells kisictl's roles from another tool's.
-    public var createdBy: KisiCreator?
-    public var createdAt: Date?
+    /// The Kisi id of the user, team or guest holding the role.
+    public private(set) var assigneeID: Int
+    public var roleID: String
+    /// A user's or guest's e-mail.
+    private var holderEmail: String?
+    /// A team's or guest's name; an unknown assignee's kind. (A user's name is not kept.)
+    private var holderName: String?
+    private var validFromMilliseconds: Int64
+    private var validUntilMilliseconds: Int64
+    private var createdAtMilliseconds: Int64
+    private var creatorID: Int
+    private var creatorKind: CreatorKind
+    private var holderKind: HolderKind
+
+    private static let none = Int64.min
+
+    public var validFrom: Date? {
+        get { Self.date(validFromMilliseconds) }
+        set { validFromMilliseconds = Self.milliseconds(newValue) }
+    }
+
+    public var validUntil: Date? {
+        get { Self.date(validUntilMilliseconds) }
+        set { validUntilMilliseconds = Self.milliseconds(newValue) }
+    }
+
+    /// When the role was made: with ``createdBy``, tells kisictl's roles from another tool's.
+    public var createdAt: Date? {
+        get { Self.date(createdAtMilliseconds) }
+        set { createdAtMilliseconds = Self.milliseconds(newValue) }
+    }
+
+    /// Who made the role.
+    public var createdBy: KisiCreator? {
+        get {
+            switch creatorKind {
+            case .none: nil
+            case .user: .user(creatorID)
+            case .marketplaceInstallation: .marketplaceInstallation(creatorID)
+            case .other: .other(creatorID == 0 ? nil : creatorID)
+            }
+        }
+        set {
+            switch newValue {
+            case nil: (creatorKind, creatorID) = (.none, 0)
+            case .user(let id)?: (creatorKind, creatorID) = (.user, id)
+            case .marketplaceInstallation(let id)?: (creatorKind, creatorID) = (.marketplaceInstallation, id)
+            case .other(let id)?: (creatorKind, creatorID) = (.other, id ?? 0)
+            }
+        }
+    }
+
+    private static func date(_ milliseconds: Int64) -> Date? {
+        milliseconds == none ? nil : Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
+    }
+
+    private static func milliseconds(_ date: Date?) -> Int64 {
+        date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? none
+    }
+
+    /// Who holds the role.
+    public var assignee: KisiAssignee {
+        get {
+            switch holderKind {
+            case .user: .user(KisiUser(id: assigneeID, name: nil, email: holderEmail ?? ""))
+            case .team: .team(id: assigneeID, name: holderName ?? "")
+            case .guest: .guest(id: assigneeID, name: holderName ?? "", email: holderEmail)
+            case .other: .other(type: holderName ?? "", id: assigneeID == 0 ? nil : assigneeID)
+            }
+        }
+        set {
+            switch newValue {
+            case .user(let user): (holderKind, assigneeID, holderEmail, holderName) = (.user, user.id, user.email, nil)
+            case .team(let id, let name): (holderKind, assigneeID, holderEmail, holderName) = (.team, id, nil, name)
+            case .guest(let id, let name, let email): (holderKind, assigneeID, holderEmail, holderName) = (.guest, id, email, name)
+            case .other(let type, let id): (holderKind, assigneeID, holderEmail, holderName) = (.other, id ?? 0, nil, type)
+            }
+        }
+    }
 
     /// The user holding the role; nil for a team's or a guest's.
-    public var user: KisiUser? { assignee.user }
+    public var user: KisiUser? { holderKind == .user ? KisiUser(id: assigneeID, name: nil, email: holderEmail ?? "") : nil }
+
+    /// The id of the user holding the role (read per role on large sites: no copy of the user).
+    public var userID: Int? { holderKind == .user ? assigneeID : nil }
+
+    /// The e-mail of the user holding the role.
+    public var userEmail: String? { holderKind == .user ? holderEmail : nil }
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -211,38 +302,37 @@ public struct KisiRoleAssignment: Decodable, Sendable, Hashable, KisiIdentified 
                 throw DecodingError.dataCorruptedError(forKey: .assigneeID, in: container, debugDescription: "a user's role without the user's id")
             }
             let person = try container.decodeIfPresent(Embedded.self, forKey: .user) ?? embedded
-            assignee = .user(KisiUser(id: userID, name: person?.name, email: person?.email ?? ""))
-        case "Team":
-            assignee = .team(id: assigneeID ?? 0, name: embedded?.name ?? "")
-        case "Guest":
-            assignee = .guest(id: assigneeID ?? 0, name: embedded?.name ?? "", email: embedded?.email)
-        default:
-            assignee = .other(type: type, id: assigneeID)
+            (holderKind, self.assigneeID, holderEmail, holderName) = (.user, userID, person?.email ?? "", nil)
+        case "Team": (holderKind, self.assigneeID, holderEmail, holderName) = (.team, assigneeID ?? 0, nil, embedded?.name ?? "")
+        case "Guest": (holderKind, self.assigneeID, holderEmail, holderName) = (.guest, assigneeID ?? 0, embedded?.email, embedded?.name ?? "")
+        default: (holderKind, self.assigneeID, holderEmail, holderName) = (.other, assigneeID ?? 0, nil, type)
         }
-        validFrom = try KisiTime.decode(container, .validFrom)
-        validUntil = try KisiTime.decode(container, .validUntil)
+        validFromMilliseconds = Self.milliseconds(try KisiTime.decode(container, .validFrom))
+        validUntilMilliseconds = Self.milliseconds(try KisiTime.decode(container, .validUntil))
+        createdAtMilliseconds = Self.milliseconds(try? KisiTime.decode(container, .createdAt))
         let creatorID = try container.decodeIfPresent(Int.self, forKey: .createdByID)
         switch (try container.decodeIfPresent(String.self, forKey: .createdByType), creatorID) {
-        case (_, nil): createdBy = nil
-        case ("User"?, let id?), (nil, let id?): createdBy = .user(id)
-        case ("MarketplaceInstallation"?, let id?): createdBy = .marketplaceInstallation(id)
-        case (let type?, let id): createdBy = .other(type: type, id: id)
+        case (_, nil): (creatorKind, self.creatorID) = (.none, 0)
+        case ("User"?, let id?), (nil, let id?): (creatorKind, self.creatorID) = (.user, id)
+        case ("MarketplaceInstallation"?, let id?): (creatorKind, self.creatorID) = (.marketplaceInstallation, id)
+        case (_, let id?): (creatorKind, self.creatorID) = (.other, id)
         }
-        createdAt = try? KisiTime.decode(container, .createdAt)
     }
 
     public init(
-        id: Int, roleID: String, groupID: Int, assignee: KisiAssignee, validFrom: Date?, validUntil: Date?,
-        createdBy: KisiCreator? = nil, createdAt: Date? = nil
+        id: Int, roleID: String, groupID: Int, assignee: KisiAssignee, validFrom: Date?, validUntil: Date?, createdBy: KisiCreator? = nil,
+        createdAt: Date? = nil
     ) {
         self.id = id
-        self.roleID = roleID
         self.groupID = groupID
+        self.roleID = roleID
+        (holderKind, assigneeID, holderEmail, holderName) = (.other, 0, nil, nil)
+        (validFromMilliseconds, validUntilMilliseconds, createdAtMilliseconds) = (
+            Self.milliseconds(validFrom), Self.milliseconds(validUntil), Self.milliseconds(createdAt)
+        )
+        (creatorKind, creatorID) = (.none, 0)
         self.assignee = assignee
-        self.validFrom = validFrom
-        self.validUntil = validUntil
         self.createdBy = createdBy
-        self.createdAt = createdAt
     }
 }
 

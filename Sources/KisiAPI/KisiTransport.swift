@@ -109,19 +109,14 @@ final class KisiTransport: Sendable {
     private let pacer: Pacer
     private let slots: Slots
     let counter = RequestCounter()
-    private let session: URLSession
+    private let http: any HTTPExchange
 
-    init(credentials: KisiCredentials, options: KisiClientOptions) {
+    init(credentials: KisiCredentials, options: KisiClientOptions, exchange: (any HTTPExchange)?) {
         self.credentials = credentials
         self.options = options
         pacer = Pacer(requestsPerSecond: options.requestsPerSecond)
         slots = Slots(options.concurrency)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = options.timeout
-        // URLSession's default of 6 connections per host would cap the requests in flight below
-        // the configured concurrency, and with it the throughput on a slow link.
-        configuration.httpMaximumConnectionsPerHost = max(1, options.concurrency)
-        session = URLSession(configuration: configuration)
+        http = exchange ?? URLSessionExchange(baseURL: credentials.baseURL, timeout: options.timeout, connections: options.concurrency)
     }
 
     /// Sends a request, retrying what is safe to retry. A POST whose fate is unknown (its
@@ -194,53 +189,15 @@ final class KisiTransport: Sendable {
     private func exchange(_ request: KisiRequest) async -> Outcome {
         await pacer.wait()
         await counter.count(request)
-        var components = URLComponents(
-            url: credentials.baseURL.appendingPathComponent(String(request.path.dropFirst())),
-            resolvingAgainstBaseURL: false)!
-        components.percentEncodedQuery = request.encodedQuery
-        var urlRequest = URLRequest(url: components.url!)
-        urlRequest.httpMethod = request.method
-        urlRequest.timeoutInterval = options.timeout
-        urlRequest.setValue("KISI-LOGIN \(credentials.apiKey)", forHTTPHeaderField: "Authorization")
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
-        urlRequest.setValue("kisictl", forHTTPHeaderField: "X-Kisi-Integration-Identifier")
-        if let body = request.body {
-            urlRequest.httpBody = body
-            urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        // A request with a body goes over a connection of its own: libcurl (behind URLSession on
-        // Linux) silently re-sends a request whose reused connection dropped, which for a POST
-        // that was applied would be a second write, and which for any body can hang (the body
-        // is not sent again).
-        let fresh = request.body != nil
-        let session = fresh ? URLSession(configuration: .ephemeral) : self.session
-        defer { if fresh { session.finishTasksAndInvalidate() } }
-        // The completion-handler API, not `data(for:)`: cancelling a Swift task cancels the
-        // latter's URLSession task, which can deadlock FoundationNetworking on Linux. A request
-        // once sent is left to finish; its answer is simply not used.
-        let (data, response, error): (Data?, URLResponse?, (any Error)?) = await withCheckedContinuation { continuation in
-            session.dataTask(with: urlRequest) { data, response, error in
-                continuation.resume(returning: (data, response, error))
-            }.resume()
-        }
-        if let error { return .failure(Self.describe(error)) }
-        guard let http = response as? HTTPURLResponse else { return .failure("not an HTTP response") }
-        var headers: [String: String] = [:]
-        for (name, value) in http.allHeaderFields { headers[String(describing: name).lowercased()] = String(describing: value) }
-        return .success(KisiResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
-    }
-
-    /// A network error in words, without the URL's query (which could hold an e-mail).
-    static func describe(_ error: any Error) -> String {
-        let nsError = error as NSError
-        switch nsError.code {
-        case NSURLErrorTimedOut: return "the request timed out"
-        case NSURLErrorCannotConnectToHost: return "cannot connect to Kisi"
-        case NSURLErrorNetworkConnectionLost: return "the connection was lost"
-        case NSURLErrorBadServerResponse: return "the connection closed without an answer"
-        case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: return "cannot resolve Kisi's host name"
-        case NSURLErrorNotConnectedToInternet: return "no network connection"
-        default: return "network error \(nsError.code)"
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", "KISI-LOGIN \(credentials.apiKey)"), ("Accept", "application/json"), ("X-Kisi-Integration-Identifier", "kisictl"),
+        ]
+        if request.body != nil { headers.append(("Content-Type", "application/json")) }
+        let outcome = await http.exchange(
+            HTTPRequest(method: request.method, path: request.path, query: request.encodedQuery, headers: headers, body: request.body))
+        switch outcome {
+        case .response(let status, let headers, let body): return .success(KisiResponse(status: status, headers: headers, body: body))
+        case .failure(let message): return .failure(message)
         }
     }
 }

@@ -28,7 +28,8 @@ public struct PlanningPipeline: Sendable {
         public var now: Date
 
         public init(
-            instant: Instant, mode: Plan.Mode = .converge, targets: Targets = Targets(), windowChanges: WindowChangeMethod = .patch, now: Date = Date()
+            instant: Instant, mode: Plan.Mode = .converge, targets: Targets = Targets(), windowChanges: WindowChangeMethod = .patch,
+            now: Date = Date()
         ) {
             self.instant = instant
             self.mode = mode

@@ -46,8 +46,14 @@ public struct Plan: Codable, Sendable, Equatable {
     public var baseline: String?
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", mode, instant, timeZone = "time_zone", createdAt = "created_at", organization, endpoint
-        case fingerprints, groups, changes, prevented, problems, notices, windowChanges = "window_changes", targets, baseline
+        case formatVersion = "format_version"
+        case mode, instant
+        case timeZone = "time_zone"
+        case createdAt = "created_at"
+        case organization, endpoint
+        case fingerprints, groups, changes, prevented, problems, notices
+        case windowChanges = "window_changes"
+        case targets, baseline
     }
 
     public init(
@@ -103,7 +109,10 @@ public struct PlannedGroup: Codable, Sendable, Equatable {
     public var unchanged: [MemberState]
 
     enum CodingKeys: String, CodingKey {
-        case address, name, description, place, placeID = "place_id", kisiID = "kisi_id", kept, unchanged
+        case address, name, description, place
+        case placeID = "place_id"
+        case kisiID = "kisi_id"
+        case kept, unchanged
     }
 
     public init(
@@ -121,20 +130,49 @@ public struct PlannedGroup: Codable, Sendable, Equatable {
     }
 }
 
-/// A role as it will be after apply.
+/// A role as it will be after apply, as little as the plan shows of it (a large site has
+/// millions).
 public struct MemberState: Codable, Sendable, Equatable {
-    public var holder: HolderValues
+    /// The holder: a user by e-mail (Kisi's spelling), or a team, guest or other assignee by id.
+    public enum Holder: Codable, Sendable, Equatable {
+        case user(email: String)
+        indirect case team(id: Int, name: String)
+        indirect case guest(GuestHolder)
+        case other(id: Int)
+    }
+
+    public var holder: Holder
     public var role: String
     public var window: PlanWindow
 
-    public init(holder: HolderValues, role: String, window: PlanWindow) {
+    public init(holder: Holder, role: String, window: PlanWindow) {
         self.holder = holder
         self.role = role
         self.window = window
     }
 
+    /// A role's state from its values.
     public init(_ values: RoleValues) {
-        self.init(holder: values.holder, role: values.role, window: values.window)
+        let holder: Holder =
+            switch values.holder.kind {
+            case .user: .user(email: values.email)
+            case .team: .team(id: values.holder.kisiID ?? 0, name: values.holder.name ?? "")
+            case .guest: .guest(GuestHolder(id: values.holder.kisiID ?? 0, name: values.holder.name ?? "", email: values.holder.email))
+            case .other: .other(id: values.holder.kisiID ?? 0)
+            }
+        self.init(holder: holder, role: values.role, window: values.window)
+    }
+}
+
+public struct GuestHolder: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var email: String?
+
+    public init(id: Int, name: String, email: String?) {
+        self.id = id
+        self.name = name
+        self.email = email
     }
 }
 

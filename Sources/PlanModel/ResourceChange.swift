@@ -135,13 +135,38 @@ public struct HolderValues: Codable, Sendable, Equatable {
 }
 
 /// A role's validity as Kisi holds it: nil bounds are open (`valid_from` in the past is written
-/// as open, since Kisi treats both alike).
+/// as open, since Kisi treats both alike). Stored in 16 bytes: a large plan holds millions.
 public struct PlanWindow: Codable, Sendable, Hashable {
-    public var from: Instant?
-    public var until: Instant?
+    private var start: Int64
+    private var end: Int64
+    private static let open = Int64.min
 
     public init(from: Instant?, until: Instant?) {
-        self.from = from
-        self.until = until
+        start = from?.secondsSinceEpoch ?? Self.open
+        end = until?.secondsSinceEpoch ?? Self.open
+    }
+
+    public var from: Instant? {
+        get { start == Self.open ? nil : Instant(secondsSinceEpoch: start) }
+        set { start = newValue?.secondsSinceEpoch ?? Self.open }
+    }
+
+    public var until: Instant? {
+        get { end == Self.open ? nil : Instant(secondsSinceEpoch: end) }
+        set { end = newValue?.secondsSinceEpoch ?? Self.open }
+    }
+
+    enum CodingKeys: String, CodingKey { case from, until }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            from: try container.decodeIfPresent(Instant.self, forKey: .from), until: try container.decodeIfPresent(Instant.self, forKey: .until))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(from, forKey: .from)
+        try container.encodeIfPresent(until, forKey: .until)
     }
 }

@@ -40,7 +40,8 @@ extension AccessState {
             let renamed = desired.name != live.name
             let described = desired.description.map { $0 != (live.description ?? "") } ?? false
             if renamed || described {
-                let before = GroupValues(name: live.name, description: live.description, place: live.place, placeID: live.placeID, kisiID: live.kisiID)
+                let before = GroupValues(
+                    name: live.name, description: live.description, place: live.place, placeID: live.placeID, kisiID: live.kisiID)
                 var target = after
                 if !described { target.description = live.description }
                 changes.append(ResourceChange(.group(address), .update, before: .group(before), after: .group(target)))
@@ -98,16 +99,16 @@ extension AccessState {
             let holder = binding.holder
             let email = showing ? names.email(of: holder) : (names.kisiEmail(of: holder) ?? names.email(of: holder))
             let kind: HolderValues.Kind =
-                switch holder {
+                switch holder.kind {
                 case .person, .user: .user
                 case .team: .team
                 case .guest: .guest
                 case .other: .other
                 }
             let id: Int? =
-                switch holder {
+                switch holder.kind {
                 case .person, .user: names.userID(of: holder)
-                case .team(let id), .guest(let id), .other(let id): id
+                case .team, .guest, .other: holder.id
                 }
             let name = named || kind != .user ? names.name(of: holder) : nil
             return RoleValues(
@@ -115,19 +116,33 @@ extension AccessState {
                 window: binding.window.planWindow, kisiID: binding.kisiID == 0 ? nil : binding.kisiID)
         }
         func key(_ values: RoleValues, _ holder: Holder) -> String {
-            switch holder {
+            switch holder.kind {
             case .person, .user: values.normalizedEmail
-            case .team(let id): "team:\(id)"
-            case .guest(let id): "guest:\(id)"
-            case .other(let id): "other:\(id)"
+            case .team: "team:\(holder.id)"
+            case .guest: "guest:\(holder.id)"
+            case .other: "other:\(holder.id)"
             }
+        }
+
+        /// An unchanged role, as little as the plan shows of it.
+        func member(_ binding: RoleBinding, in group: GroupState) -> MemberState {
+            let holder = binding.holder
+            let who: MemberState.Holder =
+                switch holder.kind {
+                case .person, .user: .user(email: names.kisiEmail(of: holder) ?? names.email(of: holder) ?? "")
+                case .team: .team(id: holder.id, name: names.name(of: holder) ?? "")
+                case .guest: .guest(GuestHolder(id: holder.id, name: names.name(of: holder) ?? "", email: names.email(of: holder)))
+                case .other: .other(id: holder.id)
+                }
+            return MemberState(holder: who, role: group.roleID(of: binding), window: binding.window.planWindow)
         }
 
         var i = 0, j = 0
         while i < have.count || j < want.count {
             if j == want.count || (i < have.count && have[i].holder < want[j].holder) {
                 let before = values(have[i], in: live!, showing: false)
-                roles.append(ResourceChange(ResourceAddress(.role, group: address, index: key(before, have[i].holder)), .delete, before: .role(before)))
+                roles.append(
+                    ResourceChange(ResourceAddress(.role, group: address, index: key(before, have[i].holder)), .delete, before: .role(before)))
                 i += 1
             } else if i == have.count || want[j].holder < have[i].holder {
                 let after = values(want[j], in: desired, showing: true)
@@ -143,19 +158,22 @@ extension AccessState {
             } else {
                 let current = have[i], wanted = want[j]
                 if current.role == wanted.role, current.window == wanted.window {
-                    stays.append(MemberState(values(current, in: live!, showing: false, named: false)))
+                    stays.append(member(current, in: live!))
                 } else {
                     let before = values(current, in: live!, showing: false)
                     var after = values(wanted, in: desired, showing: false)
                     after.kisiID = before.kisiID
                     roles.append(
-                        ResourceChange(ResourceAddress(.role, group: address, index: key(before, current.holder)), .update, before: .role(before), after: .role(after)))
+                        ResourceChange(
+                            ResourceAddress(.role, group: address, index: key(before, current.holder)), .update, before: .role(before),
+                            after: .role(after)))
                 }
                 i += 1
                 // A second role of the same holder (which Kisi does not allow) goes.
                 while i < have.count, have[i].holder == wanted.holder {
                     let extra = values(have[i], in: live!, showing: false)
-                    roles.append(ResourceChange(ResourceAddress(.role, group: address, index: key(extra, have[i].holder)), .delete, before: .role(extra)))
+                    roles.append(
+                        ResourceChange(ResourceAddress(.role, group: address, index: key(extra, have[i].holder)), .delete, before: .role(extra)))
                     i += 1
                 }
                 j += 1

@@ -1,6 +1,6 @@
-import PlanModel
 import AccessModel
 import Foundation
+import PlanModel
 
 /// What applies learned of the Kisi they write to, where its spec is silent: kept in
 /// `.kisictl/kisi-behaviour.json` beside the config, so the next plan says how it will change

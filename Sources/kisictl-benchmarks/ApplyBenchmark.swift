@@ -63,7 +63,8 @@ struct ApplyBenchmark: AsyncParsableCommand {
             shares.append(perSecond / Double(limit))
             print(
                 String(
-                    format: "%3d  %7d  %6d  %8d  %7.2f  %8.1f  %13.1f%%  %4d  %6d", run, plan.changes.filter { $0.address.kind == .role }.count, writes,
+                    format: "%3d  %7d  %6d  %8d  %7.2f  %8.1f  %13.1f%%  %4d  %6d", run, plan.changes.filter { $0.address.kind == .role }.count,
+                    writes,
                     requests, seconds,
                     perSecond, 100 * perSecond / Double(limit), refused, report.failures.count + report.skipped))
         }

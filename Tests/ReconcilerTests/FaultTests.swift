@@ -8,7 +8,7 @@ import Testing
 @Suite("Apply under faults", .serialized)
 struct FaultTests {
     /// 60 customers: memberships for two groups, classes for a third, a fourth group created with doors.
-    static func busySite(faults: FaultPlan?) async throws -> SiteHarness {
+    static func busySite(faults: FaultPlan?, transport: SiteHarness.Transport = .http) async throws -> SiteHarness {
         var customers = "id,name,email\nc-0,Owner,owner@example.com\n"
         var memberships = "id,customer_id,type,status,starts_on,ends_on\n"
         var registrations = "id,customer_id,kind,session,starts_at,ends_at,status\n"
@@ -50,7 +50,7 @@ struct FaultTests {
                       - {name: Off-Peak, place: Studio}
                       - {name: Classes, place: Studio, locks: [Front Door]}
                     """),
-            faults: faults)
+            faults: faults, transport: transport)
     }
 
     @Test(
@@ -74,7 +74,7 @@ struct FaultTests {
         #expect(!(try await site.plan().plan.hasChanges), "converged within \(runs) applies")
 
         let state = await site.state
-        let stats = await site.sandbox.api.stats.json
+        let stats = await site.api.stats.json
         let dropped = stats["dropped"]?.objectMembers?.reduce(0) { $0 + ($1.value.intValue ?? 0) } ?? 0
         #expect(dropped > 0, "the faults should have dropped some answers")
         // No duplicates of anything: groups by name and place, door links, users, roles.

@@ -132,7 +132,7 @@ struct KisiFidelityTests {
     func shiftingPages(seed: UInt64) async throws {
         let faults = try FaultPlan(spec: "seed=\(seed),short-pages=30%,shift-pages=30%")
         func site(_ faults: FaultPlan?) async throws -> SiteHarness {
-            let clean = try await FaultTests.busySite(faults: faults)
+            let clean = try await FaultTests.busySite(faults: faults, transport: .inProcess)
             return clean
         }
         let reference = try await site(nil)
@@ -143,7 +143,7 @@ struct KisiFidelityTests {
         // Small pages, so that lists span several of them.
         let plan = try await faulty.plan().plan
         #expect(Self.changes(plan) == Self.changes(expected))
-        let stats = await faulty.sandbox.api.stats.json
+        let stats = await faulty.api.stats.json
         #expect((stats["page_faults"]?.objectMembers?.count ?? 0) > 0, "the faults served short or shifted pages")
         #expect(await faulty.apply(plan).succeeded)
         #expect(!(try await faulty.plan().plan.hasChanges))
@@ -314,7 +314,8 @@ struct KisiFidelityTests {
             ).replacingOccurrences(of: "time_zone: Europe/London}", with: "time_zone: Europe/London, scim_enabled: true}"))
         defer { Task { await site.stop() } }
         let plan = try await site.plan(now: Date(timeIntervalSince1970: TimeInterval(SiteHarness.instant.secondsSinceEpoch))).plan
-        let writers = plan.notices.compactMap { notice -> PlanModel.OtherWriter? in if case .otherWriter(let writer) = notice { writer } else { nil } }
+        let writers = plan.notices.compactMap { notice -> PlanModel.OtherWriter? in if case .otherWriter(let writer) = notice { writer } else { nil }
+        }
         #expect(writers.map(\.kind) == [.marketplaceInstallation, .user])
         #expect(writers.first { $0.kind == .user }?.email == "sync@platform.example")
         #expect(writers.first { $0.kind == .user }?.roles == 2, "Dan's role is too old to say the writer is still writing")

@@ -18,7 +18,7 @@ struct ScenarioTests {
               - memberships: [Unlimited]
         """
 
-    @Test("a membership that expires is revoked, with the reason; apply converges")
+    @Test("a membership that expires is revoked, with the reason; apply converges (over real HTTP)")
     func membershipExpires() async throws {
         let site = try await SiteHarness(
             config: Studio.config(groups: Self.unlimited),
@@ -30,7 +30,8 @@ struct ScenarioTests {
                 m-2,c-2,Unlimited,active,2026-01-01,2026-11-20
                 """,
             ],
-            seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio, locks: [Front Door], members: [ann@example.com, ben@example.com]}"))
+            seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio, locks: [Front Door], members: [ann@example.com, ben@example.com]}"),
+            transport: .http)
         defer { Task { await site.stop() } }
         let plan = try await site.plan().plan
         let revoked = plan.changes("unlimited", .revoke)
@@ -268,7 +269,8 @@ struct ScenarioTests {
             config: Studio.config(groups: Self.unlimited), data: Self.unexplainedData,
             seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio}"))
         defer { Task { await site.stop() } }
-        let reader = KisiReader(credentials: KisiCredentials(baseURL: site.credentials.baseURL, apiKey: "wrong", keySource: "$KISI_API_KEY"))
+        let reader = KisiReader(
+            credentials: KisiCredentials(baseURL: site.credentials.baseURL, apiKey: "wrong", keySource: "$KISI_API_KEY"), exchange: site.exchange)
         await #expect(throws: KisiError.unauthorized(keySource: "$KISI_API_KEY")) { try await reader.organization() }
         #expect(KisiError.unauthorized(keySource: "$KISI_API_KEY").description.contains("Check that it holds a current key"))
     }

@@ -5,15 +5,24 @@ import KisiAPI
 import KisiConfig
 import KisiSandbox
 import MemberSources
+import Pipeline
 import PlanModel
 import Reconciler
 import Rendering
 
-/// A whole site for one test: config, member data and a Kisi sandbox over real HTTP; plans and
-/// applies through the same client, refresh, planner and applier the CLI uses.
+/// A whole site for one test: config, member data and a Kisi sandbox; plans through the same
+/// pipeline and applies through the same applier as the CLI. The sandbox is reached in process
+/// (no socket) unless a test asks for real HTTP.
 struct SiteHarness {
+    enum Transport {
+        case inProcess
+        case http
+    }
+
     let folder: String
-    let sandbox: RunningSandbox
+    let api: SandboxAPI
+    let running: RunningSandbox?
+    let exchange: (any HTTPExchange)?
     let store: SandboxStore
     let credentials: KisiCredentials
     let options = KisiClientOptions(
@@ -27,7 +36,7 @@ struct SiteHarness {
     ///   - config: `kisictl.yaml` (its `source` is `files: data`).
     ///   - data: file name → content for the data folder.
     ///   - seed: the sandbox seed (an `api_keys` entry with key `test-key` is expected).
-    init(config: String, data: [String: String], seed: String, faults: FaultPlan? = nil) async throws {
+    init(config: String, data: [String: String], seed: String, faults: FaultPlan? = nil, transport: Transport = .inProcess) async throws {
         folder = NSTemporaryDirectory() + "kisictl-site-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
         try config.write(toFile: folder + "/kisictl.yaml", atomically: true, encoding: .utf8)
@@ -35,38 +44,51 @@ struct SiteHarness {
         try seed.write(toFile: folder + "/sandbox.yaml", atomically: true, encoding: .utf8)
         let state = try SandboxSeed.load(path: folder + "/sandbox.yaml").state()
         store = SandboxStore(state: state, stateFile: nil)
-        sandbox = try await SandboxServer(api: SandboxAPI(store: store, rateLimit: 0), faults: faults).start()
-        credentials = KisiCredentials(baseURL: URL(string: sandbox.baseURL)!, apiKey: state.apiKeys[0].key, keySource: "the test")
+        api = SandboxAPI(store: store, rateLimit: 0)
+        switch transport {
+        case .http:
+            let running = try await SandboxServer(api: api, faults: faults).start()
+            self.running = running
+            exchange = nil
+            credentials = KisiCredentials(baseURL: URL(string: running.baseURL)!, apiKey: state.apiKeys[0].key, keySource: "the test")
+        case .inProcess:
+            running = nil
+            exchange = InProcessExchange(api: api, faults: faults)
+            credentials = KisiCredentials(baseURL: URL(string: "http://sandbox.in-process")!, apiKey: state.apiKeys[0].key, keySource: "the test")
+        }
     }
 
-    func stop() async { await sandbox.stop() }
+    func stop() async { await running?.stop() }
 
-    func evaluator() throws -> AccessEvaluator {
-        let config = try ConfigLoader.load(path: folder).config
-        let data = try MemberSource.load(config.source, relativeTo: config.directory)
-        return AccessEvaluator(config: config, data: data.data)
+    var reader: KisiReader { KisiReader(credentials: credentials, options: options, exchange: exchange) }
+
+    func writer(key: String? = nil) -> KisiWriter {
+        let credentials = key.map { KisiCredentials(baseURL: self.credentials.baseURL, apiKey: $0, keySource: "the test") } ?? self.credentials
+        return KisiWriter(credentials: credentials, options: options, exchange: exchange)
     }
 
+    func site() throws -> Site { try Site.load(configPath: folder) }
+
+    func evaluator() throws -> AccessEvaluator { try site().evaluator }
+
+    /// Plans as `kisictl plan` does, through the pipeline.
     /// - Parameter now: the wall clock, for "recently" (other writers).
-    func plan(at instant: Instant = SiteHarness.instant, now: Date = Date(), windowChanges: WindowChangeMethod = .patch) async throws -> PlanOutcome {
-        let evaluator = try evaluator()
-        let desired = evaluator.evaluate(at: instant)
-        let reader = KisiReader(credentials: credentials, options: options)
-        let live = try await Refresher(reader: reader, now: now).refresh(config: evaluator.config, desired: desired, directory: evaluator.directory)
-        let plan = Planner(
-            evaluator: evaluator, desired: desired, live: live, endpoint: sandbox.baseURL, fingerprints: ("c", "d"), windowChanges: windowChanges
-        )
-        .plan(createdAt: instant)
-        return PlanOutcome(plan: plan)
+    func plan(
+        at instant: Instant = SiteHarness.instant, now: Date = Date(), windowChanges: WindowChangeMethod = .patch, mode: Plan.Mode = .converge,
+        targets: Targets = Targets()
+    ) async throws -> PlanOutcome {
+        let pipeline = PlanningPipeline(reader: reader, endpoint: credentials.baseURL.absoluteString)
+        let result = try await pipeline.plan(
+            try site(), PlanningPipeline.Request(instant: instant, mode: mode, targets: targets, windowChanges: windowChanges, now: now))
+        return PlanOutcome(plan: result.plan)
     }
 
     func apply(_ plan: Plan, notify: Bool = false, audit: AuditLog? = nil, key: String? = nil) async -> ApplyReport {
-        let credentials = key.map { KisiCredentials(baseURL: self.credentials.baseURL, apiKey: $0, keySource: "the test") } ?? self.credentials
-        return await Applier(writer: KisiWriter(credentials: credentials, options: options), audit: audit, notify: notify, progress: nil).apply(plan)
+        await Applier(writer: writer(key: key), audit: audit, notify: notify, progress: nil).apply(plan)
     }
 
     /// Requests the sandbox answered for an endpoint template, e.g. `GET /role_assignments/{id}`.
-    func requests(_ endpoint: String) async -> Int { await sandbox.api.stats.count(endpoint) }
+    func requests(_ endpoint: String) async -> Int { await api.stats.count(endpoint) }
 
     /// Plans, applies, and returns the plan that was applied.
     @discardableResult

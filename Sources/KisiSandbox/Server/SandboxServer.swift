@@ -61,32 +61,16 @@ public struct SandboxServer: Sendable {
             var request = request
             let body = try await request.collectBody(upTo: 8 * 1024 * 1024)
             let query = SandboxRequest.formDecoded(request.uri.query ?? "")
-            var sandboxRequest = SandboxRequest(
+            let sandboxRequest = SandboxRequest(
                 method: request.method.rawValue, path: request.uri.path, query: query,
                 authorization: request.headers[.authorization], body: Array(buffer: body),
                 client: context.channel.remoteAddress?.ipAddress ?? "unknown"
             )
             if sandboxRequest.path.hasPrefix("/__sandbox/") { return await operatorResponse(sandboxRequest) }
 
-            let fate = await faults?.nextFate()
-            if let latency = fate?.latency, latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
-            if let page = fate?.page, Route.match(sandboxRequest.method, sandboxRequest.path)?.isList == true {
-                sandboxRequest.pageFault = page
-                await api.stats.recordPageFault(page)
-            }
-            let endpoint = Route.match(sandboxRequest.method, sandboxRequest.path)?.template ?? sandboxRequest.method
-            switch fate?.fault {
-            case .status(let status)?:
-                return Self.http(await api.faultResponse(status, for: sandboxRequest))
-            case .dropBeforeApplying?:
-                await api.stats.recordDrop(endpoint, applied: false)
-                return try await drop(context)
-            case .dropAfterApplying?:
-                _ = await api.handle(sandboxRequest, counted: false)
-                await api.stats.recordDrop(endpoint, applied: true)
-                return try await drop(context)
-            case nil:
-                return Self.http(await api.handle(sandboxRequest))
+            switch await api.serve(sandboxRequest, faults: faults) {
+            case .answer(let response): return Self.http(response)
+            case .dropped: return try await drop(context)
             }
         }
 

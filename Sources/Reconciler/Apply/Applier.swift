@@ -188,7 +188,7 @@ public struct Applier: Sendable {
                 let created = try await writer.createGroup(name: group.name, description: group.description, placeID: group.placeID)
                 await done("create_group", group.address, target + [("kisi_group_id", .int(created.id))], .groupsCreated, report)
                 return created.id
-            } catch where error.answerLost || error.isRefusedValues {
+            } catch  where error.answerLost || error.isRefusedValues {
                 // The group may exist now: look before creating a second one.
                 lastError = error
                 if let found = try? await writer.findGroup(name: group.name, placeID: group.placeID) {
@@ -250,7 +250,7 @@ public struct Applier: Sendable {
                     _ = try await writer.linkLock(group: groupID, lock: door.lockID)
                     await done("link_door", group.address, target, .doorsLinked, report)
                     return
-                } catch where error.answerLost || error.isRefusedValues {
+                } catch  where error.answerLost || error.isRefusedValues {
                     lastError = error
                     if let links = try? await writer.groupLocks(group: groupID), links.contains(where: { $0.lockID == door.lockID }) {
                         await done("link_door", group.address, target, .doorsLinked, report, detail: "found linked after \(Self.describe(error))")
@@ -374,7 +374,8 @@ public struct Applier: Sendable {
             do {
                 userID = try await ensureUser(role, report)
             } catch {
-                let create = ResourceChange(ResourceAddress(.user, group: step.group, index: step.change.address.index), .create, after: step.change.after)
+                let create = ResourceChange(
+                    ResourceAddress(.user, group: step.group, index: step.change.address.index), .create, after: step.change.after)
                 await failed(action, create, target(step), error, report)
                 return nil
             }
@@ -388,7 +389,7 @@ public struct Applier: Sendable {
                     group: step.groupID, user: user, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify)
                 await done(action, step.group, target + [("new_role_assignment_id", .int(created.id))], counted, report, detail: detail)
                 return user
-            } catch where error.answerLost || error.isRefusedValues {
+            } catch  where error.answerLost || error.isRefusedValues {
                 lastError = error
                 do {
                     guard let found = try await writer.roleAssignments(user: user).first(where: { $0.groupID == step.groupID }) else {
@@ -424,7 +425,7 @@ public struct Applier: Sendable {
                     email: role.email, name: role.holder.name ?? EmailAddress.displayName(from: role.email), sendEmails: notify)
                 await report.count(.usersCreated)
                 return user.id
-            } catch where error.answerLost || error.isRefusedValues {
+            } catch  where error.answerLost || error.isRefusedValues {
                 lastError = error
                 if let found = try await writer.user(email: role.email) {
                     if error.answerLost { await report.count(.usersCreated) }

@@ -1,7 +1,7 @@
-import PlanModel
 import AccessModel
 import Foundation
 import JSONSupport
+import PlanModel
 
 /// One JSON line per write to Kisi: when, what, on which group and user, and the outcome.
 /// E-mails are masked (the Kisi ids identify the user); the API key is never written.

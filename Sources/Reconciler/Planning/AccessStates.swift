@@ -1,73 +1,65 @@
 import AccessModel
-import Foundation
 import AccessRules
+import Foundation
 import KisiAPI
 import PlanModel
 
-/// The two states a plan compares, built from what the evaluation wants and what Kisi holds.
-/// Windows are written as Kisi would hold them: in whole seconds, a start already past as open.
+/// The two states a plan compares, group by group, built from what the evaluation wants and what
+/// Kisi holds. Windows are written as Kisi would hold them: in whole seconds, a start already
+/// past as open.
 enum AccessStates {
-    /// Every managed group the plan covers, as the config and the evaluation want it.
-    static func desired(groups: [GroupConfig], access: DesiredAccess, live: LiveState) -> AccessState {
-        AccessState(
-            groups: groups.compactMap { group -> GroupState? in
-                guard let placeID = live.resolution.placeIDs[group.address] else { return nil }
-                let grants = access.grants(in: group.address)
-                var bindings: [RoleBinding] = []
-                bindings.reserveCapacity(grants.count)
-                for grant in grants {
-                    let from = grant.window.from <= access.instant ? StateWindow.open : grant.window.from.secondsSinceEpoch
-                    let until = grant.window.until?.secondsSinceEpoch ?? StateWindow.open
-                    bindings.append(RoleBinding(holder: .person(grant.person.index), window: StateWindow(from: from, until: until)))
-                }
-                return GroupState(
-                    address: group.address, name: group.name, description: group.description, place: group.place, placeID: placeID,
-                    kisiID: live.groups[group.address]?.group.id, doors: group.doors == nil ? nil : live.resolution.doors[group.address] ?? [],
-                    bindings: bindings)
-            })
-    }
-
-    /// `--destroy`: the managed groups Kisi has, as they are but with no roles (what must stay,
-    /// the policies keep).
-    static func destroyed(_ live: AccessState) -> AccessState {
-        AccessState(
-            groups: live.groups.map { group in
-                GroupState(
-                    address: group.address, name: group.name, description: nil, place: group.place, placeID: group.placeID,
-                    kisiID: group.kisiID, doors: nil, bindings: [])
-            })
-    }
-
-    /// What Kisi holds in the managed groups the plan covers, with the names of every holder.
-    static func live(groups: [GroupConfig], live: LiveState, directory: PeopleDirectory, instant: Instant) -> (AccessState, Holders) {
-        var holders = Holders(directory: directory, users: live.users)
-        var states: [GroupState] = []
-        for group in groups {
-            guard let kisi = live.groups[group.address] else { continue }
-            var bindings: [RoleBinding] = []
-            bindings.reserveCapacity(kisi.roles.count)
-            var otherRoles: [Int: String] = [:]
-            for role in kisi.roles {
-                let holder = holders.holder(role.assignee)
-                let kind = Role(id: role.roleID)
-                if kind == .other { otherRoles[role.id] = role.roleID }
-                bindings.append(
-                    RoleBinding(
-                        holder: holder, role: kind,
-                        window: StateWindow(from: bound(role.validFrom, instant: instant, isStart: true), until: bound(role.validUntil, instant: instant, isStart: false)),
-                        kisiID: role.id))
-            }
-            bindings.sort { ($0.holder, $0.kisiID) < ($1.holder, $1.kisiID) }
-            let doors = kisi.doors?.map { link in
-                DoorLink(name: live.locks.first { $0.id == link.lockID }?.name ?? "lock \(link.lockID)", lockID: link.lockID, linkID: link.id)
-            }
-            states.append(
-                GroupState(
-                    address: group.address, name: kisi.group.name, description: kisi.group.description,
-                    place: live.places.first { $0.id == kisi.group.placeID }?.name ?? group.place, placeID: kisi.group.placeID, kisiID: kisi.group.id,
-                    doors: doors, bindings: bindings, otherRoles: otherRoles))
+    /// A managed group as the config and the evaluation want it; nil when its place is unknown.
+    static func desired(_ group: GroupConfig, access: DesiredAccess, live: LiveState) -> GroupState? {
+        guard let placeID = live.resolution.placeIDs[group.address] else { return nil }
+        let grants = access.grants(in: group.address)
+        var bindings: [RoleBinding] = []
+        bindings.reserveCapacity(grants.count)
+        for grant in grants {
+            let from = grant.window.from <= access.instant ? StateWindow.open : grant.window.from.secondsSinceEpoch
+            let until = grant.window.until?.secondsSinceEpoch ?? StateWindow.open
+            bindings.append(RoleBinding(holder: .person(grant.person.index), window: StateWindow(from: from, until: until)))
         }
-        return (AccessState(groups: states), holders)
+        return GroupState(
+            address: group.address, name: group.name, description: group.description, place: group.place, placeID: placeID,
+            kisiID: live.groups[group.address]?.group.id, doors: group.doors == nil ? nil : live.resolution.doors[group.address] ?? [],
+            bindings: bindings)
+    }
+
+    /// `--destroy`: a managed group Kisi has, as it is but with no roles (what must stay, the
+    /// policies keep).
+    static func destroyed(_ live: GroupState) -> GroupState {
+        GroupState(
+            address: live.address, name: live.name, description: nil, place: live.place, placeID: live.placeID, kisiID: live.kisiID, doors: nil,
+            bindings: [])
+    }
+
+    /// A managed group as Kisi holds it, its holders keyed to the member data's people; nil when
+    /// Kisi has no such group.
+    static func live(_ group: GroupConfig, live: LiveState, holders: Holders, instant: Instant) -> GroupState? {
+        guard let kisi = live.groups[group.address] else { return nil }
+        var bindings: [RoleBinding] = []
+        bindings.reserveCapacity(kisi.roles.count)
+        var otherRoles: [Int: String] = [:]
+        let roles = kisi.roles
+        for index in roles.indices {
+            let kind = Role(id: roles[index].roleID)
+            if kind == .other { otherRoles[roles[index].id] = roles[index].roleID }
+            bindings.append(
+                RoleBinding(
+                    holder: holders.holder(of: roles[index]), role: kind,
+                    window: StateWindow(
+                        from: bound(roles[index].validFrom, instant: instant, isStart: true),
+                        until: bound(roles[index].validUntil, instant: instant, isStart: false)),
+                    kisiID: roles[index].id))
+        }
+        bindings.sort { ($0.holder, $0.kisiID) < ($1.holder, $1.kisiID) }
+        let doors = kisi.doors?.map { link in
+            DoorLink(name: live.locks.first { $0.id == link.lockID }?.name ?? "lock \(link.lockID)", lockID: link.lockID, linkID: link.id)
+        }
+        return GroupState(
+            address: group.address, name: kisi.group.name, description: kisi.group.description,
+            place: live.places.first { $0.id == kisi.group.placeID }?.name ?? group.place, placeID: kisi.group.placeID, kisiID: kisi.group.id,
+            doors: doors, bindings: bindings, otherRoles: otherRoles)
     }
 
     /// A live bound in whole seconds; a start already past reads as open.
@@ -79,79 +71,95 @@ enum AccessStates {
 }
 
 /// The names of every holder a plan may show: people from the member data (and their Kisi
-/// users), Kisi users the data does not know, teams and guests.
+/// users), Kisi users the data does not know, teams and guests. Built once per plan from what
+/// Kisi holds, then read by every group's diff at once.
 struct Holders: HolderNames {
     let directory: PeopleDirectory
     let users: [String: KisiUser]
-    private(set) var usersByID: [Int: KisiUser] = [:]
-    /// A person's e-mail as Kisi spells it, and their Kisi user (0: none seen), by person index,
-    /// for the people Kisi holds roles of: read per binding without hashing e-mails.
-    private(set) var kisiEmails: [String?]
-    private(set) var kisiUserIDs: [Int]
-    private(set) var teams: [Int: String] = [:]
-    private(set) var guests: [Int: (name: String, email: String?)] = [:]
-    private(set) var others: [Int: String] = [:]
+    /// Kisi user id → the person with that address, for every Kisi user the plan knows.
+    private let personByUser: [Int: Int32]
+    /// Kisi users the member data does not know, by id.
+    private let strangers: [Int: KisiUser]
+    /// A person's e-mail as Kisi spells it and their Kisi user id (0: none), by person index.
+    private let kisiEmails: [String?]
+    private let kisiUserIDs: [Int]
+    private let teams: [Int: String]
+    private let guests: [Int: (name: String, email: String?)]
+    private let others: [Int: String]
 
-    init(directory: PeopleDirectory, users: [String: KisiUser]) {
+    init(directory: PeopleDirectory, live: LiveState) {
         self.directory = directory
-        self.users = users
-        kisiEmails = Array(repeating: nil, count: directory.count)
-        kisiUserIDs = Array(repeating: 0, count: directory.count)
-        for user in users.values { usersByID[user.id] = user }
+        users = live.users
+        var personByUser: [Int: Int32] = [:], strangers: [Int: KisiUser] = [:]
+        personByUser.reserveCapacity(live.users.count)
+        var kisiEmails = [String?](repeating: nil, count: directory.count), kisiUserIDs = [Int](repeating: 0, count: directory.count)
+        for (email, user) in live.users {
+            if let person = directory.personID(normalizedEmail: email) {
+                personByUser[user.id] = person.index
+                kisiEmails[Int(person.index)] = user.email
+                kisiUserIDs[Int(person.index)] = user.id
+            } else {
+                strangers[user.id] = user
+            }
+        }
+        var teams: [Int: String] = [:], guests: [Int: (name: String, email: String?)] = [:], others: [Int: String] = [:]
+        for group in live.groups.values {
+            for role in group.roles where role.userID == nil {
+                switch role.assignee {
+                case .user: continue
+                case .team(let id, let name): teams[id] = name
+                case .guest(let id, let name, let email): guests[id] = (name, email)
+                case .other(let type, let id): others[id ?? 0] = "\(type) \(id.map(String.init) ?? "?")"
+                }
+            }
+        }
+        self.personByUser = personByUser
+        self.strangers = strangers
+        self.kisiEmails = kisiEmails
+        self.kisiUserIDs = kisiUserIDs
+        self.teams = teams
+        self.guests = guests
+        self.others = others
     }
 
-    /// The holder of a live role, remembering its names.
-    mutating func holder(_ assignee: KisiAssignee) -> Holder {
-        switch assignee {
-        case .user(let user):
-            usersByID[user.id] = usersByID[user.id] ?? user
-            guard let person = directory.personID(normalizedEmail: EmailAddress.normalized(user.email)) else { return .user(user.id) }
-            kisiEmails[Int(person.index)] = user.email
-            kisiUserIDs[Int(person.index)] = user.id
-            return .person(person.index)
-        case .team(let id, let name):
-            teams[id] = name
-            return .team(id)
-        case .guest(let id, let name, let email):
-            guests[id] = (name, email)
-            return .guest(id)
-        case .other(let type, let id):
-            others[id ?? 0] = "\(type) \(id.map(String.init) ?? "?")"
-            return .other(id ?? 0)
+    /// The holder of a live role.
+    func holder(of role: borrowing KisiRoleAssignment) -> Holder {
+        if let user = role.userID { return personByUser[user].map(Holder.person) ?? .user(user) }
+        switch role.assignee {
+        case .user(let user): return personByUser[user.id].map(Holder.person) ?? Holder.user(user.id)
+        case .team(let id, _): return Holder.team(id)
+        case .guest(let id, _, _): return Holder.guest(id)
+        case .other(_, let id): return Holder.other(id ?? 0)
         }
     }
 
     func email(of holder: Holder) -> String? {
-        switch holder {
-        case .person(let index): directory.email(of: PersonID(index: index))
-        case .user(let id): usersByID[id]?.email
-        case .guest(let id): guests[id]?.email
+        switch holder.kind {
+        case .person: directory.email(of: PersonID(index: Int32(holder.id)))
+        case .user: strangers[holder.id]?.email
+        case .guest: guests[holder.id]?.email
         case .team, .other: nil
         }
     }
 
     func kisiEmail(of holder: Holder) -> String? {
-        switch holder {
-        case .person(let index): kisiEmails[Int(index)] ?? users[directory.normalizedEmail(of: PersonID(index: index))]?.email
-        default: email(of: holder)
-        }
+        holder.kind == .person ? kisiEmails[holder.id] : email(of: holder)
     }
 
     func name(of holder: Holder) -> String? {
-        switch holder {
-        case .person(let index): directory.name(of: PersonID(index: index))
-        case .user(let id): usersByID[id]?.name
-        case .team(let id): teams[id]
-        case .guest(let id): guests[id]?.name
-        case .other(let id): others[id]
+        switch holder.kind {
+        case .person: directory.name(of: PersonID(index: Int32(holder.id)))
+        case .user: strangers[holder.id]?.name
+        case .team: teams[holder.id]
+        case .guest: guests[holder.id]?.name
+        case .other: others[holder.id]
         }
     }
 
     func userID(of holder: Holder) -> Int? {
-        switch holder {
-        case .person(let index):
-            kisiUserIDs[Int(index)] != 0 ? kisiUserIDs[Int(index)] : users[directory.normalizedEmail(of: PersonID(index: index))]?.id
-        case .user(let id): id
+        switch holder.kind {
+        case .person: kisiUserIDs[holder.id] == 0 ? nil : kisiUserIDs[holder.id]
+        case .user: holder.id
         case .team, .guest, .other: nil
         }
     }

@@ -39,33 +39,43 @@ public struct Planner: Sendable {
         var policies: [any PlanPolicy] = [
             IntegrationFedGroups(live: live, mode: mode), UntouchableRoles(), ExemptPeople(exempt: Set(config.policy.exempt)),
         ]
-        policies.append(mode == .destroy ? Destroy(policy: config.policy.unexplainedMembers) : UnexplainedMembers(policy: config.policy.unexplainedMembers))
+        policies.append(
+            mode == .destroy ? Destroy(policy: config.policy.unexplainedMembers) : UnexplainedMembers(policy: config.policy.unexplainedMembers))
         policies.append(Targeting(targets: targets))
         return policies
     }
 
     public func plan(createdAt: Instant) -> Plan {
         let groups = config.managedGroups.filter { targets.covers(group: $0.address) }
-        let (liveState, holders) = AccessStates.live(groups: groups, live: live, directory: evaluator.directory, instant: instant)
-        let desiredState = mode == .destroy ? AccessStates.destroyed(liveState) : AccessStates.desired(groups: groups, access: desired, live: live)
-        let diff = AccessState.changes(from: liveState, to: desiredState, names: holders)
-        var changes = diff.changes
-        Reasons.attach(to: &changes, evaluator: evaluator, instant: instant)
-
-        let byAddress = Dictionary(uniqueKeysWithValues: groups.map { ($0.address, $0) })
-        var draft = PlanDraft(changes: changes, groups: [:], problems: live.problems)
-        for state in desiredState.groups {
-            let group = byAddress[state.address]!
-            draft.groups[state.address] = PlannedGroup(
-                address: state.address, name: group.name,
-                description: mode == .destroy ? liveState[state.address]?.description : group.description, place: group.place,
-                placeID: state.placeID, kisiID: state.kisiID, unchanged: diff.unchanged[state.address] ?? [])
+        let holders = Holders(directory: evaluator.directory, live: live)
+        // Group by group on every core: each group's two states are built, compared and let go,
+        // so a large site never holds both states of every group at once.
+        var diffs = groups.parallelMap { group -> (PlannedGroup, [ResourceChange])? in
+            let liveState = AccessStates.live(group, live: live, holders: holders, instant: instant)
+            let desiredState = mode == .destroy ? liveState.map(AccessStates.destroyed) : AccessStates.desired(group, access: desired, live: live)
+            guard let desiredState else { return nil }
+            var (changes, unchanged) = AccessState.diff(liveState, desiredState, names: holders)
+            Reasons.attach(to: &changes, evaluator: evaluator, instant: instant)
+            let planned = PlannedGroup(
+                address: group.address, name: group.name, description: mode == .destroy ? liveState?.description : group.description,
+                place: group.place, placeID: desiredState.placeID, kisiID: desiredState.kisiID, unchanged: unchanged)
+            return (planned, changes)
         }
+
+        var draft = PlanDraft(changes: diffs.flatMap { $0?.1 ?? [] }, groups: [:], problems: live.problems)
+        for case (let group, _)? in diffs { draft.groups[group.address] = group }
+        // Let go of the diffs, so that the policies change the groups' role lists in place
+        // instead of copying them.
+        diffs.removeAll()
         for policy in policies { policy.apply(to: &draft) }
 
         let planned = draft.groups.values.map { group in
             var group = group
-            group.kept.sort { ($0.why.rawValue, EmailAddress.normalized($0.email), $0.name ?? "") < ($1.why.rawValue, EmailAddress.normalized($1.email), $1.name ?? "") }
+            group.kept.sort {
+                ($0.why.rawValue, EmailAddress.normalized($0.email), $0.name ?? "") < (
+                    $1.why.rawValue, EmailAddress.normalized($1.email), $1.name ?? ""
+                )
+            }
             return group
         }
         let fingerprints = PlanFingerprints(config: fingerprints.config, data: fingerprints.data, live: live.fingerprints(for: groups))

@@ -67,33 +67,24 @@ public struct LiveGroup: Sendable {
         self.integrations = integrations
     }
 
-    /// Everything read, in a canonical order, fingerprinted.
+    /// Everything read, in a canonical order, fingerprinted. A role's holder is its kind and id
+    /// (a user's e-mail cannot change in Kisi), read without copying the holder: large sites
+    /// fingerprint millions of roles.
     var fingerprint: String {
         var builder = Fingerprint.Builder()
         builder.add(group.id)
         builder.add(group.name)
         builder.add(group.description ?? "")
         builder.add(group.placeID ?? -1)
-        let ordered = zip(roles, roles.dropFirst()).allSatisfy { $0.id < $1.id } ? roles : roles.sorted { $0.id < $1.id }
-        for role in ordered {
-            builder.add(role.id)
-            builder.add(role.roleID)
-            switch role.assignee {
-            case .user(let user):
-                builder.add(user.id)
-                builder.addLowercased(user.email.trimmingWhitespace())
-            case .team(let id, _):
-                builder.add("team")
-                builder.add(id)
-            case .guest(let id, _, _):
-                builder.add("guest")
-                builder.add(id)
-            case .other(let type, let id):
-                builder.add(type)
-                builder.add(id ?? -1)
-            }
-            builder.add(role.validFrom.map { Int(Instant($0).secondsSinceEpoch) } ?? -1)
-            builder.add(role.validUntil.map { Int(Instant($0).secondsSinceEpoch) } ?? -1)
+        var order = Array(roles.indices)
+        if !(1..<max(1, roles.count)).allSatisfy({ roles[$0 - 1].id < roles[$0].id }) { order.sort { roles[$0].id < roles[$1].id } }
+        for index in order {
+            builder.add(roles[index].id)
+            builder.add(roles[index].roleID)
+            builder.add(roles[index].assigneeID)
+            if roles[index].userID == nil { builder.add("\(roles[index].assignee)") }
+            builder.add(roles[index].validFrom.map { Int(Instant($0).secondsSinceEpoch) } ?? -1)
+            builder.add(roles[index].validUntil.map { Int(Instant($0).secondsSinceEpoch) } ?? -1)
         }
         for door in (doors ?? []).sorted(by: { $0.id < $1.id }) {
             builder.add(door.id)

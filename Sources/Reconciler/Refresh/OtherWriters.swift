@@ -41,7 +41,7 @@ public struct OtherWriters: Sendable {
                 writers.append(OtherWriter(kind: .user, id: id, email: try await reader.user(id: id)?.email, roles: seen.roles, groups: groups))
             case .marketplaceInstallation(let id):
                 writers.append(OtherWriter(kind: .marketplaceInstallation, id: id, email: nil, roles: seen.roles, groups: groups))
-            case .other(_, let id):
+            case .other(let id):
                 writers.append(OtherWriter(kind: .other, id: id, email: nil, roles: seen.roles, groups: groups))
             }
         }

@@ -96,7 +96,14 @@ public enum PlanJSON {
                             values: .object([("group", .string(group.address)), ("door", .string(door.address.index))]))))
             }
             var members: [(String, JSONValue)] = group.unchanged.map { member in
-                let values = RoleValues(holder: member.holder, role: member.role, window: member.window, kisiID: nil)
+                let holder: HolderValues =
+                    switch member.holder {
+                    case .user(let email): HolderValues(kind: .user, email: email, name: nil, kisiID: nil)
+                    case .team(let id, let name): HolderValues(kind: .team, email: nil, name: name, kisiID: id)
+                    case .guest(let guest): HolderValues(kind: .guest, email: guest.email, name: guest.name, kisiID: guest.id)
+                    case .other(let id): HolderValues(kind: .other, email: nil, name: nil, kisiID: id)
+                    }
+                let values = RoleValues(holder: holder, role: member.role, window: member.window, kisiID: nil)
                 return (key(values), roleValues(group, values, style: style))
             }
             for change in view.roles where change.action != .delete {

@@ -31,7 +31,8 @@ public enum PlanMarkdown {
                 let revocations = view.roles.filter { $0.action == .delete }.count
                 let doors = view.doors.map { ($0.action == .create ? "+" : "−") + ($0.address.index ?? "") }.joined(separator: ", ")
                 let change = view.create != nil ? "create" : view.update != nil ? "update" : ""
-                out += "| `\(view.group.address)` \(escape(view.group.name)) | \(change) | \(grants) | \(windows) | \(revocations) | \(escape(doors)) |\n"
+                out +=
+                    "| `\(view.group.address)` \(escape(view.group.name)) | \(change) | \(grants) | \(windows) | \(revocations) | \(escape(doors)) |\n"
             }
             out += "\n"
         }

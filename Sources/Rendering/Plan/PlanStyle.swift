@@ -45,4 +45,3 @@ public struct PlanStyle: Sendable {
         return "\(from) \(until)"
     }
 }
-

@@ -40,7 +40,8 @@ public enum PlanText {
             text += "\nDestroy: every grant kisictl manages is revoked; managers, exempt people, unmanaged groups and door links stay."
         }
         if !plan.targets.isEmpty {
-            text += "\nTargeted: only " + plan.targets.map { style.address($0) }.joined(separator: ", ")
+            text +=
+                "\nTargeted: only " + plan.targets.map { style.address($0) }.joined(separator: ", ")
                 + " (--target): the rest of Kisi was not read, and is not changed."
         }
         return text
@@ -81,7 +82,8 @@ public enum PlanText {
                 lines.append(Line(kind: .change, summary: "rename group \"\(before.name)\" → \"\(after.name)\"", reasons: ["renamed in the config"]))
             }
             if before.description != after.description {
-                lines.append(Line(kind: .change, summary: "description \"\(before.description ?? "")\" → \"\(after.description ?? "")\"", reasons: []))
+                lines.append(
+                    Line(kind: .change, summary: "description \"\(before.description ?? "")\" → \"\(after.description ?? "")\"", reasons: []))
             }
         }
         for door in view.doors {

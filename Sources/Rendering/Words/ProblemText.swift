@@ -11,7 +11,8 @@ public enum ProblemText {
             return
                 "groups.\(group): Kisi has \(ids.count) groups named \"\(name)\" in \(place ?? "the organization") (ids \(ids.map(String.init).joined(separator: ", "))); rename all but one in Kisi"
         case .unknownDoor(let group, let door, let place, let known):
-            return "groups.\(group).doors: Kisi has no door named \"\(door)\" in \(place ?? "the organization") (doors: \(known.joined(separator: ", ")))"
+            return
+                "groups.\(group).doors: Kisi has no door named \"\(door)\" in \(place ?? "the organization") (doors: \(known.joined(separator: ", ")))"
         case .ambiguousDoor(let group, let door, let count):
             return "groups.\(group).doors: \(count) doors are named \"\(door)\" in different places; an organization group cannot tell them apart"
         case .integrationFed(let group, let name, let integration, let type):

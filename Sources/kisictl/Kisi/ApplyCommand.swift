@@ -157,7 +157,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     static func describe(_ report: ApplyReport, auditPath: String) -> String {
         let words: [(ApplyReport.Count, String)] = [
-            (.groupsCreated, "groups created"), (.groupsUpdated, "groups updated"), (.doorsLinked, "doors linked"), (.doorsUnlinked, "doors unlinked"),
+            (.groupsCreated, "groups created"), (.groupsUpdated, "groups updated"), (.doorsLinked, "doors linked"),
+            (.doorsUnlinked, "doors unlinked"),
             (.usersCreated, "users created"), (.grants, "grants"), (.windowChanges, "window changes"), (.revocations, "revocations"),
         ]
         let done = words.compactMap { kind, word in report.completed[kind].map { "\($0) \(word)" } }
@@ -192,7 +193,8 @@ struct ApplyCommand: AsyncParsableCommand {
             case (.role, .update): "change \(who)'s window"
             case (.role, .delete): "revoke \(who)"
             }
-        return failure.consequence == .lockedOut ? text + " (their old role was revoked to change the window: no access in this group until the next apply)" : text
+        return failure.consequence == .lockedOut
+            ? text + " (their old role was revoked to change the window: no access in this group until the next apply)" : text
     }
 }
 

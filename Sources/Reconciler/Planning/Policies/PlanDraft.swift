@@ -21,22 +21,25 @@ struct PlanDraft {
 
     /// Decides change by change.
     mutating func sift(_ decide: (ResourceChange) -> Disposition) {
-        var remaining: [ResourceChange] = []
-        remaining.reserveCapacity(changes.count)
-        for change in changes {
+        var out = Set<Int>()
+        for (index, change) in changes.enumerated() {
             switch decide(change) {
-            case .plan: remaining.append(change)
+            case .plan: continue
             case .keep(let why): keep(change, why)
             case .leave: leave(change)
             }
+            out.insert(index)
         }
-        changes = remaining
+        // Most policies take out none or a few changes of many: the list is rebuilt only then.
+        if !out.isEmpty { changes = changes.enumerated().filter { !out.contains($0.offset) }.map(\.element) }
     }
 
     /// Takes a role change out of the plan: the role stays as Kisi holds it, left alone for `why`.
     mutating func keep(_ change: ResourceChange, _ why: KeptMember.Why) {
         guard let role = change.before?.role else { return }
-        groups[change.address.group]?.kept.append(KeptMember(email: role.holder.email ?? "", name: why == .team || why == .guest || why == .otherAssignee ? role.holder.name : nil, why: why))
+        groups[change.address.group]?.kept.append(
+            KeptMember(
+                email: role.holder.email ?? "", name: why == .team || why == .guest || why == .otherAssignee ? role.holder.name : nil, why: why))
         leave(change)
     }
 
