@@ -2,6 +2,7 @@ import AccessModel
 import AccessRules
 import Foundation
 import KisiAPI
+import KisiConfig
 import PlanModel
 import Reconciler
 
@@ -39,6 +40,19 @@ public struct PlanningPipeline: Sendable {
         }
     }
 
+    /// The config a pull request starts from: a checkout of the base branch, or the config at a
+    /// git revision.
+    public struct Baseline: Sendable {
+        public var config: LoadedConfig
+        /// `HEAD~1`, or the folder: for the plan's header.
+        public var label: String
+
+        public init(config: LoadedConfig, label: String) {
+            self.config = config
+            self.label = label
+        }
+    }
+
     /// A plan and what it was made from.
     public struct Result: Sendable {
         public var plan: Plan
@@ -47,15 +61,27 @@ public struct PlanningPipeline: Sendable {
         public var requests: Int
     }
 
-    public func plan(_ site: Site, _ request: Request) async throws(KisiError) -> Result {
+    /// Plans `site`; with a baseline (the base branch's config), marks each change as this
+    /// config's or pending anyway, and lists what this config prevents.
+    public func plan(_ site: Site, _ request: Request, baseline: Baseline? = nil) async throws(KisiError) -> Result {
         let desired = site.evaluator.evaluate(at: request.instant)
-        let live = try await Refresher(reader: reader, now: request.now, targets: request.targets)
-            .refresh(config: site.config, desired: desired, directory: site.evaluator.directory)
-        let plan = Planner(
-            evaluator: site.evaluator, desired: desired, live: live, endpoint: endpoint,
-            fingerprints: (site.configFingerprint, site.dataFingerprint), mode: request.mode, windowChanges: request.windowChanges,
-            targets: request.targets
-        ).plan(createdAt: Instant(request.now))
-        return Result(plan: plan, live: live, requests: await reader.requestsSent)
+        // The baseline is evaluated from the same member data, at the same instant.
+        let base = baseline.map { AccessEvaluator(config: $0.config.config, data: site.evaluator.data) }
+        let baseDesired = base?.evaluate(at: request.instant)
+        var wanted = [Refresher.Request(config: site.config, desired: desired)]
+        if let base { wanted.append(Refresher.Request(config: base.config, desired: baseDesired)) }
+        let lives = try await Refresher(reader: reader, now: request.now, targets: request.targets)
+            .refresh(wanted, directory: site.evaluator.directory)
+        func planner(_ evaluator: AccessEvaluator, _ desired: DesiredAccess, _ live: LiveState, _ fingerprint: String) -> Planner {
+            Planner(
+                evaluator: evaluator, desired: desired, live: live, endpoint: endpoint, fingerprints: (fingerprint, site.dataFingerprint),
+                mode: request.mode, windowChanges: request.windowChanges, targets: request.targets)
+        }
+        var plan = planner(site.evaluator, desired, lives[0], site.configFingerprint).plan(createdAt: Instant(request.now))
+        if let base, let baseDesired, let baseline {
+            let basePlan = planner(base, baseDesired, lives[1], baseline.config.fingerprint).plan(createdAt: Instant(request.now))
+            plan = BaselineComparison.mark(plan, against: basePlan, label: baseline.label)
+        }
+        return Result(plan: plan, live: lives[0], requests: await reader.requestsSent)
     }
 }

@@ -35,7 +35,8 @@ public struct ResourceAddress: Hashable, Comparable, Codable, Sendable, CustomSt
     public init?(parsing text: String) {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         var kind = Kind.group
-        if let prefix = Kind.allCases.first(where: { rest.hasPrefix($0.rawValue + ".") }) {
+        let prefix = Kind.allCases.first { rest.hasPrefix($0.rawValue + ".") }
+        if let prefix {
             kind = prefix
             rest = rest.dropFirst(prefix.rawValue.count + 1)
         }
@@ -44,7 +45,7 @@ public struct ResourceAddress: Hashable, Comparable, Codable, Sendable, CustomSt
             guard rest.hasSuffix("\"]"), rest[rest.index(after: open)...].hasPrefix("\"") else { return nil }
             index = String(rest[rest.index(open, offsetBy: 2)..<rest.index(rest.endIndex, offsetBy: -2)])
             rest = rest[..<open]
-            if kind == .group { kind = .role }
+            if prefix == nil { kind = .role }
         }
         guard !rest.isEmpty, rest.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { return nil }
         if kind == .group, index != nil { return nil }

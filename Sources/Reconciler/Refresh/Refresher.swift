@@ -25,8 +25,26 @@ public struct Refresher: Sendable {
 
     /// With no desired access (checking a saved plan) no users are looked up.
     public func refresh(config: SiteConfig, desired: DesiredAccess?, directory: PeopleDirectory?) async throws(KisiError) -> LiveState {
+        try await refresh([Request(config: config, desired: desired)], directory: directory)[0]
+    }
+
+    /// A config and, when users must be looked up, what it wants.
+    public struct Request: Sendable {
+        public var config: SiteConfig
+        public var desired: DesiredAccess?
+
+        public init(config: SiteConfig, desired: DesiredAccess?) {
+            self.config = config
+            self.desired = desired
+        }
+    }
+
+    /// Reads Kisi once for several configs of one site (this change's and its baseline's), so
+    /// that both are planned against exactly the same live state: a Kisi group two configs name
+    /// is read once.
+    public func refresh(_ sites: [Request], directory: PeopleDirectory?) async throws(KisiError) -> [LiveState] {
         do {
-            return try await read(config: config, desired: desired, directory: directory)
+            return try await read(sites, directory: directory)
         } catch let error as KisiError {
             throw error
         } catch {
@@ -34,7 +52,7 @@ public struct Refresher: Sendable {
         }
     }
 
-    private func read(config: SiteConfig, desired: DesiredAccess?, directory: PeopleDirectory?) async throws -> LiveState {
+    private func read(_ sites: [Request], directory: PeopleDirectory?) async throws -> [LiveState] {
         async let organization = reader.organization()
         async let keyUser = reader.currentUser()
         async let places = reader.places()
@@ -43,50 +61,73 @@ public struct Refresher: Sendable {
         async let anyIntegrations = reader.integrations(group: nil)
         let org = try await organization, placeList = try await places, lockList = try await locks
         let groupList = try await groups, integrationList = try await anyIntegrations
+        let resolver = GroupResolver(places: placeList, locks: lockList, groups: groupList)
+        let resolutions = sites.map { resolver.resolve($0.config.groups) }
 
-        let resolution = GroupResolver(places: placeList, locks: lockList, groups: groupList).resolve(config.groups)
-        let managed = config.managedGroups.filter { targets.covers(group: $0.address) }
-        let matched = managed.compactMap { group in resolution.matches[group.address].map { (group, $0) } }
+        // Every Kisi group a managed config group of any site names, read once; doors when any
+        // of them manages the doors.
+        var wanted: [Int: (group: KisiGroup, doors: Bool)] = [:]
+        for (site, resolution) in zip(sites, resolutions) {
+            for group in site.config.managedGroups where targets.covers(group: group.address) {
+                guard let kisi = resolution.matches[group.address] else { continue }
+                wanted[kisi.id] = (kisi, (wanted[kisi.id]?.doors ?? false) || group.doors != nil)
+            }
+        }
         let readIntegrations = !integrationList.isEmpty
         let reader = self.reader
-        let liveGroups = try await withThrowingTaskGroup(of: (String, LiveGroup).self) { tasks in
-            for (config, group) in matched {
-                let readDoors = config.doors != nil
+        let read = try await withThrowingTaskGroup(of: LiveGroup.self) { tasks in
+            for (group, readDoors) in wanted.values {
                 tasks.addTask {
                     async let roles = reader.roleAssignments(group: group.id)
                     async let doors: [KisiGroupLock]? = readDoors ? reader.groupLocks(group: group.id) : nil
                     async let integrations: [KisiIntegration] = readIntegrations ? reader.integrations(group: group.id) : []
-                    return (
-                        config.address,
-                        LiveGroup(group: group, roles: try await roles, doors: try await doors, integrations: try await integrations)
-                    )
+                    return LiveGroup(group: group, roles: try await roles, doors: try await doors, integrations: try await integrations)
                 }
             }
-            return try await tasks.reduce(into: [String: LiveGroup]()) { $0[$1.0] = $1.1 }
+            return try await tasks.reduce(into: [Int: LiveGroup]()) { $0[$1.group.id] = $1 }
         }
 
         // People are users: a team's or a guest's id is never taken for a member's.
         var users: [String: KisiUser] = [:]
-        for group in liveGroups.values {
+        for group in read.values {
             for role in group.roles {
-                if let user = role.user { users[EmailAddress.normalized(user.email)] = user }
+                if let email = role.userEmail, let id = role.userID {
+                    users[EmailAddress.normalized(email)] = KisiUser(id: id, name: nil, email: email)
+                }
             }
         }
-        var wanted = Set<String>()
-        if let desired, let directory {
-            wanted = Self.peopleToLookUp(desired: desired, directory: directory, live: liveGroups, known: users)
+        var liveGroups: [[String: LiveGroup]] = []
+        for (site, resolution) in zip(sites, resolutions) {
+            var byAddress: [String: LiveGroup] = [:]
+            for group in site.config.managedGroups where targets.covers(group: group.address) {
+                if let kisi = resolution.matches[group.address], let live = read[kisi.id] { byAddress[group.address] = live }
+            }
+            liveGroups.append(byAddress)
         }
-        for user in try await lookUp(wanted) { users[EmailAddress.normalized(user.email)] = user }
+        var lookups = Set<String>()
+        if let directory {
+            for (site, groups) in zip(sites, liveGroups) {
+                guard let desired = site.desired else { continue }
+                lookups.formUnion(Self.peopleToLookUp(desired: desired, directory: directory, live: groups, known: users, targets: targets))
+            }
+        }
+        for user in try await lookUp(lookups) { users[EmailAddress.normalized(user.email)] = user }
         let key = try await keyUser
-        let writers = try await OtherWriters(reader: reader, now: now).find(in: liveGroups.mapValues(\.roles), keyUser: key)
-        var notices = writers.map(KisiNotice.otherWriter)
-        if org.scimEnabled { notices.append(.scimEnabled) }
-        let unmatched = managed.filter { resolution.placeIDs[$0.address] != nil && resolution.matches[$0.address] == nil }
-        notices += try await orphans(of: unmatched, resolution: resolution, groups: groupList, places: placeList, keyUser: key)
-            .map(KisiNotice.orphanedGroup)
-        return LiveState(
-            organization: org, places: placeList, locks: lockList, keyUser: key, resolution: resolution, groups: liveGroups, users: users,
-            notices: notices)
+        var states: [LiveState] = []
+        for (index, site) in sites.enumerated() {
+            let writers = try await OtherWriters(reader: reader, now: now).find(in: liveGroups[index].mapValues(\.roles), keyUser: key)
+            var notices = writers.map(KisiNotice.otherWriter)
+            if org.scimEnabled { notices.append(.scimEnabled) }
+            let managed = site.config.managedGroups.filter { targets.covers(group: $0.address) }
+            let unmatched = managed.filter { resolutions[index].placeIDs[$0.address] != nil && resolutions[index].matches[$0.address] == nil }
+            notices += try await orphans(of: unmatched, resolution: resolutions[index], groups: groupList, places: placeList, keyUser: key)
+                .map(KisiNotice.orphanedGroup)
+            states.append(
+                LiveState(
+                    organization: org, places: placeList, locks: lockList, keyUser: key, resolution: resolutions[index], groups: liveGroups[index],
+                    users: users, notices: notices))
+        }
+        return states
     }
 
     /// Kisi groups that may be a managed group kisictl would otherwise create: in its place,
@@ -118,15 +159,18 @@ public struct Refresher: Sendable {
     /// People who should hold a role in a managed group where they have none, and whose Kisi
     /// user has not been seen: only for them must Kisi say whether a user exists.
     static func peopleToLookUp(
-        desired: DesiredAccess, directory: PeopleDirectory, live: [String: LiveGroup],
-        known: [String: KisiUser]
+        desired: DesiredAccess, directory: PeopleDirectory, live: [String: LiveGroup], known: [String: KisiUser], targets: Targets
     ) -> Set<String> {
         var wanted = Set<String>()
-        for group in desired.groups {
-            let members = Set(live[group.address]?.roles.compactMap { $0.user.map { EmailAddress.normalized($0.email) } } ?? [])
+        for group in desired.groups where targets.covers(group: group.address) {
+            let members = Set(live[group.address]?.roles.compactMap { $0.userEmail.map(EmailAddress.normalized) } ?? [])
             for grant in group.grants {
-                let email = directory.person(grant.person).normalizedEmail
-                if !members.contains(email), known[email] == nil { wanted.insert(email) }
+                let email = directory.normalizedEmail(of: grant.person)
+                if !members.contains(email), known[email] == nil,
+                    targets.covers(ResourceAddress(.role, group: group.address, index: email))
+                {
+                    wanted.insert(email)
+                }
             }
         }
         return wanted

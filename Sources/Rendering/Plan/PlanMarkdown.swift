@@ -21,8 +21,42 @@ public enum PlanMarkdown {
         if !notes.isEmpty {
             out += "**Warnings:**\n\n" + notes.map { "- \(escape($0))\n" }.joined() + "\n"
         }
+        if plan.baseline != nil { return out + comparedWithBaseline(plan, style: style) }
         out += "**\(plan.summary.line)**\n\n"
         let changed = GroupView.of(plan).filter(\.hasChanges)
+        out += table(changed)
+        var body = details(changed, plan: plan, style: style)
+        if out.count + body.count > maximumLength {
+            body = String(body.prefix(maximumLength - out.count)) + "\n\n…the plan is too long for one comment; run `kisictl plan` for all of it.\n"
+        }
+        return out + body
+    }
+
+    /// This change, what it prevents, then what is pending anyway (collapsed).
+    static func comparedWithBaseline(_ plan: Plan, style: PlanStyle) -> String {
+        var out = "Compared with `\(plan.baseline ?? "")`: the same member data, instant and Kisi, planned with that config.\n\n"
+        for part in BaselinePart.allCases {
+            let changes = part.changes(of: plan)
+            if part != .change, changes.isEmpty { continue }
+            let changed = GroupView.of(plan, changes: changes).filter(\.hasChanges)
+            let heading = "\(part.title(plan)): \(PlanSummary(changes).counts)"
+            if part == .pending {
+                out +=
+                    "<details><summary><b>\(escape(heading))</b></summary>\n\n" + table(changed) + details(changed, plan: plan, style: style)
+                    + "</details>\n\n"
+            } else {
+                out += "**\(escape(heading))**\n\n" + table(changed) + details(changed, plan: plan, style: style)
+            }
+        }
+        out += "**\(plan.summary.line)**\n"
+        if out.count > maximumLength {
+            out = String(out.prefix(maximumLength)) + "\n\n…the plan is too long for one comment; run `kisictl plan` for all of it.\n"
+        }
+        return out
+    }
+
+    static func table(_ changed: [GroupView]) -> String {
+        var out = ""
         if !changed.isEmpty {
             out += "| group | change | grants | window changes | revocations | doors |\n|---|---|---:|---:|---:|---|\n"
             for view in changed {
@@ -36,6 +70,10 @@ public enum PlanMarkdown {
             }
             out += "\n"
         }
+        return out
+    }
+
+    static func details(_ changed: [GroupView], plan: Plan, style: PlanStyle) -> String {
         var body = ""
         for view in changed {
             let lines = PlanText.lines(view, plan: plan, style: style)
@@ -46,10 +84,7 @@ public enum PlanMarkdown {
             if !kept.isEmpty { body += "  " + kept + "\n" }
             body += "```\n\n</details>\n\n"
         }
-        if out.count + body.count > maximumLength {
-            body = String(body.prefix(maximumLength - out.count)) + "\n\n…the plan is too long for one comment; run `kisictl plan` for all of it.\n"
-        }
-        return out + body
+        return body
     }
 
     static func escape(_ text: String) -> String {

@@ -9,8 +9,12 @@ public enum PlanText {
         let notes = NoticeText.sentences(plan, style: style)
         if !notes.isEmpty { out += "\n" + notes.map { paint("Warning: ", .yellow, style) + $0 + "\n" }.joined() }
         let views = GroupView.of(plan)
-        for view in views where view.hasChanges {
-            out += groupBlock(view, plan: plan, style: style)
+        if plan.baseline != nil {
+            out += comparedWithBaseline(plan, style: style)
+        } else {
+            for view in views where view.hasChanges {
+                out += groupBlock(view, plan: plan, style: style)
+            }
         }
         let unchanged = views.filter { !$0.hasChanges }.map(\.group.address)
         if !unchanged.isEmpty {
@@ -20,14 +24,29 @@ public enum PlanText {
         return out
     }
 
+    /// The changes this config causes, those it prevents, and those pending anyway, each part
+    /// group by group.
+    static func comparedWithBaseline(_ plan: Plan, style: PlanStyle) -> String {
+        var out = ""
+        for part in BaselinePart.allCases {
+            let changes = part.changes(of: plan)
+            if part != .change, changes.isEmpty { continue }
+            out += "\n" + paint("\(part.title(plan)): \(PlanSummary(changes).counts)", .bold, style) + "\n"
+            for view in GroupView.of(plan, changes: changes) where view.hasChanges {
+                out += groupBlock(view, plan: plan, style: style, kept: part != .prevented)
+            }
+        }
+        return out
+    }
+
     /// One changed group: its heading, its change lines and who is left alone.
-    static func groupBlock(_ view: GroupView, plan: Plan, style: PlanStyle) -> String {
+    static func groupBlock(_ view: GroupView, plan: Plan, style: PlanStyle, kept showKept: Bool = true) -> String {
         var out = "\n" + paint("# \(view.group.address): \"\(view.group.name)\"", .bold, style)
         out += view.create != nil ? " (new group)" : view.group.kisiID.map { " (Kisi group \($0))" } ?? ""
         out += "\n"
         out += lines(view, plan: plan, style: style).map { "  " + $0.text(style) + "\n" }.joined()
         let kept = keptNote(view.group, style: style)
-        if !kept.isEmpty { out += "  " + paint("= " + kept, .dim, style) + "\n" }
+        if showKept, !kept.isEmpty { out += "  " + paint("= " + kept, .dim, style) + "\n" }
         return out
     }
 
@@ -39,6 +58,7 @@ public enum PlanText {
         if plan.mode == .destroy {
             text += "\nDestroy: every grant kisictl manages is revoked; managers, exempt people, unmanaged groups and door links stay."
         }
+        if let baseline = plan.baseline { text += "\nCompared with \(baseline): the same member data, instant and Kisi, planned with that config." }
         if !plan.targets.isEmpty {
             text +=
                 "\nTargeted: only " + plan.targets.map { style.address($0) }.joined(separator: ", ")
@@ -149,7 +169,35 @@ public enum PlanText {
     }
 }
 
+/// The parts of a plan compared with a baseline.
+enum BaselinePart: CaseIterable {
+    case change, prevented, pending
+
+    func changes(of plan: Plan) -> [ResourceChange] {
+        switch self {
+        case .change: plan.changes.filter { $0.origin == .change }
+        case .prevented: plan.prevented
+        case .pending: plan.changes.filter { $0.origin == .pending }
+        }
+    }
+
+    func title(_ plan: Plan) -> String {
+        switch self {
+        case .change: "This change"
+        case .prevented: "Prevented by this change"
+        case .pending: "Pending regardless (\(plan.baseline ?? "the baseline") would make these too)"
+        }
+    }
+}
+
 extension PlanSummary {
+    /// `1 group to create, 12 grants`, or `no changes`.
+    public var counts: String {
+        let line = self.line
+        guard line.hasPrefix("Plan: ") else { return "no changes" }
+        return String(line.dropFirst("Plan: ".count).dropLast())
+    }
+
     /// `Plan: 1 group to create, 2 doors to link, 3 users to create, 12 grants, 2 window changes, 4 revocations.`
     public var line: String {
         func count(_ n: Int, _ singular: String, _ plural: String) -> String? { n == 0 ? nil : "\(n) \(n == 1 ? singular : plural)" }

@@ -22,6 +22,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var site: SiteOptions
     @OptionGroup var kisi: KisiOptions
+    @OptionGroup var targeting: TargetOptions
 
     @Flag(name: .customLong("auto-approve"), help: "Apply without asking (needed outside a terminal unless a saved plan is given).")
     var autoApprove = false
@@ -54,6 +55,7 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ValidationError("--at applies access as of another time: allowed only against the sandbox (--sandbox)")
         }
         if planFile != nil, site.at != nil { throw ValidationError("a saved plan keeps its own instant: drop --at") }
+        if planFile != nil, !targeting.target.isEmpty { throw ValidationError("a saved plan keeps its own targets: drop --target") }
         guard TimeSpan(parsing: maxPlanAge) != nil else { throw ValidationError("--max-plan-age expects a duration such as 1h or 30m") }
         guard TimeSpan(parsing: lockTimeout) != nil else { throw ValidationError("--lock-timeout expects a duration such as 30s or 5m") }
     }
@@ -116,7 +118,9 @@ struct ApplyCommand: AsyncParsableCommand {
     /// The plan to apply: the saved one after checking it is fresh, or a new one, shown.
     private func preparePlan() async throws -> (Plan, KisiConnection, Int) {
         guard let planFile else {
-            let run = try await PlanningRun.make(site: site, kisi: kisi, errorsAs: .text, mode: destroy ? .destroy : .converge) { $0.writer }
+            let run = try await PlanningRun.make(
+                site: site, kisi: kisi, errorsAs: .text, mode: destroy ? .destroy : .converge, targeting: targeting
+            ) { $0.writer }
             Output.standardOutput(PlanText.render(run.plan, style: run.style(color: useColor(noColor: noColor), maskEmails: false)))
             if !run.plan.problems.isEmpty {
                 Output.standardError(run.plan.problems.map { "error: \(ProblemText.sentence($0))\n" }.joined() + "Nothing was applied.\n")
@@ -130,7 +134,8 @@ struct ApplyCommand: AsyncParsableCommand {
         let connection = try await KisiConnection.open(config: loadedSite.config, options: kisi)
         do {
             let writer = connection.writer
-            let live = try await Refresher(reader: writer).refresh(config: loadedSite.config, desired: nil, directory: nil)
+            let live = try await Refresher(reader: writer, targets: Targets(plan.targets)).refresh(
+                config: loadedSite.config, desired: nil, directory: nil)
             if live.organization.id != plan.organization.id
                 || (connection.sandbox == nil && plan.endpoint != connection.credentials.baseURL.absoluteString)
             {

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import JSONSupport
 import KisiAPI
+import Pipeline
 import PlanModel
 import Reconciler
 import Rendering
@@ -16,6 +17,18 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var site: SiteOptions
     @OptionGroup var kisi: KisiOptions
+    @OptionGroup var targeting: TargetOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "The base branch's site, checked out in a folder: each change is marked as this config's or pending anyway, and what this config prevents is listed.",
+            valueName: "dir"))
+    var baseline: String?
+
+    @Option(
+        name: .customLong("baseline-ref"),
+        help: ArgumentHelp("As --baseline, with the same config read from git at this revision (HEAD~1, origin/main).", valueName: "ref"))
+    var baselineRef: String?
 
     @Option(help: "Output format: text, json (Terraform-like plan JSON) or markdown (a pull-request comment).")
     var format: PlanFormat = .text
@@ -37,10 +50,22 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("mask-emails"), help: "Show e-mail addresses as a***@example.com.")
     var maskEmails = false
 
+    func validate() throws {
+        if baseline != nil, baselineRef != nil { throw ValidationError("give --baseline or --baseline-ref, not both") }
+        if destroy, baseline != nil || baselineRef != nil { throw ValidationError("--destroy plans no config's changes: drop --baseline") }
+    }
+
     func run() async throws {
+        let base: PlanningPipeline.Baseline?
+        do {
+            base = try baseline.map(Baselines.folder) ?? baselineRef.map { try Baselines.git($0, configPath: site.config) }
+        } catch {
+            Output.standardError("error: \(error)\n")
+            throw ExitCode(1)
+        }
         let run = try await PlanningRun.make(
-            site: site, kisi: kisi, errorsAs: format == .json ? .json : .text,
-            mode: destroy ? .destroy : .converge
+            site: site, kisi: kisi, errorsAs: format == .json ? .json : .text, mode: destroy ? .destroy : .converge, targeting: targeting,
+            baseline: base
         ) { $0.reader }
         try await run.connection.closing { try report(run) }
     }

@@ -19,10 +19,12 @@ struct PlanningRun {
     var config: SiteConfig { site.config }
 
     static func make(
-        site siteOptions: SiteOptions, kisi: KisiOptions, errorsAs format: OutputFormat, mode: Plan.Mode = .converge, targets: Targets = Targets(),
+        site siteOptions: SiteOptions, kisi: KisiOptions, errorsAs format: OutputFormat, mode: Plan.Mode = .converge,
+        targeting: TargetOptions = TargetOptions(), baseline: PlanningPipeline.Baseline? = nil,
         reader makeReader: (KisiConnection) -> any KisiReading
     ) async throws -> PlanningRun {
         let site = try siteOptions.load(reportingErrorsAs: format)
+        let targets = try targeting.targets(in: site.config)
         let connection = try await KisiConnection.open(config: site.config, options: kisi)
         do {
             let behaviour = KisiBehaviour.load(folder: KisiConnection.stateDirectory(for: site.config), target: connection.target)
@@ -30,7 +32,7 @@ struct PlanningRun {
                 instant: siteOptions.instant(in: site.config.timeZone, fallback: connection.sandboxClock), mode: mode, targets: targets,
                 windowChanges: behaviour?.windowChanges ?? .patch)
             let pipeline = PlanningPipeline(reader: makeReader(connection), endpoint: connection.credentials.baseURL.absoluteString)
-            return PlanningRun(site: site, connection: connection, result: try await pipeline.plan(site, request))
+            return PlanningRun(site: site, connection: connection, result: try await pipeline.plan(site, request, baseline: baseline))
         } catch {
             await connection.close()
             throw error
