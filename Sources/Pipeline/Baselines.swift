@@ -50,6 +50,7 @@ public enum Baselines {
         _ = try run(["rev-parse", "--verify", "--quiet", ref + "^{commit}"], in: top)
 
         let target = NSTemporaryDirectory() + "kisictl-baseline-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: target) }
         let files: [(String, String)]
         if isFolder.boolValue {
             let prefix = relative.isEmpty ? "" : relative + "/"
@@ -60,7 +61,8 @@ public enum Baselines {
             files = listed.compactMap { path in
                 let inside = String(path.dropFirst(prefix.count))
                 if inside == ConfigLoader.mainFileName { return (path, inside) }
-                if inside.hasPrefix(ConfigLoader.groupsFolderName + "/"), inside.hasSuffix(".yaml"), !inside.dropFirst(7).contains("/") {
+                let groupsFolder = ConfigLoader.groupsFolderName + "/"
+                if inside.hasPrefix(groupsFolder), inside.hasSuffix(".yaml"), !inside.dropFirst(groupsFolder.count).contains("/") {
                     return (path, inside)
                 }
                 return nil

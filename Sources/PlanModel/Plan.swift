@@ -131,7 +131,8 @@ public struct PlannedGroup: Codable, Sendable, Equatable {
 }
 
 /// A role as it will be after apply, as little as the plan shows of it (a large site has
-/// millions).
+/// millions): 40 bytes for a user's `group_basic` or `group_manager` role; any other holder or
+/// role is kept out of line.
 public struct MemberState: Codable, Sendable, Equatable {
     /// The holder: a user by e-mail (Kisi's spelling), or a team, guest or other assignee by id.
     public enum Holder: Codable, Sendable, Equatable {
@@ -141,14 +142,43 @@ public struct MemberState: Codable, Sendable, Equatable {
         case other(id: Int)
     }
 
-    public var holder: Holder
-    public var role: String
+    /// A user's e-mail; empty for other holders.
+    private var email: String
     public var window: PlanWindow
+    private var rest: Rest
+
+    /// The role and, for a holder other than a user, who holds it: one word for the usual roles.
+    private enum Rest: Equatable {
+        case basic
+        case manager
+        indirect case other(role: String, holder: Holder)
+    }
 
     public init(holder: Holder, role: String, window: PlanWindow) {
-        self.holder = holder
-        self.role = role
         self.window = window
+        switch (holder, role) {
+        case (.user(let email), Role.basicID):
+            (self.email, rest) = (email, .basic)
+        case (.user(let email), Role.managerID):
+            (self.email, rest) = (email, .manager)
+        case (.user(let email), _):
+            (self.email, rest) = (email, .other(role: role, holder: holder))
+        default:
+            (email, rest) = ("", .other(role: role, holder: holder))
+        }
+    }
+
+    public var holder: Holder {
+        if case .other(_, let holder) = rest { return holder }
+        return .user(email: email)
+    }
+
+    public var role: String {
+        switch rest {
+        case .basic: Role.basicID
+        case .manager: Role.managerID
+        case .other(let role, _): role
+        }
     }
 
     /// A role's state from its values.
@@ -161,6 +191,24 @@ public struct MemberState: Codable, Sendable, Equatable {
             case .other: .other(id: values.holder.kisiID ?? 0)
             }
         self.init(holder: holder, role: values.role, window: values.window)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case holder, role, window
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            holder: try container.decode(Holder.self, forKey: .holder), role: try container.decode(String.self, forKey: .role),
+            window: try container.decode(PlanWindow.self, forKey: .window))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(holder, forKey: .holder)
+        try container.encode(role, forKey: .role)
+        try container.encode(window, forKey: .window)
     }
 }
 

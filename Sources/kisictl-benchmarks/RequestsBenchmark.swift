@@ -79,9 +79,9 @@ struct RequestsBenchmark: AsyncParsableCommand {
         defer { Task { await running.stop() } }
         let options = KisiClientOptions(requestsPerSecond: 0)
 
-        func plan() async throws -> (Plan, Int) {
+        func plan(_ targets: Targets = Targets()) async throws -> (Plan, Int) {
             await api.stats.reset()
-            let plan = try await site.plan(through: running, options: options)
+            let plan = try await site.plan(through: running, options: options, targets: targets)
             return (plan, await api.stats.total)
         }
 
@@ -99,26 +99,31 @@ struct RequestsBenchmark: AsyncParsableCommand {
             + (first.summary.windowChanges > 0 ? 1 : 0)
         let (_, steadyRequests) = try await plan()
         let steadyMinimum = await minimumPlanReads(config: config, store: store)
+        // `--target` one group: only that group is read.
+        let target = config.managedGroups.map(\.address).sorted()[0]
+        let (_, targetedRequests) = try await plan(Targets([.group(target)]))
+        let targetedMinimum = await minimumPlanReads(config: config, store: store, only: [target])
         let baseline = 2 * site.data.customers.count
         return [
             Row(step: "first plan", made: firstRequests, minimum: minimumReads, baseline: baseline),
             Row(step: "apply (writes)", made: applyRequests, minimum: writes),
             Row(step: "plan + apply", made: firstRequests + applyRequests, minimum: minimumReads + writes),
             Row(step: "steady-state plan", made: steadyRequests, minimum: steadyMinimum, baseline: baseline),
+            Row(step: "targeted plan", made: targetedRequests, minimum: targetedMinimum),
         ]
     }
 
     /// Pages of every list a plan must read: the organization, the key's own user (to tell its
     /// roles from other writers'), places, locks, groups and integrations, then per existing
-    /// managed group its roles, its doors (when the config manages them) and, if any integration
-    /// exists, the integrations feeding it.
-    static func minimumPlanReads(config: SiteConfig, store: SandboxStore) async -> Int {
+    /// managed group (or only those targeted) its roles, its doors (when the config manages them)
+    /// and, if any integration exists, the integrations feeding it.
+    static func minimumPlanReads(config: SiteConfig, store: SandboxStore, only: Set<String>? = nil) async -> Int {
         let state = await store.state
         func pages(_ count: Int, _ size: Int) -> Int { max(1, (count + size - 1) / size) }
         var reads =
             2 + pages(state.places.count, 250) + pages(state.locks.count, 250) + pages(state.groups.count, 250)
             + pages(state.integrations.count, 250)
-        for group in config.managedGroups {
+        for group in config.managedGroups where only?.contains(group.address) ?? true {
             let placeID = group.place.flatMap { name in state.places.first { $0.name == name }?.id }
             guard let kisi = state.groups.first(where: { $0.name == group.name && $0.placeID == placeID }) else { continue }
             reads += pages(state.roleAssignments.filter { $0.groupID == kisi.id }.count, 250)

@@ -2,6 +2,7 @@ import AccessModel
 import ArgumentParser
 import Foundation
 import KisiAPI
+import Reconciler
 import Rendering
 
 struct ExplainCommand: AsyncParsableCommand {
@@ -48,11 +49,11 @@ struct ExplainCommand: AsyncParsableCommand {
         async let groups = reader.groups()
         async let assignments = reader.roleAssignments(user: user.id)
         let (placeList, groupList, roleList) = try await (places, groups, assignments)
+        // Doors do not decide which group is which: the resolver is given none.
+        let resolution = GroupResolver(places: placeList, locks: [], groups: groupList).resolve(config.managedGroups)
         var roles: [String: Explanation.KisiRole] = [:]
         for group in config.managedGroups {
-            let placeID = group.place.flatMap { name in placeList.named(name)?.id }
-            guard let kisiGroup = groupList.first(where: { $0.name == group.name && $0.placeID == placeID }),
-                let role = roleList.first(where: { $0.groupID == kisiGroup.id })
+            guard let kisiGroup = resolution.matches[group.address], let role = roleList.first(where: { $0.groupID == kisiGroup.id })
             else { continue }
             func instant(_ date: Date?) -> Instant? { date.map { Instant($0) } }
             roles[group.address] = Explanation.KisiRole(role: role.roleID, validFrom: instant(role.validFrom), validUntil: instant(role.validUntil))

@@ -67,7 +67,9 @@ struct SandboxHarness {
         if let useKey { request.setValue("KISI-LOGIN \(useKey)", forHTTPHeaderField: "Authorization") }
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if freshConnections { request.setValue("close", forHTTPHeaderField: "Connection") }
-        request.timeoutInterval = 10
+        // Generous: on a loaded two-core machine a healthy answer can take seconds, and a timeout
+        // here would read as a dropped connection.
+        request.timeoutInterval = 60
         if let body {
             request.httpBody = Data(body.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

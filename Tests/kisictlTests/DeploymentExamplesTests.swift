@@ -28,7 +28,8 @@ struct DeploymentExamplesTests {
         #expect(triggers?["pull_request"] != nil && triggers?["push"] != nil)
         let jobs = try #require(workflow["jobs"] as? [String: Any])
         let plan = Self.commands(jobs["plan"]), apply = Self.commands(jobs["apply"])
-        #expect(plan.contains("kisictl plan --config site --format markdown --mask-emails"))
+        #expect(plan.contains("kisictl plan --config site $baseline --format markdown --mask-emails"))
+        #expect(plan.contains("baseline=\"--baseline-ref $base\"") && plan.contains("base=\"${{ github.event.pull_request.base.sha }}\""))
         #expect(plan.contains("-out kisictl.plan") && plan.contains("upload-artifact"))
         #expect(plan.contains("gh pr comment"))
         #expect(apply.contains("kisictl apply kisictl.plan --config site"))
@@ -41,13 +42,61 @@ struct DeploymentExamplesTests {
         let pipeline = try Self.yaml("examples/ci/gitlab-ci.yml")
         #expect(pipeline["stages"] as? [String] == ["plan", "apply"])
         let plan = try #require(pipeline["kisictl-plan"] as? [String: Any]), apply = try #require(pipeline["kisictl-apply"] as? [String: Any])
-        #expect(Self.commands(plan["script"]).contains("kisictl plan --config site --format markdown --mask-emails"))
+        #expect(Self.commands(plan["script"]).contains("kisictl plan --config site $baseline --format markdown --mask-emails"))
+        #expect(Self.commands(plan["script"]).contains("baseline=\"--baseline-ref $base\""))
         #expect((plan["artifacts"] as? [String: Any])?["paths"] as? [String] == ["kisictl.plan", "plan.md"])
         #expect(Self.commands(apply["rules"]).contains("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"))
         let script = Self.commands(apply["script"])
         #expect(script.contains("download?job=kisictl-plan"))
         #expect(script.contains("kisictl apply kisictl.plan --config site"))
         #expect(!script.contains("--auto-approve"), "after merge, only the reviewed plan is applied")
+    }
+
+    /// Runs a CI plan script in a pull request's clone whose base branch is on `origin`, with a
+    /// `kisictl` on the PATH that plans against the embedded sandbox: the script's commands, as
+    /// the CI runner would run them.
+    static func runPlanScript(_ script: String, environment: [String: String] = [:], substitute: (String) -> String) throws -> (Run, String) {
+        let origin = try BaselineTests.Repository()
+        let clone = origin.root + "-clone"
+        try origin.git("clone", "-q", origin.root, clone)
+        let pullRequest = BaselineTests.Repository(existing: clone)
+        try pullRequest.edit(
+            "kisictl.yaml", "      - memberships: [10-Class Pack, 5-Class Pack]\n",
+            "      - memberships: [10-Class Pack, 5-Class Pack]\n      - memberships: [Founding Member]\n")
+        try pullRequest.commit("packs: founding members too")
+        let base = try origin.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let bin = clone + "-bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try "#!/bin/sh\nexec '\(Kisictl.binary)' \"$@\" --sandbox --rate 0\n".write(toFile: bin + "/kisictl", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/kisictl")
+        let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let run = try Subprocess.run(
+            "/bin/bash", ["-e", "-c", substitute(script).replacingOccurrences(of: "@BASE@", with: base)], in: clone,
+            environment: environment.mapValues { $0.replacingOccurrences(of: "@BASE@", with: base) }.merging(["PATH": path]) { $1 })
+        let markdown = (try? String(contentsOfFile: clone + "/plan.md", encoding: .utf8)) ?? ""
+        #expect(FileManager.default.fileExists(atPath: clone + "/kisictl.plan"), "the reviewed plan is saved")
+        return (run, markdown)
+    }
+
+    @Test("the CI examples' plan steps, run in a pull request's clone, comment what the pull request changes")
+    func planScriptsRun() throws {
+        let workflow = try Self.yaml("examples/ci/github-actions.yml")
+        let steps = try #require(((workflow["jobs"] as? [String: Any])?["plan"] as? [String: Any])?["steps"] as? [[String: Any]])
+        let github = try #require(steps.first { $0["name"] as? String == "Plan" }?["run"] as? String)
+        let (run, markdown) = try Self.runPlanScript(github) {
+            $0.replacingOccurrences(of: "${{ github.event.pull_request.base.sha }}", with: "@BASE@")
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(markdown.contains("\n**This change: 2 grants**\n"), "\(markdown.prefix(600))")
+        #expect(markdown.contains("<details><summary><b>Pending regardless ("))
+
+        let pipeline = try Self.yaml("examples/ci/gitlab-ci.yml")
+        let scripts = try #require((pipeline["kisictl-plan"] as? [String: Any])?["script"] as? [String])
+        let gitlab = try #require(scripts.first { $0.contains("kisictl plan") })
+        let (gitlabRun, gitlabMarkdown) = try Self.runPlanScript(gitlab, environment: ["CI_MERGE_REQUEST_DIFF_BASE_SHA": "@BASE@"]) { $0 }
+        #expect(gitlabRun.status == 0, "\(gitlabRun.stdout) \(gitlabRun.stderr)")
+        #expect(gitlabMarkdown.contains("\n**This change: 2 grants**\n"))
     }
 
     @Test("Kubernetes: a CronJob every 5 minutes, one at a time, with the key from a Secret")

@@ -9,7 +9,7 @@ import Yams
 struct OnboardingTests {
     static let examples = ["studio", "coworking", "gym"]
 
-    @Test("import writes every group managed: false, and planning the imported config changes nothing", arguments: examples)
+    @Test("import writes every group managed: false with its kisi_id, and planning the imported config changes nothing", arguments: examples)
     func importThenPlan(example: String) throws {
         let site = try copyExample(example)
         let imported = NSTemporaryDirectory() + "kisictl-import-" + UUID().uuidString
@@ -18,7 +18,9 @@ struct OnboardingTests {
         let yaml = try String(contentsOfFile: imported + "/kisictl.yaml", encoding: .utf8)
         let groups = yaml.components(separatedBy: "\n    managed: false\n").count - 1
         #expect(groups >= 4)
-        #expect(yaml.contains(" members (Kisi group ") || yaml.contains(" member (Kisi group "))
+        #expect(yaml.contains(" members\n") || yaml.contains(" member\n"))
+        let pinned = yaml.split(separator: "\n").filter { $0.range(of: #"^    kisi_id: [0-9]+$"#, options: .regularExpression) != nil }
+        #expect(pinned.count == groups, "import pins every group's Kisi id")
         #expect(!yaml.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "managed: true" })
 
         let plan = try Kisictl.run(["plan", "--config", imported, "--sandbox", "--rate", "0", "--detailed-exitcode"])
@@ -88,7 +90,7 @@ struct OnboardingTests {
             if let index { #expect(lines[index + 1].hasPrefix("      fix: ")) }
         }
         failure("doors", "groups.packs.doors: Kisi has no door named \"Back Door\" in Riverside Studio")
-        failure("integrations", "groups.staff: the managed group \"Staff\" is fed by the integration")
+        failure("integrations", "groups.staff: Kisi group \"Staff\" is fed by the integration")
         failure("data age", "customers.csv was last written 3d")
         #expect(!run.stdout.contains("fail  key"))
     }

@@ -24,7 +24,8 @@ public enum BaselineComparison {
     }
 
     /// Two plans make the same change when it is to the same resource, of the same kind, to the
-    /// same values (their reasons may differ: another rule may grant the same window).
+    /// same values (their reasons may differ: another rule may grant the same window). A Kisi
+    /// user is one person whichever group needs them first.
     struct Key: Hashable {
         var address: ResourceAddress
         var action: ResourceChange.Action
@@ -32,6 +33,7 @@ public enum BaselineComparison {
 
         init(_ change: ResourceChange) {
             address = change.address
+            if address.kind == .user { address.group = "" }
             action = change.action
             after = Key.describe(change.after)
         }

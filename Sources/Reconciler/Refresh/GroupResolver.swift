@@ -95,6 +95,12 @@ public struct GroupResolver: Sendable {
 
     static func exact(_ a: String, _ b: String) -> Bool { a == b }
 
+    /// Whether a Kisi group is called what a config group is, or was (`previously`), as Kisi
+    /// shows names.
+    static func isNamed(_ kisi: KisiGroup, as group: GroupConfig) -> Bool {
+        ([group.name] + group.previously).contains { loose($0, kisi.name) }
+    }
+
     /// Names Kisi shows alike: equal but for case and surrounding white space.
     static func loose(_ a: String, _ b: String) -> Bool {
         a.trimmingWhitespace().lowercased() == b.trimmingWhitespace().lowercased()

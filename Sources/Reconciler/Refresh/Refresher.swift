@@ -119,41 +119,59 @@ public struct Refresher: Sendable {
             var notices = writers.map(KisiNotice.otherWriter)
             if org.scimEnabled { notices.append(.scimEnabled) }
             let managed = site.config.managedGroups.filter { targets.covers(group: $0.address) }
-            let unmatched = managed.filter { resolutions[index].placeIDs[$0.address] != nil && resolutions[index].matches[$0.address] == nil }
-            notices += try await orphans(of: unmatched, resolution: resolutions[index], groups: groupList, places: placeList, keyUser: key)
-                .map(KisiNotice.orphanedGroup)
+            // Groups to create: resolved to a place, found nowhere, and no problem already said why.
+            let unmatched = managed.filter { group in
+                resolutions[index].placeIDs[group.address] != nil && resolutions[index].matches[group.address] == nil
+                    && !resolutions[index].problems.contains { $0.path == group.address }
+            }
+            let (orphans, moves) = try await orphans(
+                of: unmatched, resolution: resolutions[index], groups: groupList, places: placeList, keyUser: key)
+            notices += orphans.map(KisiNotice.orphanedGroup)
+            var resolution = resolutions[index]
+            resolution.problems += moves
             states.append(
                 LiveState(
-                    organization: org, places: placeList, locks: lockList, keyUser: key, resolution: resolutions[index], groups: liveGroups[index],
+                    organization: org, places: placeList, locks: lockList, keyUser: key, resolution: resolution, groups: liveGroups[index],
                     users: users, notices: notices))
         }
         return states
     }
 
-    /// Kisi groups that may be a managed group kisictl would otherwise create: in its place,
-    /// claimed by no config group, holding roles the key's user made. Read only when a managed
-    /// group is missing, so a converged site pays nothing for it.
+    /// Kisi groups that may be a managed group kisictl would otherwise create, claimed by no
+    /// config group and holding roles the key's user made: one in its place is an orphan (a
+    /// rename without `previously`); one of its name in another place is the group moved, which
+    /// Kisi cannot do, so the plan is refused rather than a second group made. Read only when a
+    /// managed group is missing, so a converged site pays nothing for it.
     func orphans(of missing: [GroupConfig], resolution: GroupResolver.Resolution, groups: [KisiGroup], places: [KisiPlace], keyUser: KisiUser)
-        async throws -> [OrphanedGroup]
+        async throws -> (orphans: [OrphanedGroup], moves: [PlanProblem])
     {
-        guard !missing.isEmpty else { return [] }
+        guard !missing.isEmpty else { return ([], []) }
         let claimed = Set(resolution.matches.values.map(\.id))
         var found: [OrphanedGroup] = []
+        var moves: [PlanProblem] = []
         var counted: [Int: Int] = [:]
+        func kisictlRoles(in group: KisiGroup) async throws -> Int {
+            if let count = counted[group.id] { return count }
+            let count = try await reader.roleAssignments(group: group.id).filter { $0.createdBy == .user(keyUser.id) }.count
+            counted[group.id] = count
+            return count
+        }
+        func placeName(_ id: Int?) -> String? { places.first { $0.id == id }?.name }
         for group in missing {
             guard let placeID = resolution.placeIDs[group.address] else { continue }
-            for candidate in groups where candidate.placeID == placeID && !claimed.contains(candidate.id) {
-                if counted[candidate.id] == nil {
-                    counted[candidate.id] = try await reader.roleAssignments(group: candidate.id).filter { $0.createdBy == .user(keyUser.id) }.count
+            for candidate in groups where !claimed.contains(candidate.id) {
+                if candidate.placeID == placeID {
+                    let roles = try await kisictlRoles(in: candidate)
+                    guard roles > 0 else { continue }
+                    found.append(
+                        OrphanedGroup(
+                            address: group.address, kisiID: candidate.id, name: candidate.name, place: placeName(candidate.placeID), roles: roles))
+                } else if GroupResolver.isNamed(candidate, as: group), try await kisictlRoles(in: candidate) > 0 {
+                    moves.append(.placeChange(group: group.address, kisiID: candidate.id, from: placeName(candidate.placeID), to: group.place))
                 }
-                guard let roles = counted[candidate.id], roles > 0 else { continue }
-                found.append(
-                    OrphanedGroup(
-                        address: group.address, kisiID: candidate.id, name: candidate.name,
-                        place: places.first { $0.id == candidate.placeID }?.name, roles: roles))
             }
         }
-        return found
+        return (found, moves)
     }
 
     /// People who should hold a role in a managed group where they have none, and whose Kisi

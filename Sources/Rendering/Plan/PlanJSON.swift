@@ -21,7 +21,8 @@ public enum PlanJSON {
             ("planned_values", .object([("root_module", .object([("resources", .array(plannedResources(plan, style)))]))])),
             ("resource_changes", .array(resourceChanges(plan, plan.changes, style))),
         ]
-        if plan.baseline != nil {
+        if let baseline = plan.baseline {
+            members.append(("baseline", .string(baseline)))
             members.append(("prevented_changes", .array(resourceChanges(plan, plan.prevented, style, groupNoOps: false))))
         }
         if !plan.targets.isEmpty { members.append(("targets", .array(plan.targets.map { .string(style.address($0)) }))) }

@@ -45,7 +45,8 @@ public enum PlanMarkdown {
                     "<details><summary><b>\(escape(heading))</b></summary>\n\n" + table(changed) + details(changed, plan: plan, style: style)
                     + "</details>\n\n"
             } else {
-                out += "**\(escape(heading))**\n\n" + table(changed) + details(changed, plan: plan, style: style)
+                // What the pull request does is what the reviewer reads: its groups start open.
+                out += "**\(escape(heading))**\n\n" + table(changed) + details(changed, plan: plan, style: style, open: true)
             }
         }
         out += "**\(plan.summary.line)**\n"
@@ -73,12 +74,12 @@ public enum PlanMarkdown {
         return out
     }
 
-    static func details(_ changed: [GroupView], plan: Plan, style: PlanStyle) -> String {
+    static func details(_ changed: [GroupView], plan: Plan, style: PlanStyle, open: Bool = false) -> String {
         var body = ""
         for view in changed {
             let lines = PlanText.lines(view, plan: plan, style: style)
             body +=
-                "<details><summary><code>\(view.group.address)</code> \(escape(view.group.name)): \(lines.count) change\(lines.count == 1 ? "" : "s")</summary>\n\n"
+                "<details\(open ? " open" : "")><summary><code>\(view.group.address)</code> \(escape(view.group.name)): \(lines.count) change\(lines.count == 1 ? "" : "s")</summary>\n\n"
             body += "```diff\n" + lines.map { $0.text(style) + "\n" }.joined()
             let kept = PlanText.keptNote(view.group, style: style)
             if !kept.isEmpty { body += "  " + kept + "\n" }

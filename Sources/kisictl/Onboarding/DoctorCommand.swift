@@ -4,6 +4,7 @@ import Foundation
 import KisiAPI
 import KisiConfig
 import MemberSources
+import PlanModel
 import Reconciler
 import Rendering
 
@@ -198,55 +199,59 @@ struct KisiChecks {
 
     /// Every place, door and group the config names exists; no managed group is fed by an integration.
     private func checkNames(_ snapshot: KisiSnapshot, into report: inout DoctorReport) {
-        var problems = 0
-        let placeNames = snapshot.places.map(\.name).sorted().joined(separator: ", ")
-        for group in config.groups {
+        let resolution = GroupResolver(places: snapshot.places, locks: snapshot.locks, groups: snapshot.groups).resolve(config.groups)
+        var problems = resolution.problems
+        for group in config.groups where resolution.placeIDs[group.address] != nil {
             let path = "groups.\(group.address)"
-            var placeID: Int?
-            if let place = group.place {
-                guard let found = snapshot.places.named(place) else {
-                    report.fail(
-                        "places", "\(path).place: Kisi has no place named \"\(place)\" (places: \(placeNames))",
-                        fix: "correct the place's name in the config, or create the place in Kisi")
-                    problems += 1
-                    continue
+            guard let kisi = resolution.matches[group.address] else {
+                guard !problems.contains(where: { $0.path == group.address }) else { continue }
+                if group.managed {
+                    report.warn(
+                        "groups", "\(path): Kisi has no group \"\(group.name)\" in \(group.place ?? "the organization"): apply will create it",
+                        fix: "if the group exists under another name, add previously: [that name] (or kisi_id:), or kisictl makes a second one")
+                } else {
+                    report.warn(
+                        "groups", "\(path): Kisi has no group \"\(group.name)\" (managed: false, so nothing happens)",
+                        fix: "correct the name, or remove the group from the config")
                 }
-                placeID = found.id
+                continue
             }
-            let locks = snapshot.locks.filter { placeID == nil || $0.placeID == placeID }
-            for door in group.doors ?? [] where !locks.contains(where: { $0.name == door }) {
-                report.fail(
-                    "doors",
-                    "\(path).doors: Kisi has no door named \"\(door)\" in \(group.place ?? "the organization") (doors: \(locks.map(\.name).sorted().joined(separator: ", ")))",
-                    fix: "use the door's name exactly as Kisi shows it, or remove it from the list")
-                problems += 1
+            if group.managed, kisi.name != group.name {
+                report.warn(
+                    "groups", "\(path): Kisi group \(kisi.id) is called \"\(kisi.name)\"; apply renames it to \"\(group.name)\"",
+                    fix: "if the rename is not meant, set name: to Kisi's name")
             }
-            let matches = snapshot.groups.filter { $0.name == group.name && $0.placeID == placeID }
-            switch matches.count {
-            case 0 where group.managed:
-                report.warn(
-                    "groups", "\(path): Kisi has no group \"\(group.name)\" in \(group.place ?? "the organization"): apply will create it",
-                    fix: "if the group exists under another name, use that name, or kisictl makes a second one")
-            case 0:
-                report.warn(
-                    "groups", "\(path): Kisi has no group \"\(group.name)\" (managed: false, so nothing happens)",
-                    fix: "correct the name, or remove the group from the config")
-            case 1:
-                guard group.managed, let feeding = snapshot.integrations[matches[0].id], let integration = feeding.first else { continue }
-                report.fail(
-                    "integrations",
-                    "\(path): the managed group \"\(group.name)\" is fed by the integration \"\(integration.name)\" (\(integration.type)); kisictl will not plan for it",
-                    fix: "disconnect the integration from this group in Kisi, set managed: false, or give kisictl a group of its own")
-                problems += 1
-            default:
-                report.fail(
-                    "groups", "\(path): Kisi has \(matches.count) groups named \"\(group.name)\" in \(group.place ?? "the organization")",
-                    fix: "rename all but one in Kisi, so kisictl knows which to manage")
-                problems += 1
+            if group.managed, let integration = snapshot.integrations[kisi.id]?.first {
+                problems.append(.integrationFed(group: group.address, name: kisi.name, integration: integration.name, type: integration.type))
             }
         }
-        if problems == 0 {
+        for problem in problems { report.fail(Self.check(of: problem), ProblemText.sentence(problem), fix: Self.fix(for: problem)) }
+        if problems.isEmpty {
             report.ok("names", "every place, door and group the config names exists in Kisi; no managed group is fed by an integration")
+        }
+    }
+
+    /// The doctor check a resolution problem belongs to.
+    private static func check(of problem: PlanProblem) -> String {
+        switch problem {
+        case .unknownPlace: "places"
+        case .unknownDoor, .ambiguousDoor: "doors"
+        case .integrationFed: "integrations"
+        case .duplicateGroups, .placeChange, .unknownKisiID, .sharedKisiGroup, .unexplainedMembers: "groups"
+        }
+    }
+
+    private static func fix(for problem: PlanProblem) -> String {
+        switch problem {
+        case .unknownPlace: "correct the place's name in the config, or create the place in Kisi"
+        case .unknownDoor: "use the door's name exactly as Kisi shows it, or remove it from the list"
+        case .ambiguousDoor: "give the group a place, or rename the doors in Kisi apart"
+        case .integrationFed: "disconnect the integration from this group in Kisi, set managed: false, or give kisictl a group of its own"
+        case .duplicateGroups: "rename all but one in Kisi, or pin the one to manage with kisi_id: (kisictl import writes it)"
+        case .placeChange: "keep the group's place; for a group elsewhere, remove kisi_id and previously and give it another name"
+        case .unknownKisiID: "correct kisi_id, or remove it to find the group by name"
+        case .sharedKisiGroup: "give each config group its own Kisi group"
+        case .unexplainedMembers: "add a rule that explains them, or set policy.unexplained_members"
         }
     }
 

@@ -32,6 +32,7 @@ struct ImportedConfig {
             out += "  " + YAMLText.comment(comment(for: group)) + "\n"
             out += "  \(address):\n"
             out += "    name: \(YAMLText.quoted(group.name))\n"
+            out += "    kisi_id: \(group.id)\n"
             if let description = group.description, !description.isEmpty { out += "    description: \(YAMLText.quoted(description))\n" }
             if let place = snapshot.place(group.placeID) { out += "    place: \(YAMLText.quoted(place.name))\n" }
             out += "    doors: \(YAMLText.list(snapshot.doors(of: group)))\n"
@@ -43,14 +44,13 @@ struct ImportedConfig {
     /// `# 23 members`, and what makes a group one to leave alone.
     private func comment(for group: KisiGroup) -> String {
         var text = group.usersCount.map { "\($0) member\($0 == 1 ? "" : "s")" } ?? "member count unknown"
-        text += " (Kisi group \(group.id))"
         if let feeding = snapshot.integrations[group.id], !feeding.isEmpty {
             text +=
                 "; fed by the integration " + feeding.map { "\"\($0.name)\" (\($0.type))" }.joined(separator: ", ")
                 + ": keep managed: false, or give kisictl a group of its own"
         }
         let twins = snapshot.groups.filter { $0.name == group.name && $0.placeID == group.placeID }
-        if twins.count > 1 { text += "; \(twins.count) groups share this name and place: rename all but one in Kisi before managing it" }
+        if twins.count > 1 { text += "; \(twins.count) groups share this name and place: kisi_id says which this is" }
         return text
     }
 
