@@ -158,4 +158,17 @@ struct CommandLineTests {
         #expect(groups.count == 3)
         #expect(groups.allSatisfy { ($0["reasons"] as? [String]) == ["no customer record or booking invitation has this e-mail address"] })
     }
+
+    @Test("Terraform's single-dash spellings are accepted: -detailed-exitcode, -no-color, -target, -auto-approve, -destroy")
+    func terraformSpellings() throws {
+        let site = try copyExample("gym")
+        let targeted = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "-detailed-exitcode", "-no-color", "-target", "pool"])
+        #expect(targeted.status == 2, "\(targeted.stderr)")
+        #expect(targeted.stdout.contains("Targeted: only kisi_group.pool (--target)"))
+        let apply = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "-auto-approve", "-no-color"])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let destroy = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "-destroy", "-detailed-exitcode"])
+        #expect(destroy.status == 2)
+        #expect(destroy.stdout.hasPrefix("kisictl plan --destroy for "))
+    }
 }

@@ -24,7 +24,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var kisi: KisiOptions
     @OptionGroup var targeting: TargetOptions
 
-    @Flag(name: .customLong("auto-approve"), help: "Apply without asking (needed outside a terminal unless a saved plan is given).")
+    @Flag(
+        name: [.customLong("auto-approve"), .customLong("auto-approve", withSingleDash: true)],
+        help: "Apply without asking (needed outside a terminal unless a saved plan is given).")
     var autoApprove = false
 
     @Flag(name: .customLong("allow-mass-revoke"), help: "Allow more revocations than policy.max_revocations.")
@@ -41,10 +43,12 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("How long to wait for another apply to finish.", valueName: "duration"))
     var lockTimeout = "0s"
 
-    @Flag(help: "Revoke every grant kisictl manages (to stop using kisictl); the revocation guard applies.")
+    @Flag(
+        name: [.customLong("destroy"), .customLong("destroy", withSingleDash: true)],
+        help: "Revoke every grant kisictl manages (to stop using kisictl); the revocation guard applies.")
     var destroy = false
 
-    @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
+    @Flag(name: [.customLong("no-color"), .customLong("no-color", withSingleDash: true)], help: "No colour, even on a terminal.")
     var noColor = false
 
     func validate() throws {

@@ -33,7 +33,9 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, json (Terraform-like plan JSON) or markdown (a pull-request comment).")
     var format: PlanFormat = .text
 
-    @Flag(name: .customLong("detailed-exitcode"), help: "Exit 0 when there are no changes, 2 when there are, 1 on errors.")
+    @Flag(
+        name: [.customLong("detailed-exitcode"), .customLong("detailed-exitcode", withSingleDash: true)],
+        help: "Exit 0 when there are no changes, 2 when there are, 1 on errors.")
     var detailedExitcode = false
 
     @Option(
@@ -41,10 +43,12 @@ struct PlanCommand: AsyncParsableCommand {
         help: ArgumentHelp("Save the plan to this file, for `kisictl apply FILE`.", valueName: "file"))
     var out: String?
 
-    @Flag(help: "Plan to revoke every grant kisictl manages (to stop using kisictl); managers, exempt people and unmanaged groups stay.")
+    @Flag(
+        name: [.customLong("destroy"), .customLong("destroy", withSingleDash: true)],
+        help: "Plan to revoke every grant kisictl manages (to stop using kisictl); managers, exempt people and unmanaged groups stay.")
     var destroy = false
 
-    @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
+    @Flag(name: [.customLong("no-color"), .customLong("no-color", withSingleDash: true)], help: "No colour, even on a terminal.")
     var noColor = false
 
     @Flag(name: .customLong("mask-emails"), help: "Show e-mail addresses as a***@example.com.")

@@ -51,8 +51,8 @@ extension RevocationGuard.Refusal {
     }
 }
 
-/// Colour only on a terminal, and never with NO_COLOR or --no-color.
+/// Colour only on a terminal, and never with a non-empty NO_COLOR (as no-color.org says) or --no-color.
 func useColor(noColor: Bool) -> Bool {
-    !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         && isatty(STDOUT_FILENO) == 1
 }

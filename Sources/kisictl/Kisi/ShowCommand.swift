@@ -16,7 +16,7 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "Output format: text, json (Terraform-like plan JSON) or markdown (a pull-request comment).")
     var format: PlanFormat = .text
 
-    @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
+    @Flag(name: [.customLong("no-color"), .customLong("no-color", withSingleDash: true)], help: "No colour, even on a terminal.")
     var noColor = false
 
     @Flag(name: .customLong("mask-emails"), help: "Show e-mail addresses as a***@example.com.")

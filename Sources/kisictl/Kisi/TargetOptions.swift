@@ -6,7 +6,7 @@ import PlanModel
 /// resources of the config.
 struct TargetOptions: ParsableArguments {
     @Option(
-        name: .customLong("target"),
+        name: [.customLong("target"), .customLong("target", withSingleDash: true)],
         help: ArgumentHelp(
             "Plan (and apply) only this resource: a group (`unlimited` or `kisi_group.unlimited`) or one person's role (`unlimited[\"ann@example.com\"]`). Repeatable.",
             valueName: "address"))
