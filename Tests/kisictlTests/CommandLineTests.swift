@@ -171,4 +171,19 @@ struct CommandLineTests {
         #expect(destroy.status == 2)
         #expect(destroy.stdout.hasPrefix("kisictl plan --destroy for "))
     }
+
+    @Test("the JSON Schemas resolve offline: no $id on the web, and every $ref inside the file or to a file beside it")
+    func schemasResolveOffline() throws {
+        let folder = repositoryRoot + "/schema"
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".json") {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            #expect(!text.contains("\"$id\""), "\(file) has an $id, against which relative references would be fetched")
+            let references = text.components(separatedBy: "\"$ref\": \"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            #expect(!references.isEmpty || file == "plan.schema.json")
+            for reference in references where !reference.hasPrefix("#") {
+                let target = String(reference.prefix { $0 != "#" })
+                #expect(FileManager.default.fileExists(atPath: folder + "/" + target), "\(file): \(reference) names a file beside it")
+            }
+        }
+    }
 }
