@@ -85,7 +85,10 @@ public struct PeopleDirectory: Sendable {
                     trimmed.isEmpty
                     ? "has no e-mail address; skipped (kisictl identifies people by e-mail)"
                     : "has an invalid e-mail address; skipped"
-                warnings.append(.warning(at: customer.origin, path: "email", "customer #\(customer.id) \(problem)"))
+                let record = SkippedRecord(
+                    at: customer.origin, trimmed.isEmpty ? .missingEmail : .invalidEmail, meantEmail: EmailAddress.meant(trimmed),
+                    customerID: customer.id)
+                warnings.append(.skipped(record, path: "email", "customer #\(customer.id) \(problem)"))
                 continue
             }
             if let existing {
@@ -108,8 +111,8 @@ public struct PeopleDirectory: Sendable {
                 let trimmed = EmailAddress.trimmed(invitee)
                 guard EmailAddress.isValid(trimmed) else {
                     warnings.append(
-                        .warning(
-                            at: booking.origin, path: "invitees",
+                        .skipped(
+                            SkippedRecord(at: booking.origin, .invalidInvitee, meantEmail: EmailAddress.meant(trimmed)), path: "invitees",
                             "booking #\(booking.id): invitee \(position + 1) is not a valid e-mail address; skipped"))
                     continue
                 }
@@ -160,6 +163,9 @@ public struct PeopleDirectory: Sendable {
     public func personID(normalizedEmail: String) -> PersonID? { byEmail[normalizedEmail] }
 
     public func person(customerID: String) -> PersonID? { byCustomer[customerID] ?? nil }
+
+    /// Whether the customer export has this id at all (with a usable address or not).
+    public func hasCustomer(_ customerID: String) -> Bool { byCustomer[customerID] != nil }
 
     /// People who are customers of a company, for company memberships.
     public func people(company: String) -> [PersonID] { byCompany[company] ?? [] }

@@ -112,7 +112,7 @@ struct RecordIndex: Sendable {
             if let person = directory.person(customerID: customer) {
                 owners.add(index, to: person)
             } else {
-                warnings.append(RecordIndex.unknownCustomer(customer, record: record(), at: origin))
+                warnings.append(RecordIndex.unknownCustomer(customer, known: directory.hasCustomer(customer), record: record(), at: origin))
             }
         }
 
@@ -171,10 +171,14 @@ struct RecordIndex: Sendable {
 
     static func key(_ name: String) -> String { name.trimmingWhitespace().lowercased() }
 
-    fileprivate static func unknownCustomer(_ customer: String, record: String, at origin: SourceLocation) -> Diagnostic {
-        .warning(
-            at: origin, path: "customer_id",
-            "\(record): customer_id \(customer) matches no customer with a valid e-mail address; skipped")
+    /// A record whose customer is missing from the export (counted as skipped), or was skipped
+    /// itself (already counted once, with the customer).
+    fileprivate static func unknownCustomer(_ customer: String, known: Bool, record: String, at origin: SourceLocation) -> Diagnostic {
+        known
+            ? .warning(at: origin, path: "customer_id", "\(record): customer #\(customer) was skipped, so this record is too")
+            : .skipped(
+                SkippedRecord(at: origin, .unknownCustomer, customerID: customer), path: "customer_id",
+                "\(record): customer_id \(customer) matches no customer in the export; skipped")
     }
 }
 

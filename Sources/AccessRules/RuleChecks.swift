@@ -32,10 +32,12 @@ enum RuleChecks {
                     default: data.bookings.count
                     }
                 if records == 0 {
+                    // An empty export is far more often a failed export than a quiet week.
                     diagnostics.append(
-                        .warning(
+                        .error(
                             at: rule.location, path: path,
-                            "the member data holds no \(entity.rawValue), so this rule grants nobody"))
+                            "the member data holds no \(entity.rawValue), so this rule would grant nobody; refusing to treat an empty export as nobody qualifying"
+                        ))
                     continue
                 }
                 switch rule.selector {

@@ -8,6 +8,8 @@ public struct LoadedConfig: Sendable {
     public var warnings: [Diagnostic]
     /// A fingerprint of the files' text, recorded in saved plans.
     public var fingerprint: String
+    /// Each file's own fingerprint, by path: a saved plan names the file that changed.
+    public var files: [String: String] = [:]
 }
 
 /// Loads a site's config from a file, or from a site directory (`kisictl.yaml` plus every
@@ -24,12 +26,14 @@ public enum ConfigLoader {
         var groups: [GroupConfig] = []
         var firstDefinition: [String: SourceLocation] = [:]
         var texts: [String] = []
+        var fingerprints: [String: String] = [:]
 
         for (position, file) in files.paths.enumerated() {
             var reader = NodeReader(file: file)
             defer { diagnostics += reader.diagnostics }
             guard let (root, text) = parse(file, reader: &reader) else { continue }
             texts.append(file + "\n" + text)
+            fingerprints[file] = Fingerprint.of(text)
             let fileGroups: [GroupConfig]
             if position == 0 {
                 let (main, groupsNode) = SiteConfigDecoder.settings(root, reader: &reader)
@@ -57,7 +61,9 @@ public enum ConfigLoader {
         let config = SiteConfig(
             version: version, timeZone: zone, kisi: settings.kisi, source: source, policy: settings.policy,
             groups: groups, directory: files.directory, files: files.paths)
-        return LoadedConfig(config: config, warnings: diagnostics.sortedByLocation(), fingerprint: Fingerprint.of(texts.joined(separator: "\n")))
+        return LoadedConfig(
+            config: config, warnings: diagnostics.sortedByLocation(), fingerprint: Fingerprint.of(texts.joined(separator: "\n")),
+            files: fingerprints)
     }
 
     /// Parses one YAML file; syntax errors and duplicate keys become diagnostics.

@@ -7,7 +7,10 @@ struct SiteConfigDecoder {
     static let topKeys = ["version", "timezone", "kisi", "source", "policy", "groups"]
     static let kisiKeys = ["api_key_env", "endpoint"]
     static let sourceKeys = ["files", "command", "timeout"]
-    static let policyKeys = ["notify", "unexplained_members", "max_revocations", "exempt", "lookahead"]
+    static let policyKeys = [
+        "notify", "unexplained_members", "max_revocations", "max_grants", "max_skipped_records", "max_missing_members", "max_data_shrink",
+        "exempt", "lookahead",
+    ]
     static let groupKeys = ["name", "description", "place", "doors", "managed", "grant", "previously", "kisi_id"]
     static let ruleKeys = ["memberships", "blocked", "registrations", "bookings", "window", "invitees"]
     static let selectorKeys = ["memberships", "registrations", "bookings"]
@@ -136,8 +139,12 @@ struct SiteConfigDecoder {
         {
             policy.unexplainedMembers = value
         }
-        if let node = fields["max_revocations"], let limit = revocationLimit(node, fields.path("max_revocations"), reader: &reader) {
-            policy.maxRevocations = limit
+        let limits: [(String, WritableKeyPath<AccessPolicy, AccessPolicy.Limit>)] = [
+            ("max_revocations", \.maxRevocations), ("max_grants", \.maxGrants), ("max_skipped_records", \.maxSkippedRecords),
+            ("max_missing_members", \.maxMissingMembers), ("max_data_shrink", \.maxDataShrink),
+        ]
+        for (key, field) in limits {
+            if let node = fields[key], let limit = limit(node, fields.path(key), reader: &reader) { policy[keyPath: field] = limit }
         }
         if let node = fields["exempt"],
             let emails = reader.list(
@@ -159,19 +166,13 @@ struct SiteConfigDecoder {
         return policy
     }
 
-    private static func revocationLimit(_ node: Node, _ path: String, reader: inout NodeReader) -> AccessPolicy.RevocationLimit? {
-        let what = "a number of people (10) or a share of a group (10%)"
-        guard case .scalar(let scalar) = node else {
+    private static func limit(_ node: Node, _ path: String, reader: inout NodeReader) -> AccessPolicy.Limit? {
+        let what = "a number (10) or a share (10%)"
+        guard case .scalar(let scalar) = node, let limit = AccessPolicy.Limit(scalar.string) else {
             reader.expected(what, node, path)
             return nil
         }
-        let text = scalar.string.trimmingWhitespace()
-        if text.hasSuffix("%"), let percent = Double(text.dropLast().trimmingWhitespace()), percent >= 0, percent <= 100 {
-            return .percent(percent)
-        }
-        if let count = Int(text), count >= 0 { return .count(count) }
-        reader.expected(what, node, path)
-        return nil
+        return limit
     }
 
     // MARK: - Groups

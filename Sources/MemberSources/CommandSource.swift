@@ -63,7 +63,7 @@ struct CommandSource {
         let (data, warnings) = try builder.finish(customersLabel: "the \"customers\" array of \(label)")
         return LoadedMemberData(
             data: data, warnings: warnings, origin: "command \(arguments.joined(separator: " "))",
-            fingerprint: Fingerprint.of(bytes: result.stdout))
+            fingerprint: Fingerprint.of(bytes: result.stdout), files: [outputName: Fingerprint.of(bytes: result.stdout)])
     }
 
     /// The end of the program's stderr, ready to append to a message.

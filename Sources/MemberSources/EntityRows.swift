@@ -34,8 +34,15 @@ struct EntitySpec {
     /// turn every membership open-ended, so those are errors. Other extra columns are ignored.
     func misspelledColumns(in present: [String]) -> [(column: String, suggestion: String)] {
         present.filter { !columns.contains($0) }.compactMap { column in
-            Suggestions.closest(to: column, in: columns).map { (column, $0) }
+            // `company` for `company_id`, `Starts On` for `starts_on`: ours with its `_id` or its separators lost.
+            let squeezed = Self.squeezed(column)
+            let near = columns.first { $0 == column + "_id" || Self.squeezed($0) == squeezed || Self.squeezed($0) == squeezed + "id" }
+            return (near ?? Suggestions.closest(to: column, in: columns)).map { (column, $0) }
         }
+    }
+
+    private static func squeezed(_ column: String) -> String {
+        String(column.lowercased().filter { $0.isLetter || $0.isNumber })
     }
 }
 

@@ -39,16 +39,17 @@ struct FileSource {
                 export.isCSV
                 ? readCSV(export.path, entity: export.entity, into: &part)
                 : readJSON(export.path, entity: export.entity, into: &part)
-            return (part, fingerprint)
+            return (part, fingerprint, export.path)
         }
         let inEntityOrder = zip(exports, read).sorted { $0.0.entity < $1.0.entity }.map(\.1)
-        for (part, _) in inEntityOrder { builder.absorb(part) }
+        for (part, _, _) in inEntityOrder { builder.absorb(part) }
         let fingerprints = inEntityOrder.map(\.1)
+        let files = Dictionary(uniqueKeysWithValues: inEntityOrder.map { ($0.2, $0.1) })
         let customersLabel = MemberSource.join(folder, "customers.csv")
         let (data, warnings) = try builder.finish(customersLabel: customersLabel)
         return LoadedMemberData(
             data: data, warnings: warnings, origin: "files in \(folder)",
-            fingerprint: Fingerprint.of(fingerprints.joined(separator: "\n")))
+            fingerprint: Fingerprint.of(fingerprints.joined(separator: "\n")), files: files)
     }
 
     private func bytes(_ path: String, into builder: inout MemberDataBuilder) -> [UInt8]? {
@@ -100,6 +101,14 @@ struct FileSource {
     private func checkHeader(_ names: [String], spec: EntitySpec, file: String, line: Int, into builder: inout MemberDataBuilder) -> Bool {
         var ok = true
         let location = SourceLocation(file: file, line: line)
+        if names.count == 1, names[0].contains(";") {
+            builder.decoder.append(
+                .error(
+                    at: location,
+                    "the file is separated by semicolons; kisictl reads comma-separated CSV: export it with commas (a spreadsheet's \"CSV UTF-8\")"
+                ))
+            return false
+        }
         for column in spec.required where !names.contains(column) {
             let extras = names.filter { !spec.columns.contains($0) }
             builder.decoder.append(.error(at: location, path: column, "missing column \"\(column)\"\(Suggestions.hint(for: column, in: extras))"))

@@ -10,8 +10,11 @@ public struct LoadedMemberData: Sendable {
     public var origin: String
     /// A fingerprint of the exported bytes, recorded in saved plans.
     public var fingerprint: String
+    /// Each export's (or the command's output's) own fingerprint, by path.
+    public var files: [String: String]
 
-    public init(data: MemberData, warnings: [Diagnostic], origin: String, fingerprint: String) {
+    public init(data: MemberData, warnings: [Diagnostic], origin: String, fingerprint: String, files: [String: String] = [:]) {
+        self.files = files
         self.data = data
         self.warnings = warnings
         self.origin = origin

@@ -27,11 +27,14 @@ public struct PlanningPipeline: Sendable {
         public var windowChanges: WindowChangeMethod
         /// The wall clock (when the plan is made; "lately" for other writers).
         public var now: Date
+        /// The member data's size at the last successful apply, for `policy.max_data_shrink`.
+        public var previousSizes: DataSizes?
 
         public init(
             instant: Instant, mode: Plan.Mode = .converge, targets: Targets = Targets(), windowChanges: WindowChangeMethod = .patch,
-            now: Date = Date()
+            now: Date = Date(), previousSizes: DataSizes? = nil
         ) {
+            self.previousSizes = previousSizes
             self.instant = instant
             self.mode = mode
             self.targets = targets
@@ -81,6 +84,23 @@ public struct PlanningPipeline: Sendable {
         if let base, let baseDesired, let baseline {
             let basePlan = planner(base, baseDesired, lives[1], baseline.config.fingerprint).plan(createdAt: Instant(request.now))
             plan = BaselineComparison.mark(plan, against: basePlan, label: baseline.label)
+        }
+        plan.warnings = site.warnings.filter { $0.severity == .warning }.map {
+            PlanWarning(location: $0.location, message: ($0.path.map { "\($0): " } ?? "") + $0.message)
+        }
+        plan.notify = site.config.policy.notify
+        plan.fingerprints.files = site.files
+        if request.mode == .converge {
+            let measures = Guards.Measures(
+                members: lives[0].basicMembers, customers: site.evaluator.data.customers.count, skipped: site.warnings.skippedRecords,
+                sizes: site.dataSizes, previousSizes: request.previousSizes)
+            plan.guards = Guards.trips(plan, policy: site.config.policy, measures: measures)
+        } else {
+            // `--destroy` revokes on purpose; only the revocation guard counts.
+            plan.guards = Guards.trips(
+                plan, policy: site.config.policy,
+                measures: .init(members: lives[0].basicMembers, customers: 0, skipped: [], sizes: DataSizes([:]), previousSizes: nil)
+            ).filter { $0.kind == .revocations }
         }
         return Result(plan: plan, live: lives[0], requests: await reader.requestsSent)
     }

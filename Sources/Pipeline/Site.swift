@@ -3,6 +3,8 @@ import AccessRules
 import Foundation
 import KisiConfig
 import MemberSources
+import PlanModel
+import Reconciler
 
 /// A site ready to evaluate: config, member data and the evaluator built from them.
 public struct Site: Sendable {
@@ -12,8 +14,37 @@ public struct Site: Sendable {
     public var warnings: [Diagnostic]
     public var configFingerprint: String
     public var dataFingerprint: String
+    /// Each config file's and export's fingerprint, by path.
+    public var files: [String: String]
 
     public var config: SiteConfig { evaluator.config }
+
+    /// Records per entity, of the customers and every entity a managed group's rule needs.
+    public var dataSizes: DataSizes {
+        var needed: Set<MemberEntity> = [.customers]
+        for group in config.managedGroups {
+            for rule in group.rules {
+                switch rule.selector {
+                case .memberships: needed.insert(.memberships)
+                case .registrations: needed.insert(.registrations)
+                case .bookings: needed.insert(.bookings)
+                }
+            }
+        }
+        let data = evaluator.data
+        return DataSizes(
+            Dictionary(
+                uniqueKeysWithValues: needed.map { entity in
+                    let count =
+                        switch entity {
+                        case .customers: data.customers.count
+                        case .memberships: data.memberships.count
+                        case .registrations: data.registrations.count
+                        case .bookings: data.bookings.count
+                        }
+                    return (entity, count)
+                }))
+    }
 
     /// Loads everything, or throws ``DiagnosticsError`` with every problem found.
     public static func load(configPath: String) throws(DiagnosticsError) -> Site {
@@ -41,6 +72,6 @@ public struct Site: Sendable {
         if diagnostics.hasErrors { throw DiagnosticsError(diagnostics) }
         return Site(
             evaluator: evaluator, dataOrigin: data.origin, warnings: diagnostics,
-            configFingerprint: loaded.fingerprint, dataFingerprint: data.fingerprint)
+            configFingerprint: loaded.fingerprint, dataFingerprint: data.fingerprint, files: loaded.files.merging(data.files) { a, _ in a })
     }
 }

@@ -6,7 +6,7 @@ import AccessModel
 /// A plan is a value: it can be rendered (text, JSON, Markdown), saved with `-out` and applied
 /// later exactly as reviewed. It never holds the API key.
 public struct Plan: Codable, Sendable, Equatable {
-    public static let formatVersion = "2"
+    public static let formatVersion = "3"
 
     /// What a plan aims at.
     public enum Mode: String, Codable, Sendable {
@@ -44,6 +44,13 @@ public struct Plan: Codable, Sendable, Equatable {
     public var targets: [ResourceAddress]
     /// Whether the plan was compared with a baseline (its changes then carry an origin).
     public var baseline: String?
+    /// The config's and the member data's warnings: what the data hides is shown where the
+    /// decision is made.
+    public var warnings: [PlanWarning]
+    /// The guards this plan trips, before any override.
+    public var guards: [GuardTrip]
+    /// `policy.notify`: whether Kisi e-mails the people granted access.
+    public var notify: Bool
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
@@ -53,16 +60,19 @@ public struct Plan: Codable, Sendable, Equatable {
         case organization, endpoint
         case fingerprints, groups, changes, prevented, problems, notices
         case windowChanges = "window_changes"
-        case targets, baseline
+        case targets, baseline, warnings, guards, notify
     }
 
     public init(
         mode: Mode = .converge, instant: Instant, timeZone: String, createdAt: Instant, organization: PlanOrganization, endpoint: String,
         fingerprints: PlanFingerprints, groups: [PlannedGroup], changes: [ResourceChange], prevented: [ResourceChange] = [],
         problems: [PlanProblem] = [], notices: [KisiNotice] = [], windowChanges: WindowChangeMethod = .patch, targets: [ResourceAddress] = [],
-        baseline: String? = nil
+        baseline: String? = nil, warnings: [PlanWarning] = [], guards: [GuardTrip] = [], notify: Bool = false
     ) {
         formatVersion = Plan.formatVersion
+        self.warnings = warnings
+        self.guards = guards
+        self.notify = notify
         self.mode = mode
         self.instant = instant
         self.timeZone = timeZone
@@ -88,6 +98,13 @@ public struct Plan: Codable, Sendable, Equatable {
     public func changes(in address: String) -> [ResourceChange] { changes.filter { $0.address.group == address } }
 
     public var summary: PlanSummary { PlanSummary(changes) }
+
+    /// Who Kisi will e-mail when the plan is applied: with `notify`, everyone granted access
+    /// (a new user gets an invitation, an existing one an access notice), by normalized address.
+    public var notified: [String] {
+        guard notify else { return [] }
+        return Set(changes.filter { $0.address.kind == .role && $0.action == .create }.compactMap(\.role?.normalizedEmail)).sorted()
+    }
 }
 
 /// A managed group as the plan sees it: its identity, the roles left as they are, and who is left
@@ -335,11 +352,14 @@ public struct PlanFingerprints: Codable, Sendable, Equatable {
     public var data: String
     /// Per managed group address: the live objects the plan read for it.
     public var live: [String: String]
+    /// Per config file and member-data export: its content, so apply names the file that changed.
+    public var files: [String: String]
 
-    public init(config: String, data: String, live: [String: String]) {
+    public init(config: String, data: String, live: [String: String], files: [String: String] = [:]) {
         self.config = config
         self.data = data
         self.live = live
+        self.files = files
     }
 }
 

@@ -8,6 +8,8 @@ public enum Reason: Codable, Sendable, Hashable {
     case noRuleExplains(Unexplained)
     /// `plan --destroy`: every grant kisictl manages is revoked.
     case destroy
+    /// A record with the person's address was skipped: why they are "not in the member data".
+    case skipped(SkippedRecord)
 
     public enum Unexplained: String, Codable, Sendable {
         /// Nobody in the member data has the role holder's address.
@@ -23,6 +25,8 @@ public enum Cause: Codable, Sendable, Hashable {
     case record(RecordReason.Kind, RecordFinding)
     case noRuleExplains
     case destroy
+    /// A window that starts later or ends sooner than the one Kisi holds.
+    case windowNarrowed
 
     /// The cause of a removal from its reasons: the first record's finding.
     public init(reasons: [Reason]) {

@@ -77,13 +77,15 @@ struct EvaluationTests {
         #expect(errors.first?.message.contains("the member data has no registrations") == true)
     }
 
-    @Test("a rule over an entity the source exported empty is a warning: it grants nobody")
+    @Test("a rule over an entity the source exported empty is an error: an empty export is not nobody qualifying")
     func emptyEntity() {
         var site = Fixture()
         site.customer("c-1", "a@example.com")
         site.group("classes", .registrations())
         #expect(
             site.evaluator.diagnostics.map(\.description)
-                == ["warning: groups.classes.grant[0]: the member data holds no registrations, so this rule grants nobody"])
+                == [
+                    "error: groups.classes.grant[0]: the member data holds no registrations, so this rule would grant nobody; refusing to treat an empty export as nobody qualifying"
+                ])
     }
 }

@@ -30,10 +30,32 @@ struct PeopleTests {
         #expect(messages.contains("customer #c-1 has no e-mail address; skipped (kisictl identifies people by e-mail)"))
         #expect(messages.contains("customer #c-2 has an invalid e-mail address; skipped"))
         #expect(messages.contains("customer #c-3 has an invalid e-mail address; skipped"))
-        #expect(messages.contains { $0.hasPrefix("membership #m-1: customer_id c-2 matches no customer") })
+        #expect(messages.contains("membership #m-1: customer #c-2 was skipped, so this record is too"))
         #expect(evaluator.diagnostics.allSatisfy { $0.severity == .warning })
+        // The skipped people, once each: the membership of a skipped customer is not another person.
+        #expect(Set(evaluator.diagnostics.skippedRecords.map(\.person)) == ["customer c-1", "customer c-2", "customer c-3"])
         // Warnings name records by id, never by address (e-mails are personal data).
         #expect(!messages.joined().contains("not-an-address"))
+    }
+
+    @Test("mailto: links, display names and spaces are not addresses; the address they mean explains a revocation only")
+    func almostAddresses() {
+        for cell in ["mailto:nadia@acme.example", "Nadia Petrov <nadia@acme.example>", "nadia.petrov @acme.example", "\"nadia\"@acme.example"] {
+            #expect(!EmailAddress.isValid(cell), "\(cell)")
+        }
+        #expect(EmailAddress.meant("mailto:Nadia@acme.example") == "nadia@acme.example")
+        #expect(EmailAddress.meant("Nadia Petrov <nadia@acme.example>") == "nadia@acme.example")
+        #expect(EmailAddress.meant("nadia.petrov @acme.example") == "nadia.petrov@acme.example")
+        #expect(EmailAddress.meant("not an address") == nil)
+        var site = Fixture()
+        site.customer("c-1", "nadia.petrov @acme.example")
+        site.customer("c-2", "ok@example.com")
+        site.membership("m-1", customer: "c-9", starts: "2026-01-01")
+        site.group("gym", .memberships("Unlimited"))
+        let skipped = site.evaluator.diagnostics.skippedRecords
+        #expect(skipped.map(\.problem) == [.invalidEmail, .unknownCustomer])
+        #expect(skipped.first?.meantEmail == "nadia.petrov@acme.example")
+        #expect(site.evaluator.directory.person(email: "nadia.petrov@acme.example") == nil, "a cell that is not an address never grants")
     }
 
     @Test("several records with one e-mail are one person, reported as a warning")

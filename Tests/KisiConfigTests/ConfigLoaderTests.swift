@@ -168,7 +168,7 @@ struct ConfigLoaderTests {
                 "kisictl.yaml:4:16: error: kisi.api_key_env: expected the name of an environment variable (letters, digits and _), found \"a value that looks like a key, not a variable name\"; never put the key itself in the config",
                 "kisictl.yaml:7:3: error: source: files and command are alternatives: keep one",
                 "kisictl.yaml:9:24: error: policy.unexplained_members: expected one of revoke, keep, fail, found \"delete\"",
-                "kisictl.yaml:10:20: error: policy.max_revocations: expected a number of people (10) or a share of a group (10%), found \"120%\"",
+                "kisictl.yaml:10:20: error: policy.max_revocations: expected a number (10) or a share (10%), found \"120%\"",
                 "kisictl.yaml:11:12: error: policy.exempt[0]: expected an e-mail address, found \"not-an-email\"",
                 "kisictl.yaml:12:3: error: policy.notfy: unknown key \"notfy\" (did you mean \"notify\"?)",
             ])

@@ -277,7 +277,8 @@ struct KisiFidelityTests {
     @Test("one Kisi role is acted on once, even if a plan holds it twice")
     func onceperRole() async throws {
         let site = try await SiteHarness(
-            config: Studio.config(groups: Self.unlimited), data: ["customers.csv": Studio.customers, "memberships.csv": Self.memberships([])],
+            config: Studio.config(groups: Self.unlimited),
+            data: ["customers.csv": Studio.customers, "memberships.csv": Self.memberships(["m-0,c-3,Unlimited,cancelled,2026-01-01,"])],
             seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio, members: [ann@example.com]}"))
         defer { Task { await site.stop() } }
         var plan = try await site.plan().plan
@@ -330,7 +331,8 @@ struct KisiFidelityTests {
     @Test("a group with more roles than Kisi pages (offset capped at 20000) stops with a clear error, never a partial plan")
     func offsetCap() async throws {
         let site = try await SiteHarness(
-            config: Studio.config(groups: Self.unlimited), data: ["customers.csv": Studio.customers, "memberships.csv": Self.memberships([])],
+            config: Studio.config(groups: Self.unlimited),
+            data: ["customers.csv": Studio.customers, "memberships.csv": Self.memberships(["m-0,c-3,Unlimited,cancelled,2026-01-01,"])],
             seed: Studio.seed(groups: "  - {name: Unlimited, place: Studio}"))
         defer { Task { await site.stop() } }
         try await site.store.write { state, now in

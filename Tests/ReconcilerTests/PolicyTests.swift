@@ -141,24 +141,93 @@ struct PolicyTests {
         #expect(none.changes.count == 3)
     }
 
-    @Test("the revocation guard refuses more revocations than the limit, never fewer, and names the causes")
-    func revocationGuard() {
-        let revocations = (1...5).map { Self.revoke("p\($0)@example.com", cause: $0 <= 3 ? .record(.membership, .expired) : .noRuleExplains) }
-        let plan = Plan(
-            instant: Instant(secondsSinceEpoch: 0), timeZone: "UTC", createdAt: Instant(secondsSinceEpoch: 0),
+    static func window(_ email: String, from: (Int64?, Int64?), to: (Int64?, Int64?)) -> ResourceChange {
+        func values(_ window: (Int64?, Int64?)) -> RoleValues {
+            var role = user(email)
+            role.window = PlanWindow(
+                from: window.0.map { Instant(secondsSinceEpoch: $0) }, until: window.1.map { Instant(secondsSinceEpoch: $0) })
+            return role
+        }
+        return ResourceChange(.init(.role, group: "members", index: email), .update, before: .role(values(from)), after: .role(values(to)))
+    }
+
+    static func plan(_ changes: [ResourceChange], at instant: Int64 = 0) -> Plan {
+        Plan(
+            instant: Instant(secondsSinceEpoch: instant), timeZone: "UTC", createdAt: Instant(secondsSinceEpoch: 0),
             organization: PlanOrganization(id: 1, name: "Studio"),
-            endpoint: "https://api.kisi.io", fingerprints: PlanFingerprints(config: "", data: "", live: [:]), groups: [],
-            changes: revocations + [Self.grant("new@example.com")])
-        let policy = AccessPolicy(maxRevocations: .count(4))
-        let refusal = RevocationGuard.refusal(plan, policy: policy, members: 100)
-        #expect(refusal?.revocations == 5)
-        #expect(refusal?.allowed == 4)
+            endpoint: "https://api.kisi.io", fingerprints: PlanFingerprints(config: "", data: "", live: [:]), groups: [], changes: changes)
+    }
+
+    static func measures(members: Int, applied: Bool = true) -> Guards.Measures {
+        Guards.Measures(members: members, customers: 100, skipped: [], sizes: DataSizes([:]), previousSizes: applied ? DataSizes([:]) : nil)
+    }
+
+    @Test("the revocation guard refuses more revocations than the limit, never fewer, and names the causes")
+    func revocationGuard() throws {
+        let revocations = (1...5).map { Self.revoke("p\($0)@example.com", cause: $0 <= 3 ? .record(.membership, .expired) : .noRuleExplains) }
+        let plan = Self.plan(revocations + [Self.grant("new@example.com")])
+        let trip = try #require(Guards.trips(plan, policy: AccessPolicy(maxRevocations: .count(4)), measures: Self.measures(members: 100)).first)
+        #expect(trip.kind == .revocations)
+        #expect(trip.count == 5)
+        #expect(trip.allowed == 4)
+        #expect(trip.causes == [CauseCount(.record(.membership, .expired), 3), CauseCount(.noRuleExplains, 2)])
+        #expect(Guards.trips(plan, policy: AccessPolicy(maxRevocations: .count(5)), measures: Self.measures(members: 100)).isEmpty)
+        #expect(AccessPolicy.Limit.percent(10).allowed(of: 10, floor: Guards.floor) == Guards.floor, "a share never blocks fewer than the floor")
+        #expect(AccessPolicy.Limit.percent(10).allowed(of: 100, floor: Guards.floor) == 10)
+    }
+
+    @Test("windows that start later or end sooner count as revocations; widening windows and expired roles do not")
+    func narrowingWindows() {
+        let now: Int64 = 1_000
+        let changes = [
+            Self.window("later@example.com", from: (nil, nil), to: (now + 259_200, nil)),  // starts three days later
+            Self.window("sooner@example.com", from: (nil, now + 86_400 * 30), to: (nil, now + 86_400)),  // ends sooner
+            Self.window("wider@example.com", from: (now + 86_400, now + 86_400 * 2), to: (nil, now + 86_400 * 9)),  // widens
+            Self.window("notyet@example.com", from: (now + 100, nil), to: (now + 50, nil)),  // starts sooner
+        ]
+        var expired = Self.revoke("gone@example.com")
+        expired.before = .role(
+            RoleValues(
+                holder: Self.user("gone@example.com").holder, role: Role.basicID,
+                window: PlanWindow(from: nil, until: Instant(secondsSinceEpoch: now - 1)), kisiID: 9))
+        let plan = Self.plan(changes + [expired], at: now)
+        #expect(plan.changes.filter { Guards.narrows($0, at: plan.instant) }.map { $0.address.index } == ["later@example.com", "sooner@example.com"])
+        let trips = Guards.trips(plan, policy: AccessPolicy(maxRevocations: .count(1)), measures: Self.measures(members: 100))
+        #expect(trips.map(\.count) == [2])
+        let (widening, held) = Guards.split(plan)
+        #expect(held.map { $0.address.index } == ["later@example.com", "sooner@example.com"])
+        #expect(widening.changes.map { $0.address.index } == ["wider@example.com", "notyet@example.com", "gone@example.com"])
+    }
+
+    @Test("grants beyond policy.max_grants trip a data guard; before the first apply only a count limits them")
+    func grantGuard() {
+        let plan = Self.plan((1...10).map { Self.grant("g\($0)@example.com") })
+        let trips = Guards.trips(plan, policy: AccessPolicy(maxGrants: .percent(50)), measures: Self.measures(members: 10))
+        #expect(trips.map(\.kind) == [.grants])
+        #expect(trips.first?.kind.distrustsData == true)
+        #expect(Guards.trips(plan, policy: AccessPolicy(maxGrants: .percent(50)), measures: Self.measures(members: 10, applied: false)).isEmpty)
         #expect(
-            Dictionary(uniqueKeysWithValues: refusal?.causes.map { ($0.cause, $0.count) } ?? []) == [
-                .record(.membership, .expired): 3, .noRuleExplains: 2,
+            Guards.trips(plan, policy: AccessPolicy(maxGrants: .count(5)), measures: Self.measures(members: 10, applied: false)).map(\.kind) == [
+                .grants
             ])
-        #expect(RevocationGuard.refusal(plan, policy: AccessPolicy(maxRevocations: .count(5)), members: 100) == nil)
-        #expect(RevocationGuard.allowed(.percent(10), members: 10) == RevocationGuard.floor, "a share never blocks fewer than the floor")
-        #expect(RevocationGuard.allowed(.percent(10), members: 100) == 10)
+    }
+
+    @Test("skipped people are counted once per person, and a shrunken entity trips max_data_shrink")
+    func dataGuards() {
+        let location = { (line: Int) in SourceLocation(file: "memberships.csv", line: line) }
+        let skipped = (1...8).flatMap { person in
+            [
+                SkippedRecord(at: location(person * 2), .unknownCustomer, customerID: "c\(person)"),
+                SkippedRecord(at: location(person * 2 + 1), .unknownCustomer, customerID: "c\(person)"),
+            ]
+        }
+        let measures = Guards.Measures(
+            members: 100, customers: 200, skipped: skipped, sizes: DataSizes([.customers: 150, .memberships: 190]),
+            previousSizes: DataSizes([.customers: 200, .memberships: 200]))
+        let trips = Guards.trips(Self.plan([]), policy: AccessPolicy(), measures: measures)
+        #expect(trips.map(\.kind) == [.skippedRecords, .dataShrink])
+        #expect(trips.first?.count == 8)
+        #expect(trips.last?.entity == .customers)
+        #expect(trips.last?.count == 50)
     }
 }

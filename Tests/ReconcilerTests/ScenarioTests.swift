@@ -175,7 +175,10 @@ struct ScenarioTests {
     func managerAndExempt() async throws {
         let site = try await SiteHarness(
             config: Studio.config(groups: Self.unlimited),
-            data: ["customers.csv": Studio.customers, "memberships.csv": "id,customer_id,type,status,starts_on\n"],
+            data: [
+                "customers.csv": Studio.customers,
+                "memberships.csv": "id,customer_id,type,status,starts_on\nm-0,c-3,Unlimited,cancelled,2026-01-01\n",
+            ],
             seed: Studio.seed(
                 groups: "  - {name: Unlimited, place: Studio, locks: [Front Door], members: [owner@example.com], managers: [dan@example.com]}"))
         defer { Task { await site.stop() } }

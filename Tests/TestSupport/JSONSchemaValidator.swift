@@ -64,7 +64,7 @@ public struct JSONSchemaValidator: Sendable {
     static let assertions: Set<String> = [
         "type", "additionalProperties", "required", "properties", "const", "pattern", "oneOf", "anyOf", "not", "$ref", "enum",
         "minItems", "items", "minLength", "maxLength", "minimum", "maximum", "maxProperties", "uniqueItems", "propertyNames",
-        "if", "then", "format",
+        "if", "then", "format", "dependentRequired",
     ]
 
     /// Schemas by `$id` file name, for `other.json#/$defs/x` references.
@@ -183,6 +183,13 @@ public struct JSONSchemaValidator: Sendable {
             if case .array(let required)? = keywords["required"] {
                 for case .string(let key) in required where members[key] == nil { fail("missing \(key)") }
             }
+            if case .object(let dependencies)? = keywords["dependentRequired"] {
+                for (present, needed) in dependencies.sorted(by: { $0.key < $1.key }) where members[present] != nil {
+                    if case .array(let keys) = needed {
+                        for case .string(let key) in keys where members[key] == nil { fail("\(present) without \(key)") }
+                    }
+                }
+            }
             let properties: [String: SchemaValue]
             if case .object(let declared)? = keywords["properties"] { properties = declared } else { properties = [:] }
             for (key, value) in members.sorted(by: { $0.key < $1.key }) {
@@ -243,4 +250,15 @@ public struct JSONSchemaValidator: Sendable {
             return false
         }
     }
+}
+
+/// Reading parsed JSON in tests: `plan["summary"]?["grants"]?.int`.
+extension SchemaValue {
+    public subscript(index: Int) -> SchemaValue? {
+        if case .array(let elements) = self, elements.indices.contains(index) { elements[index] } else { nil }
+    }
+
+    public var string: String? { if case .string(let text) = self { text } else { nil } }
+    public var int: Int? { if case .int(let value) = self { value } else { nil } }
+    public var array: [SchemaValue] { if case .array(let elements) = self { elements } else { [] } }
 }

@@ -60,11 +60,44 @@ public struct AccessPolicy: Sendable, Hashable {
         case revoke, keep, fail
     }
 
-    /// How many revocations one apply may make without `--allow-mass-revoke`.
-    public enum RevocationLimit: Sendable, Hashable, CustomStringConvertible {
+    /// How much of something one apply may do, or the data may show, before a guard stops it.
+    public enum Limit: Sendable, Hashable, CustomStringConvertible, Codable {
         case count(Int)
-        /// A share of the current members of each managed group, in percent.
+        /// A share of what the guard measures against (the managed groups' members, the customers), in percent.
         case percent(Double)
+
+        /// How many are allowed of `base`; a share never allows fewer than `floor`.
+        public func allowed(of base: Int, floor: Int) -> Int {
+            switch self {
+            case .count(let count): count
+            case .percent(let percent): Swift.max(floor, Int((percent / 100 * Double(base)).rounded(.down)))
+            }
+        }
+
+        /// Reads `10` or `10%`.
+        public init?(_ text: String) {
+            let text = text.trimmingWhitespace()
+            if text.hasSuffix("%"), let percent = Double(text.dropLast().trimmingWhitespace()), percent >= 0, percent <= 100 {
+                self = .percent(percent)
+            } else if let count = Int(text), count >= 0 {
+                self = .count(count)
+            } else {
+                return nil
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let limit = Limit(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a limit: \(text)"))
+            }
+            self = limit
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(description)
+        }
 
         public var description: String {
             switch self {
@@ -77,20 +110,39 @@ public struct AccessPolicy: Sendable, Hashable {
     /// Send Kisi's invitation e-mail when access is first granted.
     public var notify: Bool
     public var unexplainedMembers: UnexplainedMembers
-    public var maxRevocations: RevocationLimit
+    /// Changes that remove or narrow current access, per apply (`--allow-mass-revoke`).
+    public var maxRevocations: Limit
+    /// New grants per apply, of the managed groups' members (`--allow-mass-grant`).
+    public var maxGrants: Limit
+    /// People whose records were skipped, of the customers (`--allow-skipped-records`).
+    public var maxSkippedRecords: Limit
+    /// Revocations of people missing from the member data, of the members (`--allow-missing-members`).
+    public var maxMissingMembers: Limit
+    /// How much an entity may shrink since the last successful apply (`--allow-data-shrink`).
+    public var maxDataShrink: Limit
     /// Normalized e-mail addresses never revoked from any group.
     public var exempt: [String]
     /// How far ahead a grant that has not started yet is written to Kisi (with its `valid_from`).
     public var lookahead: TimeSpan
 
     public static let defaultLookahead = TimeSpan.days(7)
-    public static let defaultMaxRevocations = RevocationLimit.percent(10)
+    public static let defaultMaxRevocations = Limit.percent(10)
+    public static let defaultMaxGrants = Limit.percent(25)
+    public static let defaultMaxSkippedRecords = Limit.percent(2)
+    public static let defaultMaxMissingMembers = Limit.percent(5)
+    public static let defaultMaxDataShrink = Limit.percent(20)
 
     public init(
         notify: Bool = false, unexplainedMembers: UnexplainedMembers = .revoke,
-        maxRevocations: RevocationLimit = AccessPolicy.defaultMaxRevocations, exempt: [String] = [],
-        lookahead: TimeSpan = AccessPolicy.defaultLookahead
+        maxRevocations: Limit = AccessPolicy.defaultMaxRevocations, exempt: [String] = [],
+        lookahead: TimeSpan = AccessPolicy.defaultLookahead, maxGrants: Limit = AccessPolicy.defaultMaxGrants,
+        maxSkippedRecords: Limit = AccessPolicy.defaultMaxSkippedRecords, maxMissingMembers: Limit = AccessPolicy.defaultMaxMissingMembers,
+        maxDataShrink: Limit = AccessPolicy.defaultMaxDataShrink
     ) {
+        self.maxGrants = maxGrants
+        self.maxSkippedRecords = maxSkippedRecords
+        self.maxMissingMembers = maxMissingMembers
+        self.maxDataShrink = maxDataShrink
         self.notify = notify
         self.unexplainedMembers = unexplainedMembers
         self.maxRevocations = maxRevocations

@@ -48,12 +48,17 @@ public struct Diagnostic: Hashable, Sendable {
     /// The key path in the config (`groups.classes.grant[0].window.before`) or the data column.
     public var path: String?
     public var message: String
+    /// For a record left out of the evaluation: what it was, for the guards and the reasons.
+    public var skipped: SkippedRecord?
 
-    public init(_ severity: Severity, at location: SourceLocation? = nil, path: String? = nil, _ message: String) {
+    public init(
+        _ severity: Severity, at location: SourceLocation? = nil, path: String? = nil, _ message: String, skipped: SkippedRecord? = nil
+    ) {
         self.severity = severity
         self.location = location
         self.path = path
         self.message = message
+        self.skipped = skipped
     }
 
     public static func error(at location: SourceLocation? = nil, path: String? = nil, _ message: String) -> Diagnostic {
@@ -62,6 +67,11 @@ public struct Diagnostic: Hashable, Sendable {
 
     public static func warning(at location: SourceLocation? = nil, path: String? = nil, _ message: String) -> Diagnostic {
         Diagnostic(.warning, at: location, path: path, message)
+    }
+
+    /// A warning that a record was left out.
+    public static func skipped(_ record: SkippedRecord, path: String, _ message: String) -> Diagnostic {
+        Diagnostic(.warning, at: record.location, path: path, message, skipped: record)
     }
 }
 
@@ -79,6 +89,7 @@ extension Array where Element == Diagnostic {
     public var errors: [Diagnostic] { filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { filter { $0.severity == .warning } }
     public var hasErrors: Bool { contains { $0.severity == .error } }
+    public var skippedRecords: [SkippedRecord] { compactMap(\.skipped) }
 
     /// Sorted by file and position, so reports are stable whatever order checks ran in.
     public func sortedByLocation() -> [Diagnostic] {

@@ -25,6 +25,19 @@ public enum EmailAddress {
         return local.split(whereSeparator: { ".-_+".contains($0) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
     }
 
+    /// The address an invalid cell seems to mean — `nadia.petrov @acme.example`,
+    /// `mailto:a@b.example`, `Ana <a@b.example>` — normalized, or nil. Only for explaining what
+    /// happens to that person: a cell that is not an address never grants.
+    public static func meant(_ raw: String) -> String? {
+        var text = trimmed(raw)
+        if let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close {
+            text = String(text[text.index(after: open)..<close])
+        }
+        if text.lowercased().hasPrefix("mailto:") { text = String(text.dropFirst(7)) }
+        text = String(text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+        return isValid(text) ? normalized(text) : nil
+    }
+
     /// A deliberately plain syntax check: one `@`, a non-empty local part, a domain with a dot
     /// and no empty labels, no whitespace or control characters. Kisi's mail servers drop
     /// addresses that fail it, so granting access to them would only produce bounces.
@@ -37,7 +50,11 @@ public enum EmailAddress {
             var ascii = true
             for byte in bytes {
                 switch byte {
-                case 0..<0x21, 0x7F, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"): return false
+                // Separators and the characters of `mailto:` links, display names and quoted
+                // local parts: an export holding them holds something other than an address.
+                case 0..<0x21, 0x7F, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ":"),
+                    UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\\"):
+                    return false
                 case 0x80...: ascii = false
                 default: break
                 }

@@ -149,7 +149,7 @@ public struct MemberData: Sendable {
 }
 
 /// The entities of the member-data contract, named as their files are (`customers.csv`, …).
-public enum MemberEntity: String, Hashable, Sendable, CaseIterable, Comparable {
+public enum MemberEntity: String, Hashable, Sendable, CaseIterable, Comparable, Codable {
     case customers, memberships, registrations, bookings
 
     public static func < (lhs: MemberEntity, rhs: MemberEntity) -> Bool {

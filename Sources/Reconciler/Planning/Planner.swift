@@ -48,6 +48,7 @@ public struct Planner: Sendable {
     public func plan(createdAt: Instant) -> Plan {
         let groups = config.managedGroups.filter { targets.covers(group: $0.address) }
         let holders = Holders(directory: evaluator.directory, live: live)
+        let skipped = Reasons.skippedByEmail(evaluator)
         // Group by group on every core: each group's two states are built, compared and let go,
         // so a large site never holds both states of every group at once.
         var diffs = groups.parallelMap { group -> (PlannedGroup, [ResourceChange])? in
@@ -55,7 +56,7 @@ public struct Planner: Sendable {
             let desiredState = mode == .destroy ? liveState.map(AccessStates.destroyed) : AccessStates.desired(group, access: desired, live: live)
             guard let desiredState else { return nil }
             var (changes, unchanged) = AccessState.diff(liveState, desiredState, names: holders)
-            Reasons.attach(to: &changes, evaluator: evaluator, instant: instant)
+            Reasons.attach(to: &changes, evaluator: evaluator, instant: instant, skipped: skipped)
             let planned = PlannedGroup(
                 address: group.address, name: group.name, description: mode == .destroy ? liveState?.description : group.description,
                 place: group.place, placeID: desiredState.placeID, kisiID: desiredState.kisiID, unchanged: unchanged)

@@ -6,7 +6,17 @@ import PlanModel
 /// site's evaluation carries none): the records behind a grant or a window, or why nothing
 /// grants any more — and, for a removal, its cause.
 enum Reasons {
-    static func attach(to changes: inout [ResourceChange], evaluator: AccessEvaluator, instant: Instant) {
+    /// The skipped records by the address they seem to mean: a revocation of that address names
+    /// the record rather than just "not in the member data".
+    static func skippedByEmail(_ evaluator: AccessEvaluator) -> [String: SkippedRecord] {
+        var records: [String: SkippedRecord] = [:]
+        for record in evaluator.directory.warnings.skippedRecords {
+            if let email = record.meantEmail, records[email] == nil { records[email] = record }
+        }
+        return records
+    }
+
+    static func attach(to changes: inout [ResourceChange], evaluator: AccessEvaluator, instant: Instant, skipped: [String: SkippedRecord] = [:]) {
         for index in changes.indices where changes[index].address.kind == .role {
             let change = changes[index]
             guard let role = change.role, role.holder.kind == .user else { continue }
@@ -18,7 +28,7 @@ enum Reasons {
                 continue
             }
             if decision == nil {
-                changes[index].reasons = [.noRuleExplains(.notInMemberData)]
+                changes[index].reasons = [.noRuleExplains(.notInMemberData)] + (skipped[role.normalizedEmail].map { [.skipped($0)] } ?? [])
             } else if records.isEmpty {
                 changes[index].reasons = [.noRuleExplains(.noMatchingRecord)]
             } else {

@@ -38,8 +38,41 @@ public enum PlanJSON {
                 ])
             ),
             ("errors", .array(plan.problems.map { .string(ProblemText.sentence($0)) })),
-            ("warnings", .array(NoticeText.sentences(plan, style: style).map { .object([("message", .string($0))]) })),
+            ("warnings", .array(warnings(plan, style: style))),
+            ("guards", .array(plan.guards.map(guardTrip))),
+            ("applyable", .bool(plan.problems.isEmpty && !plan.guards.contains { $0.kind.distrustsData })),
+            (
+                "notify",
+                .object([("enabled", .bool(plan.notify)), ("recipients", .array(plan.notified.map { .string(style.email($0)) }))])
+            ),
             ("window_changes", .string(plan.windowChanges.rawValue)),
+        ]
+        return .object(members)
+    }
+
+    /// The data's warnings where they were found, then what a reviewer should know about Kisi.
+    static func warnings(_ plan: Plan, style: PlanStyle) -> [JSONValue] {
+        let data: [JSONValue] = plan.warnings.map { warning in
+            var members: [(String, JSONValue)] = []
+            if let location = warning.location {
+                members += [("file", .string(location.file)), ("line", .int(location.line))]
+                if let column = location.column { members.append(("column", .int(column))) }
+            }
+            members.append(("message", .string(warning.message)))
+            return .object(members)
+        }
+        return data + NoticeText.sentences(plan, style: style).map { .object([("message", .string($0))]) }
+    }
+
+    static func guardTrip(_ trip: GuardTrip) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("guard", .string(trip.kind.rawValue)), ("count", .int(trip.count)), ("allowed", .int(trip.allowed)),
+            ("limit", .string(trip.limit.description)), ("base", .int(trip.base)),
+        ]
+        if let entity = trip.entity { members.append(("entity", .string(entity.rawValue))) }
+        members += [
+            ("holds_back", .string(trip.kind.distrustsData ? "everything" : "narrowing")),
+            ("override", .string(GuardText.override(trip.kind))), ("message", .string(GuardText.sentence(trip))),
         ]
         return .object(members)
     }

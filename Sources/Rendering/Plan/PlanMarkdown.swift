@@ -21,6 +21,7 @@ public enum PlanMarkdown {
         if !notes.isEmpty {
             out += "**Warnings:**\n\n" + notes.map { "- \(escape($0))\n" }.joined() + "\n"
         }
+        out += facts(plan, style: style)
         if plan.baseline != nil { return out + comparedWithBaseline(plan, style: style) }
         out += "**\(plan.summary.line)**\n\n"
         let changed = GroupView.of(plan).filter(\.hasChanges)
@@ -30,6 +31,24 @@ public enum PlanMarkdown {
             body = String(body.prefix(maximumLength - out.count)) + "\n\n…the plan is too long for one comment; run `kisictl plan` for all of it.\n"
         }
         return out + body
+    }
+
+    /// The guards, the data warnings (collapsed, the first fifty) and who Kisi will e-mail.
+    static func facts(_ plan: Plan, style: PlanStyle) -> String {
+        var out = ""
+        if !plan.guards.isEmpty {
+            out += "**Guards tripped.** \(escape(GuardText.consequence(plan.guards) ?? ""))\n\n"
+            out += plan.guards.map { "- \(escape(GuardText.sentence($0)))\n" }.joined() + "\n"
+        }
+        if !plan.warnings.isEmpty {
+            let shown = 50
+            out += "<details><summary><b>Data warnings (\(plan.warnings.count))</b></summary>\n\n"
+            out += plan.warnings.prefix(shown).map { "- \(escape(DataText.line($0)))\n" }.joined()
+            if plan.warnings.count > shown { out += "- … and \(plan.warnings.count - shown) more: `kisictl validate` lists them all.\n" }
+            out += "\n</details>\n\n"
+        }
+        if let notified = DataText.notified(plan, style: style) { out += "\(escape(notified))\n\n" }
+        return out
     }
 
     /// This change, what it prevents, then what is pending anyway (collapsed).

@@ -8,6 +8,7 @@ public enum PlanText {
         var out = header(plan, style: style) + "\n"
         let notes = NoticeText.sentences(plan, style: style)
         if !notes.isEmpty { out += "\n" + notes.map { paint("Warning: ", .yellow, style) + $0 + "\n" }.joined() }
+        out += facts(plan, style: style)
         let views = GroupView.of(plan)
         if plan.baseline != nil {
             out += comparedWithBaseline(plan, style: style)
@@ -21,6 +22,24 @@ public enum PlanText {
             out += "\n" + paint("Unchanged: " + unchanged.joined(separator: ", "), .dim, style) + "\n"
         }
         out += "\n" + paint(plan.summary.line, .bold, style) + "\n"
+        return out
+    }
+
+    /// The guards the plan trips, the data warnings (the first few) and who Kisi will e-mail.
+    static func facts(_ plan: Plan, style: PlanStyle) -> String {
+        var out = ""
+        if !plan.guards.isEmpty {
+            out += "\n" + plan.guards.map { paint("Guard: ", .red, style) + GuardText.sentence($0) + "\n" }.joined()
+            out += paint(GuardText.consequence(plan.guards) ?? "", .red, style) + "\n"
+        }
+        if !plan.warnings.isEmpty {
+            out += "\n" + paint("Data warnings (\(plan.warnings.count)):", .yellow, style) + "\n"
+            out += plan.warnings.prefix(DataText.shownWarnings).map { "  " + DataText.line($0) + "\n" }.joined()
+            if plan.warnings.count > DataText.shownWarnings {
+                out += "  … and \(plan.warnings.count - DataText.shownWarnings) more: `kisictl validate` lists them all.\n"
+            }
+        }
+        if let notified = DataText.notified(plan, style: style) { out += "\n" + notified + "\n" }
         return out
     }
 

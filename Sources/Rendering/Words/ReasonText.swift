@@ -13,7 +13,21 @@ public enum ReasonText {
         case .noRuleExplains(.noMatchingRecord):
             return "no rule explains this member: no membership, registration or booking matches this group's rules"
         case .destroy: return "kisictl plan --destroy: every grant kisictl manages is revoked"
+        case .skipped(let record): return skipped(record)
         }
+    }
+
+    /// "customers.csv:12 skipped: invalid e-mail".
+    public static func skipped(_ record: SkippedRecord) -> String {
+        let file = record.location.file.split(separator: "/").last.map(String.init) ?? record.location.file
+        let problem =
+            switch record.problem {
+            case .missingEmail: "no e-mail address"
+            case .invalidEmail: "invalid e-mail"
+            case .invalidInvitee: "invalid invitee e-mail"
+            case .unknownCustomer: "its customer is missing from the export"
+            }
+        return "\(file):\(record.location.line) skipped: \(problem)"
     }
 
     public static func sentence(_ record: RecordReason, at instant: Instant, zone: SiteTimeZone) -> String {
@@ -82,6 +96,7 @@ public enum ReasonText {
         switch cause {
         case .noRuleExplains: return "no rule explains the member"
         case .destroy: return "destroy"
+        case .windowNarrowed: return "window starts later or ends sooner"
         case .record(let kind, let finding):
             let record: String =
                 switch kind {

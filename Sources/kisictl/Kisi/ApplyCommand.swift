@@ -29,8 +29,25 @@ struct ApplyCommand: AsyncParsableCommand {
         help: "Apply without asking (needed outside a terminal unless a saved plan is given).")
     var autoApprove = false
 
-    @Flag(name: .customLong("allow-mass-revoke"), help: "Allow more revocations than policy.max_revocations.")
+    @Flag(name: .customLong("allow-mass-revoke"), help: "Allow more changes that remove or narrow access than policy.max_revocations.")
     var allowMassRevoke = false
+
+    @Flag(name: .customLong("allow-mass-grant"), help: "Allow more grants than policy.max_grants.")
+    var allowMassGrant = false
+
+    @Flag(name: .customLong("allow-skipped-records"), help: "Apply although more records were skipped than policy.max_skipped_records.")
+    var allowSkippedRecords = false
+
+    @Flag(
+        name: .customLong("allow-missing-members"),
+        help: "Apply although more members are missing from the member data than policy.max_missing_members.")
+    var allowMissingMembers = false
+
+    @Flag(name: .customLong("allow-data-shrink"), help: "Apply although the member data shrank more than policy.max_data_shrink.")
+    var allowDataShrink = false
+
+    @Flag(name: .customLong("mask-emails"), help: "Show e-mail addresses and names masked, for CI logs.")
+    var maskEmails = false
 
     @Option(name: .customLong("max-plan-age"), help: ArgumentHelp("Refuse a saved plan older than this.", valueName: "duration"))
     var maxPlanAge = "1h"
@@ -77,21 +94,25 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         defer { lock.release() }
 
-        let (plan, connection, members) = try await preparePlan()
+        let (plan, connection) = try await preparePlan()
         try await connection.closing {
             guard plan.hasChanges else {
                 Output.standardOutput(plan.summary.line + "\n")
                 return
             }
-            if let refusal = RevocationGuard.refusal(plan, policy: config.policy, members: members), !allowMassRevoke {
-                Output.standardError("error: \(refusal.sentence)\n")
+            let tripped = plan.guards.filter { !overridden.contains($0.kind) }
+            for trip in tripped { Output.standardError("error: guard: \(GuardText.sentence(trip))\n") }
+            if tripped.contains(where: \.kind.distrustsData) {
+                Output.standardError("error: \(GuardText.consequence(tripped) ?? "")\nNothing was applied.\n")
                 throw ExitCode(1)
             }
+            // Only the revocation guard tripped: what gives or widens access still goes ahead.
+            let (toApply, held) = tripped.isEmpty ? (plan, []) : Guards.split(plan)
             try confirm()
             let auditPath = auditLog ?? stateFolder + "/audit.jsonl"
             let audit = try AuditLog(path: auditPath)
             let progress = StderrProgress(terminal: isatty(STDERR_FILENO) == 1)
-            let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress).apply(plan)
+            let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress).apply(toApply)
             if let method = report.windowChanges {
                 // Remembered for the next plan and for doctor; a failure to write it loses nothing applied.
                 try? KisiBehaviour(
@@ -99,9 +120,27 @@ struct ApplyCommand: AsyncParsableCommand {
                     seenAt: Instant.now
                 ).save(folder: stateFolder)
             }
+            if report.succeeded {
+                // What the next plan's max_data_shrink compares with; losing it loses nothing applied.
+                try? loadedSite.dataSizes.save(folder: stateFolder)
+            }
             Output.standardOutput(Self.describe(report, auditPath: auditPath))
-            if !report.succeeded { throw ExitCode(1) }
+            if !held.isEmpty {
+                Output.standardError(
+                    "error: held back \(held.count) change\(held.count == 1 ? "" : "s") that remove or narrow access: \(GuardText.consequence(tripped) ?? "")\n"
+                )
+            }
+            if !report.succeeded || !held.isEmpty { throw ExitCode(1) }
         }
+    }
+
+    /// The guards the operator overrides.
+    private var overridden: Set<GuardTrip.Kind> {
+        let flags: [(Bool, GuardTrip.Kind)] = [
+            (allowMassRevoke, .revocations), (allowMassGrant, .grants), (allowSkippedRecords, .skippedRecords),
+            (allowMissingMembers, .missingMembers), (allowDataShrink, .dataShrink),
+        ]
+        return Set(flags.filter(\.0).map(\.1))
     }
 
     /// A fresh plan needs `yes` on a terminal, or --auto-approve; a saved plan was reviewed already.
@@ -120,18 +159,19 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// The plan to apply: the saved one after checking it is fresh, or a new one, shown.
-    private func preparePlan() async throws -> (Plan, KisiConnection, Int) {
+    private func preparePlan() async throws -> (Plan, KisiConnection) {
         guard let planFile else {
             let run = try await PlanningRun.make(
                 site: site, kisi: kisi, errorsAs: .text, mode: destroy ? .destroy : .converge, targeting: targeting
             ) { $0.writer }
-            Output.standardOutput(PlanText.render(run.plan, style: run.style(color: useColor(noColor: noColor), maskEmails: false)))
+            Output.standardOutput(PlanText.render(run.plan, style: run.style(color: useColor(noColor: noColor), maskEmails: maskEmails)))
+            reportOnStandardError(run.plan)
             if !run.plan.problems.isEmpty {
                 Output.standardError(run.plan.problems.map { "error: \(ProblemText.sentence($0))\n" }.joined() + "Nothing was applied.\n")
                 await run.connection.close()
                 throw ExitCode(1)
             }
-            return (run.plan, run.connection, run.live.basicMembers)
+            return (run.plan, run.connection)
         }
         let loadedSite = try site.load(reportingErrorsAs: .text)
         let plan = try PlanFile.load(from: planFile)
@@ -154,9 +194,10 @@ struct ApplyCommand: AsyncParsableCommand {
                 PlanText.render(
                     plan,
                     style: PlanStyle(
-                        zone: loadedSite.config.timeZone, color: useColor(noColor: noColor),
+                        zone: loadedSite.config.timeZone, color: useColor(noColor: noColor), maskEmails: maskEmails,
                         target: connection.sandbox == nil ? nil : "the embedded sandbox")))
-            return (plan, connection, live.basicMembers)
+            reportOnStandardError(plan)
+            return (plan, connection)
         } catch {
             await connection.close()
             Output.standardError("error: \(error)\n")

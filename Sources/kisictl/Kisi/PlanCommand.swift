@@ -82,9 +82,7 @@ struct PlanCommand: AsyncParsableCommand {
         case .json: Output.standardOutput(PlanJSON.render(plan, style: style).rendered())
         case .markdown: Output.standardOutput(PlanMarkdown.render(plan, style: style))
         }
-        if let refusal = RevocationGuard.refusal(plan, policy: run.config.policy, members: run.live.basicMembers) {
-            Output.standardError("warning: apply will refuse this plan: \(refusal.sentence)\n")
-        }
+        reportOnStandardError(plan)
         if !plan.problems.isEmpty {
             Output.standardError(plan.problems.map { "error: \(ProblemText.sentence($0))\n" }.joined() + "The plan cannot be applied.\n")
             throw ExitCode(1)

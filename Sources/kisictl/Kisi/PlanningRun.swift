@@ -30,7 +30,8 @@ struct PlanningRun {
             let behaviour = KisiBehaviour.load(folder: KisiConnection.stateDirectory(for: site.config), target: connection.target)
             let request = PlanningPipeline.Request(
                 instant: siteOptions.instant(in: site.config.timeZone, fallback: connection.sandboxClock), mode: mode, targets: targets,
-                windowChanges: behaviour?.windowChanges ?? .patch)
+                windowChanges: behaviour?.windowChanges ?? .patch,
+                previousSizes: DataSizes.load(folder: KisiConnection.stateDirectory(for: site.config)))
             let pipeline = PlanningPipeline(reader: makeReader(connection), endpoint: connection.credentials.baseURL.absoluteString)
             return PlanningRun(site: site, connection: connection, result: try await pipeline.plan(site, request, baseline: baseline))
         } catch {
@@ -44,11 +45,17 @@ struct PlanningRun {
     }
 }
 
-extension RevocationGuard.Refusal {
-    /// The refusal in words.
-    var sentence: String {
-        GuardText.revocations(count: revocations, allowed: allowed, limit: limit, members: members, causes: causes.map { ($0.cause, $0.count) })
+/// The warnings and guard trips a plan carries, on stderr: CI logs show them even when the
+/// plan itself goes to a file or a comment.
+func reportOnStandardError(_ plan: Plan) {
+    if !plan.warnings.isEmpty {
+        var text = "warning: \(plan.warnings.count) data warning\(plan.warnings.count == 1 ? "" : "s")"
+        text += plan.warnings.count > DataText.shownWarnings ? "; the first \(DataText.shownWarnings):\n" : ":\n"
+        text += plan.warnings.prefix(DataText.shownWarnings).map { "  " + DataText.line($0) + "\n" }.joined()
+        Output.standardError(text)
     }
+    for trip in plan.guards { Output.standardError("warning: guard: \(GuardText.sentence(trip))\n") }
+    if let consequence = GuardText.consequence(plan.guards) { Output.standardError("warning: \(consequence)\n") }
 }
 
 /// Colour only on a terminal, and never with a non-empty NO_COLOR (as no-color.org says) or --no-color.
