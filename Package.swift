@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // HMAC for saved plans and masked addresses (already built as part of hummingbird's graph).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Plain value types shared by every module: time, member records, the typed config, diagnostics.
@@ -34,7 +36,7 @@ let package = Package(
         .target(name: "MemberSources", dependencies: ["AccessModel", "JSONSupport"]),
         // The plan as data: access states and their diff, resource addresses and changes, typed
         // reasons and problems, the plan and its saved file.
-        .target(name: "PlanModel", dependencies: ["AccessModel"]),
+        .target(name: "PlanModel", dependencies: ["AccessModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Plans, validation summaries and explanations in words: text, Markdown and JSON.
         .target(name: "Rendering", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "PlanModel"]),
         // A faithful local Kisi REST API over real HTTP: tests, trials and benchmarks run against it.
@@ -88,7 +90,7 @@ let package = Package(
                 "Rendering", "TestSupport",
             ]
         ),
-        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "Rendering", "KisiSandbox", "TestSupport", "Yams"]),
+        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "AccessModel", "PlanModel", "Rendering", "KisiSandbox", "TestSupport", "Yams"]),
         .testTarget(name: "PlanModelTests", dependencies: ["AccessModel", "PlanModel"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
         .target(name: "TestSupport", dependencies: ["Yams"], path: "Tests/TestSupport"),

@@ -20,7 +20,20 @@ public struct KisiCredentials: Sendable, CustomStringConvertible {
         self.keySource = keySource
     }
 
-    public var description: String { "Kisi at \(baseURL.absoluteString) with the key from \(keySource)" }
+    public var description: String { "Kisi at \(endpoint) with the key from \(keySource)" }
+
+    /// The base URL without a user, password or query: what plans, logs and messages may show.
+    public var endpoint: String {
+        guard var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false) else { return "(an unreadable URL)" }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        return components.string ?? "(an unreadable URL)"
+    }
+
+    /// Something derived from the key (a signing secret), without handing the key itself around.
+    public func derived<T>(_ derive: (String) -> T) -> T { derive(apiKey) }
 }
 
 /// How hard the client may push Kisi and how patiently it retries.

@@ -51,6 +51,8 @@ public struct Plan: Codable, Sendable, Equatable {
     public var guards: [GuardTrip]
     /// `policy.notify`: whether Kisi e-mails the people granted access.
     public var notify: Bool
+    /// The secret of the short hashes beside masked addresses (``PlanKey/maskSalt``).
+    public var maskSalt: String
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
@@ -61,14 +63,16 @@ public struct Plan: Codable, Sendable, Equatable {
         case fingerprints, groups, changes, prevented, problems, notices
         case windowChanges = "window_changes"
         case targets, baseline, warnings, guards, notify
+        case maskSalt = "mask_salt"
     }
 
     public init(
         mode: Mode = .converge, instant: Instant, timeZone: String, createdAt: Instant, organization: PlanOrganization, endpoint: String,
         fingerprints: PlanFingerprints, groups: [PlannedGroup], changes: [ResourceChange], prevented: [ResourceChange] = [],
         problems: [PlanProblem] = [], notices: [KisiNotice] = [], windowChanges: WindowChangeMethod = .patch, targets: [ResourceAddress] = [],
-        baseline: String? = nil, warnings: [PlanWarning] = [], guards: [GuardTrip] = [], notify: Bool = false
+        baseline: String? = nil, warnings: [PlanWarning] = [], guards: [GuardTrip] = [], notify: Bool = false, maskSalt: String = ""
     ) {
+        self.maskSalt = maskSalt
         formatVersion = Plan.formatVersion
         self.warnings = warnings
         self.guards = guards

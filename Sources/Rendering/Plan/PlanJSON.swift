@@ -11,6 +11,7 @@ public enum PlanJSON {
     public static let formatVersion = "1.0"
 
     public static func render(_ plan: Plan, style: PlanStyle) -> JSONValue {
+        let style = style.forPlan(plan)
         let summary = plan.summary
         var members: [(String, JSONValue)] = [
             ("format_version", .string(formatVersion)),
@@ -212,7 +213,9 @@ public enum PlanJSON {
                 let values = user.after!.user!
                 add(
                     .user, group.address, style.email(user.address.index ?? ""),
-                    change(["create"], before: nil, after: .object([("email", .string(style.email(values.email))), ("name", .string(values.name))])),
+                    change(
+                        ["create"], before: nil,
+                        after: .object([("email", .string(style.email(values.email))), ("name", .string(values.name.map(style.name)))])),
                     reasons: ["no Kisi user has this e-mail address"], origin: user.origin)
             }
             for role in view.roles {

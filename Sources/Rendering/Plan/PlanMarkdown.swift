@@ -9,7 +9,7 @@ public enum PlanMarkdown {
     public static let maximumLength = 60_000
 
     public static func render(_ plan: Plan, style: PlanStyle) -> String {
-        var style = style
+        var style = style.forPlan(plan)
         style.color = false
         let local = style.zone.localDateTime(for: plan.instant).displayString
         var out = "### kisictl plan\(plan.mode == .destroy ? " --destroy" : ""): \(plan.organization.name)\n\n"

@@ -11,6 +11,9 @@ public struct PlanStyle: Sendable {
     public var maskEmails: Bool
     /// A note for the header, e.g. "the embedded sandbox".
     public var target: String?
+    /// The plan's masking secret: a masked address carries a short keyed hash, so two people
+    /// masked alike stay apart (policy tools key resources by address).
+    public var maskSalt = ""
 
     public init(zone: SiteTimeZone, color: Bool = false, maskEmails: Bool = false, target: String? = nil) {
         self.zone = zone
@@ -19,11 +22,21 @@ public struct PlanStyle: Sendable {
         self.target = target
     }
 
+    /// `alice@example.com`, or masked `a***@example.com#3f9a2c1b7e40`.
     public func email(_ address: String) -> String {
-        maskEmails ? EmailAddress.masked(address) : address
+        guard maskEmails else { return address }
+        let masked = EmailAddress.masked(address)
+        return maskSalt.isEmpty ? masked : masked + "#" + PlanKey.tag(EmailAddress.normalized(address), salt: maskSalt)
     }
 
-    /// A guest's name is personal data too: masked with the e-mails.
+    /// The style for one plan: its masking secret.
+    func forPlan(_ plan: Plan) -> PlanStyle {
+        var style = self
+        style.maskSalt = plan.maskSalt
+        return style
+    }
+
+    /// A person's name is personal data too: masked with the e-mails.
     public func name(_ text: String) -> String {
         guard maskEmails, let first = text.first else { return text }
         return "\(first)***"

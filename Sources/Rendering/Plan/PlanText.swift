@@ -5,6 +5,7 @@ import PlanModel
 /// its reasons, then the `Plan:` line.
 public enum PlanText {
     public static func render(_ plan: Plan, style: PlanStyle) -> String {
+        let style = style.forPlan(plan)
         var out = header(plan, style: style) + "\n"
         let notes = NoticeText.sentences(plan, style: style)
         if !notes.isEmpty { out += "\n" + notes.map { paint("Warning: ", .yellow, style) + $0 + "\n" }.joined() }

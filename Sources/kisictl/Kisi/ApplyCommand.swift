@@ -174,22 +174,24 @@ struct ApplyCommand: AsyncParsableCommand {
             return (run.plan, run.connection)
         }
         let loadedSite = try site.load(reportingErrorsAs: .text)
-        let plan = try PlanFile.load(from: planFile)
         let connection = try await KisiConnection.open(config: loadedSite.config, options: kisi)
         do {
+            let plan = try PlanFile.load(from: planFile, key: connection.planKey)
             let writer = connection.writer
             let live = try await Refresher(reader: writer, targets: Targets(plan.targets)).refresh(
                 config: loadedSite.config, desired: nil, directory: nil)
             if live.organization.id != plan.organization.id
-                || (connection.sandbox == nil && plan.endpoint != connection.credentials.baseURL.absoluteString)
+                || (connection.sandbox == nil && plan.endpoint != connection.credentials.endpoint)
             {
                 throw PlanFile.Failure.otherTarget(
                     planned: "\(plan.organization.name) at \(plan.endpoint)",
                     now: "\(live.organization.name) at \(connection.target)")
             }
             try PlanFile.check(
-                plan, now: Date(), maximumAge: TimeInterval(TimeSpan(parsing: maxPlanAge)!.seconds),
+                plan, now: Date(), maximumAge: TimeInterval(TimeSpan(parsing: maxPlanAge)!.seconds), files: loadedSite.files,
                 live: live.fingerprints(for: loadedSite.config.managedGroups))
+            let violations = NeverTouched.violations(in: plan, config: loadedSite.config, live: live)
+            if !violations.isEmpty { throw PlanFile.Failure.untouchable(violations.map(\.description)) }
             Output.standardOutput(
                 PlanText.render(
                     plan,

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import KisiAPI
 import KisiSandbox
+import PlanModel
 
 /// How to reach Kisi: the real API with a key, or the embedded sandbox.
 struct KisiOptions: ParsableArguments {
@@ -38,6 +39,9 @@ struct ConnectionFailure: Error, CustomStringConvertible {
 
 /// An open way to Kisi: credentials, and the embedded sandbox when there is one.
 final class KisiConnection: Sendable {
+    /// Secrets derived from the API key: the saved plan's signature, the masked addresses' hashes.
+    var planKey: PlanKey { credentials.derived(PlanKey.init(apiKey:)) }
+
     let credentials: KisiCredentials
     let clientOptions: KisiClientOptions
     let sandbox: RunningSandbox?
@@ -52,7 +56,7 @@ final class KisiConnection: Sendable {
     }
 
     /// "the embedded sandbox" or the endpoint, for headers and messages.
-    var target: String { sandbox == nil ? credentials.baseURL.absoluteString : "the embedded sandbox" }
+    var target: String { sandbox == nil ? credentials.endpoint : "the embedded sandbox" }
 
     var reader: KisiReader { KisiReader(credentials: credentials, options: clientOptions) }
     var writer: KisiWriter { KisiWriter(credentials: credentials, options: clientOptions) }

@@ -88,7 +88,7 @@ struct PlanCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if let out {
-            try PlanFile.save(plan, to: out)
+            try PlanFile.save(plan, to: out, key: run.connection.planKey)
             Output.standardError(
                 "Saved the plan to \(out); apply it with: kisictl apply \(out)\(kisi.sandbox ? " --sandbox" : "")\(site.config == "." ? "" : " --config \(site.config)")\n"
             )

@@ -32,8 +32,10 @@ struct PlanningRun {
                 instant: siteOptions.instant(in: site.config.timeZone, fallback: connection.sandboxClock), mode: mode, targets: targets,
                 windowChanges: behaviour?.windowChanges ?? .patch,
                 previousSizes: DataSizes.load(folder: KisiConnection.stateDirectory(for: site.config)))
-            let pipeline = PlanningPipeline(reader: makeReader(connection), endpoint: connection.credentials.baseURL.absoluteString)
-            return PlanningRun(site: site, connection: connection, result: try await pipeline.plan(site, request, baseline: baseline))
+            let pipeline = PlanningPipeline(reader: makeReader(connection), endpoint: connection.credentials.endpoint)
+            var result = try await pipeline.plan(site, request, baseline: baseline)
+            result.plan.maskSalt = connection.planKey.maskSalt
+            return PlanningRun(site: site, connection: connection, result: result)
         } catch {
             await connection.close()
             throw error
