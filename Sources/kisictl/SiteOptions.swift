@@ -61,13 +61,15 @@ struct InstantArgument: ExpressibleByArgument {
 extension SiteOptions {
     /// Loads the site named by `--config`, or reports every problem and ends with exit status 1:
     /// as JSON on stdout for `--format json` (so scripts read one document either way), else on stderr.
-    func load(reportingErrorsAs format: OutputFormat) throws -> Site {
+    /// With no format, throws ``DiagnosticsError`` for the caller to report.
+    func load(reportingErrorsAs format: OutputFormat?) throws -> Site {
         do {
             return try Site.load(configPath: config)
         } catch {
             switch format {
-            case .json: Output.standardOutput(ValidationReport.failureJSON(error.diagnostics).rendered())
-            case .text: Output.standardError(DiagnosticText.render(error.diagnostics))
+            case .json?: Output.standardOutput(ValidationReport.failureJSON(error.diagnostics).rendered())
+            case .text?: Output.standardError(DiagnosticText.render(error.diagnostics))
+            case nil: throw error
             }
             throw ExitCode(1)
         }

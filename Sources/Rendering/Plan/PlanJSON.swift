@@ -53,7 +53,11 @@ public enum PlanJSON {
 
     /// The data's warnings where they were found, then what a reviewer should know about Kisi.
     static func warnings(_ plan: Plan, style: PlanStyle) -> [JSONValue] {
-        let data: [JSONValue] = plan.warnings.map { warning in
+        dataWarnings(plan.warnings) + NoticeText.sentences(plan, style: style).map { .object([("message", .string($0))]) }
+    }
+
+    static func dataWarnings(_ warnings: [PlanWarning]) -> [JSONValue] {
+        warnings.map { warning in
             var members: [(String, JSONValue)] = []
             if let location = warning.location {
                 members += [("file", .string(location.file)), ("line", .int(location.line))]
@@ -62,7 +66,6 @@ public enum PlanJSON {
             members.append(("message", .string(warning.message)))
             return .object(members)
         }
-        return data + NoticeText.sentences(plan, style: style).map { .object([("message", .string($0))]) }
     }
 
     static func guardTrip(_ trip: GuardTrip) -> JSONValue {

@@ -29,6 +29,10 @@ public enum PlanText {
     /// The guards the plan trips, the data warnings (the first few) and who Kisi will e-mail.
     static func facts(_ plan: Plan, style: PlanStyle) -> String {
         var out = ""
+        if !plan.problems.isEmpty {
+            out += "\n" + paint("This plan cannot be applied:", .red, style) + "\n"
+            out += plan.problems.map { "  " + ProblemText.sentence($0) + "\n" }.joined()
+        }
         if !plan.guards.isEmpty {
             out += "\n" + plan.guards.map { paint("Guard: ", .red, style) + GuardText.sentence($0) + "\n" }.joined()
             out += paint(GuardText.consequence(plan.guards) ?? "", .red, style) + "\n"

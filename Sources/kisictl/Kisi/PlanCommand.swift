@@ -60,15 +60,33 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        guard format != .text else { return try await planAndReport() }
+        // A machine format gets a document on every path: a plan that says why it is not one.
+        do {
+            try await planAndReport()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let failure =
+                (error as? DiagnosticsError).map { PlanFailure(diagnostics: $0.diagnostics, instant: .now) }
+                ?? PlanFailure(errors: ["\(error)"], warnings: [], instant: .now, zone: "UTC")
+            Output.standardOutput(format == .json ? failure.json.rendered() : failure.markdown)
+            Output.standardError(failure.errors.map { $0.hasPrefix("error") || $0.contains(": error: ") ? $0 + "\n" : "error: \($0)\n" }.joined())
+            throw ExitCode(1)
+        }
+    }
+
+    private func planAndReport() async throws {
         let base: PlanningPipeline.Baseline?
         do {
             base = try baseline.map(Baselines.folder) ?? baselineRef.map { try Baselines.git($0, configPath: site.config) }
         } catch {
+            guard format == .text else { throw error }
             Output.standardError("error: \(error)\n")
             throw ExitCode(1)
         }
         let run = try await PlanningRun.make(
-            site: site, kisi: kisi, errorsAs: format == .json ? .json : .text, mode: destroy ? .destroy : .converge, targeting: targeting,
+            site: site, kisi: kisi, errorsAs: format == .text ? .text : nil, mode: destroy ? .destroy : .converge, targeting: targeting,
             baseline: base
         ) { $0.reader }
         try await run.connection.closing { try report(run) }

@@ -19,7 +19,7 @@ struct PlanningRun {
     var config: SiteConfig { site.config }
 
     static func make(
-        site siteOptions: SiteOptions, kisi: KisiOptions, errorsAs format: OutputFormat, mode: Plan.Mode = .converge,
+        site siteOptions: SiteOptions, kisi: KisiOptions, errorsAs format: OutputFormat?, mode: Plan.Mode = .converge,
         targeting: TargetOptions = TargetOptions(), baseline: PlanningPipeline.Baseline? = nil,
         reader makeReader: (KisiConnection) -> any KisiReading
     ) async throws -> PlanningRun {
