@@ -90,7 +90,9 @@ let package = Package(
                 "Rendering", "TestSupport",
             ]
         ),
-        .testTarget(name: "kisictlTests", dependencies: ["kisictl", "AccessModel", "PlanModel", "Rendering", "KisiSandbox", "TestSupport", "Yams"]),
+        .testTarget(
+            name: "kisictlTests",
+            dependencies: ["kisictl", "AccessModel", "JSONSupport", "PlanModel", "Rendering", "KisiSandbox", "TestSupport", "Yams"]),
         .testTarget(name: "PlanModelTests", dependencies: ["AccessModel", "PlanModel"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
         .target(name: "TestSupport", dependencies: ["Yams"], path: "Tests/TestSupport"),

@@ -1,4 +1,5 @@
 import AccessModel
+import Crypto
 import Foundation
 
 /// Saved plans (`plan -out FILE`): the plan as JSON, readable and diffable, signed with a secret
@@ -60,6 +61,13 @@ public enum PlanFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(plan)
+    }
+
+    /// A short id of the plan's content, for the audit log: the lines of one apply share it, and
+    /// a saved plan applied later is known by it.
+    public static func id(of plan: Plan) -> String {
+        let bytes = (try? canonical(plan)) ?? Data()
+        return SHA256.hash(data: bytes).prefix(6).map { String(format: "%02x", $0) }.joined()
     }
 
     public static func save(_ plan: Plan, to path: String, key: PlanKey) throws {

@@ -7,7 +7,8 @@ struct Kisictl: AsyncParsableCommand {
         abstract: "Kisi door access as code: declare groups and the rules that fill them, review, apply.",
         version: "0.1.0",
         subcommands: [
-            ValidateCommand.self, ExplainCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self, ImportCommand.self, DoctorCommand.self,
+            ValidateCommand.self, ExplainCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self, LogCommand.self, ImportCommand.self,
+            DoctorCommand.self,
             SandboxCommand.self,
         ]
     )

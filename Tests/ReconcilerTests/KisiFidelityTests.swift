@@ -177,7 +177,7 @@ struct KisiFidelityTests {
             let plan = try await site.plan().plan
             #expect(plan.changes("unlimited", .change).count == 3)
             let folder = NSTemporaryDirectory() + "kisictl-audit-" + UUID().uuidString
-            let audit = try AuditLog(path: folder + "/audit.jsonl")
+            let audit = try AuditLog(path: folder + "/audit.jsonl", context: AuditLog.Context(planID: "test", maskSalt: "salt") { _ in [] })
             let report = await site.apply(plan, audit: audit)
             #expect(report.succeeded, "\(report.failures.map { "\($0.error)" })")
             #expect(report.windowChanges == (ignoring ? .reissue : .patch))
@@ -246,7 +246,8 @@ struct KisiFidelityTests {
             state.roleAssignments.removeAll { $0.userID == ben }
         }
         let folder = NSTemporaryDirectory() + "kisictl-audit-" + UUID().uuidString
-        let report = await site.apply(plan, audit: try AuditLog(path: folder + "/audit.jsonl"))
+        let report = await site.apply(
+            plan, audit: try AuditLog(path: folder + "/audit.jsonl", context: AuditLog.Context(planID: "test", maskSalt: "salt") { _ in [] }))
         #expect(report.succeeded, "\(report.failures.map { "\($0.error)" })")
         #expect(await site.requests("GET /role_assignments/{id}") == 1, "the 404 was read back")
         let log = try String(contentsOfFile: folder + "/audit.jsonl", encoding: .utf8)

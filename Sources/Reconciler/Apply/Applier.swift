@@ -186,14 +186,14 @@ public struct Applier: Sendable {
         for _ in 1...Self.attempts {
             do {
                 let created = try await writer.createGroup(name: group.name, description: group.description, placeID: group.placeID)
-                await done("create_group", group.address, target + [("kisi_group_id", .int(created.id))], .groupsCreated, report)
+                await done("create_group", change, target + [("kisi_group_id", .int(created.id))], .groupsCreated, report)
                 return created.id
             } catch  where error.answerLost || error.isRefusedValues {
                 // The group may exist now: look before creating a second one.
                 lastError = error
                 if let found = try? await writer.findGroup(name: group.name, placeID: group.placeID) {
                     await done(
-                        "create_group", group.address, target + [("kisi_group_id", .int(found.id))], .groupsCreated, report,
+                        "create_group", change, target + [("kisi_group_id", .int(found.id))], .groupsCreated, report,
                         detail: "found in Kisi after \(Self.describe(error))")
                     return found.id
                 }
@@ -214,7 +214,7 @@ public struct Applier: Sendable {
         let description = after?.description != before?.description ? after?.description : nil
         do {
             try await writer.updateGroup(groupID, name: name, description: description)
-            await done(name != nil ? "rename_group" : "update_group", group.address, target, .groupsUpdated, report)
+            await done(name != nil ? "rename_group" : "update_group", change, target, .groupsUpdated, report)
         } catch {
             await failed("update_group", change, target, error, report)
         }
@@ -228,12 +228,12 @@ public struct Applier: Sendable {
             let link = door.linkID ?? 0
             do {
                 try await writer.unlinkLock(link)
-                await done("unlink_door", group.address, target, .doorsUnlinked, report)
+                await done("unlink_door", change, target, .doorsUnlinked, report)
             } catch .notFound {
                 // Gone already, or never visible to this key: only a read tells.
                 do {
                     if try await writer.groupLock(id: link) == nil {
-                        await done("unlink_door", group.address, target, .doorsUnlinked, report, detail: "already unlinked (read back)")
+                        await done("unlink_door", change, target, .doorsUnlinked, report, detail: "already unlinked (read back)")
                     } else {
                         await failed("unlink_door", change, target, KisiError.notFound("DELETE /group_locks/\(link)"), report)
                     }
@@ -248,12 +248,12 @@ public struct Applier: Sendable {
             for _ in 1...Self.attempts {
                 do {
                     _ = try await writer.linkLock(group: groupID, lock: door.lockID)
-                    await done("link_door", group.address, target, .doorsLinked, report)
+                    await done("link_door", change, target, .doorsLinked, report)
                     return
                 } catch  where error.answerLost || error.isRefusedValues {
                     lastError = error
                     if let links = try? await writer.groupLocks(group: groupID), links.contains(where: { $0.lockID == door.lockID }) {
-                        await done("link_door", group.address, target, .doorsLinked, report, detail: "found linked after \(Self.describe(error))")
+                        await done("link_door", change, target, .doorsLinked, report, detail: "found linked after \(Self.describe(error))")
                         return
                     }
                     if error.isRefusedValues { break }
@@ -270,7 +270,7 @@ public struct Applier: Sendable {
 
     private func target(_ step: Step, user: Int? = nil) -> [(String, JSONValue)] {
         let role = step.role
-        var target: [(String, JSONValue)] = [("kisi_group_id", .int(step.groupID)), ("person", .string(EmailAddress.masked(role.email)))]
+        var target: [(String, JSONValue)] = [("kisi_group_id", .int(step.groupID))]
         if let user = user ?? role.holder.kisiID { target.append(("user_id", .int(user))) }
         if let id = step.change.before?.role?.kisiID { target.append(("role_assignment_id", .int(id))) }
         return target
@@ -280,12 +280,12 @@ public struct Applier: Sendable {
         let target = target(step), role = step.change.before?.role?.kisiID ?? 0
         do {
             try await writer.revoke(role)
-            await done("revoke", step.group, target, .revocations, report)
+            await done("revoke", step.change, target, .revocations, report)
         } catch .notFound {
             // A 404 may mean gone, or not this key's to see: read it back.
             do {
                 if try await writer.roleAssignment(id: role) == nil {
-                    await done("revoke", step.group, target, .revocations, report, detail: "already revoked (read back)")
+                    await done("revoke", step.change, target, .revocations, report, detail: "already revoked (read back)")
                 } else {
                     await failed(
                         "revoke", step.change, target, KisiError.notFound("DELETE /role_assignments/\(role), though the role is still there"),
@@ -311,12 +311,12 @@ public struct Applier: Sendable {
                 return nil
             }
             if window(of: held, instant: instant) == wanted {
-                await done("change_window", step.group, target, .windowChanges, report, detail: "read back: Kisi holds the new window")
+                await done("change_window", step.change, target, .windowChanges, report, detail: "read back: Kisi holds the new window")
                 return .patch
             }
             // Kisi answered the PATCH but kept the old window.
             audit?.record(
-                action: "change_window", group: step.group, target: target, outcome: "ignored",
+                action: "change_window", change: step.change, target: target, outcome: "ignored",
                 detail: "Kisi answered the PATCH but kept the old window; window changes of this run revoke and grant again")
             await reissue(step, knownUser: nil, instant: instant, report)
             return .reissue
@@ -333,7 +333,7 @@ public struct Applier: Sendable {
         let wanted = step.change.after?.role?.window
         do {
             try await writer.changeWindow(role, validFrom: wanted?.from?.date, validUntil: wanted?.until?.date, notify: notify)
-            await done("change_window", step.group, target, .windowChanges, report)
+            await done("change_window", step.change, target, .windowChanges, report)
         } catch .notFound {
             await failed("change_window", step.change, target, KisiError.notFound("the role (removed from Kisi since the plan)"), report)
         } catch {
@@ -387,7 +387,7 @@ public struct Applier: Sendable {
             do {
                 let created = try await writer.grant(
                     group: step.groupID, user: user, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify)
-                await done(action, step.group, target + [("new_role_assignment_id", .int(created.id))], counted, report, detail: detail)
+                await done(action, step.change, target + [("new_role_assignment_id", .int(created.id))], counted, report, detail: detail)
                 return user
             } catch  where error.answerLost || error.isRefusedValues {
                 lastError = error
@@ -400,7 +400,7 @@ public struct Applier: Sendable {
                         try await writer.changeWindow(found.id, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify)
                     }
                     await done(
-                        action, step.group, target + [("new_role_assignment_id", .int(found.id))], counted, report,
+                        action, step.change, target + [("new_role_assignment_id", .int(found.id))], counted, report,
                         detail: [detail, "found in Kisi after \(Self.describe(error))"].compactMap { $0 }.joined(separator: "; "))
                     return user
                 } catch {
@@ -452,9 +452,10 @@ public struct Applier: Sendable {
     }
 
     private func done(
-        _ action: String, _ group: String, _ target: [(String, JSONValue)], _ kind: ApplyReport.Count, _ report: ReportBuilder, detail: String? = nil
+        _ action: String, _ change: ResourceChange, _ target: [(String, JSONValue)], _ kind: ApplyReport.Count, _ report: ReportBuilder,
+        detail: String? = nil
     ) async {
-        audit?.record(action: action, group: group, target: target, outcome: "ok", detail: detail)
+        audit?.record(action: action, change: change, target: target, outcome: "ok", detail: detail)
         await report.count(kind)
         await progress?.advance()
     }
@@ -464,7 +465,7 @@ public struct Applier: Sendable {
         consequence: ApplyReport.Failure.Consequence? = nil
     ) async {
         let kisiError = error as? KisiError ?? .unexpectedResponse(action, "\(error)")
-        audit?.record(action: action, group: change.address.group, target: target, outcome: "failed", detail: "\(kisiError)")
+        audit?.record(action: action, change: change, target: target, outcome: "failed", detail: "\(kisiError)")
         await report.fail(
             ApplyReport.Failure(
                 group: change.address.group, address: change.address, action: change.action, error: .kisi(kisiError), consequence: consequence))

@@ -3,14 +3,33 @@ import Foundation
 import JSONSupport
 import PlanModel
 
-/// One JSON line per write to Kisi: when, what, on which group and user, and the outcome.
-/// E-mails are masked (the Kisi ids identify the user); the API key is never written.
+/// One JSON object per line for every write to Kisi, so "when and why did we revoke Hugo?" has
+/// an answer: the time, the plan, the action and address, the Kisi ids (the role assignment's
+/// included), the window before and after, the reasons and the outcome. Each key once per line.
+/// E-mails are masked, with the plan's keyed hash so `kisictl log EMAIL` finds a person's lines;
+/// the API key is never written.
 public final class AuditLog: @unchecked Sendable {
+    /// What the log needs of the plan being applied.
+    public struct Context: Sendable {
+        /// The plan's id (``PlanFile/id(of:)``).
+        public var planID: String
+        public var maskSalt: String
+        /// A change's reasons in words (the renderers own the words).
+        public var reasons: @Sendable (ResourceChange) -> [String]
+
+        public init(planID: String, maskSalt: String, reasons: @escaping @Sendable (ResourceChange) -> [String]) {
+            self.planID = planID
+            self.maskSalt = maskSalt
+            self.reasons = reasons
+        }
+    }
+
     private let handle: FileHandle
     private let lock = NSLock()
     private let clock: @Sendable () -> Date
+    private let context: Context
 
-    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(path: String, context: Context, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         if !FileManager.default.fileExists(atPath: path) {
@@ -20,32 +39,62 @@ public final class AuditLog: @unchecked Sendable {
         handle.seekToEndOfFile()
         self.handle = handle
         self.clock = clock
+        self.context = context
     }
 
     deinit { try? handle.close() }
 
-    public struct Entry: Sendable {
-        public var action: String
-        public var group: String
-        public var target: [(String, JSONValue)]
-        public var outcome: String
-        public var detail: String?
+    /// `a***@example.com#3f9a2c1b7e40`: the form a person has in the log.
+    public static func person(_ email: String, salt: String) -> String {
+        EmailAddress.masked(email) + "#" + PlanKey.tag(EmailAddress.normalized(email), salt: salt)
     }
 
-    public func record(action: String, group: String, target: [(String, JSONValue)], outcome: String, detail: String? = nil) {
-        var members: [(String, JSONValue)] = [
-            ("time", .string(KisiTimestamp.string(clock()))), ("action", .string(action)), ("group", .string(group)),
-        ]
-        members += target
-        members.append(("outcome", .string(outcome)))
-        if let detail { members.append(("detail", .string(detail))) }
-        let line = JSONValue.object(members).rendered(pretty: false) + "\n"
-        lock.withLock { handle.write(Data(line.utf8)) }
+    /// Writes one line. `ids` are the Kisi ids and names the write used (`kisi_group_id`,
+    /// `user_id`, `new_role_assignment_id`, …); a key already written from the change is not repeated.
+    public func record(action: String, change: ResourceChange, target ids: [(String, JSONValue)], outcome: String, detail: String? = nil) {
+        var line = Line()
+        line["time"] = .string(Instant(clock()).rfc3339)
+        line["plan_id"] = .string(context.planID)
+        line["action"] = .string(action)
+        var address = change.address
+        if let role = change.role, address.kind == .role || address.kind == .user {
+            let person = Self.person(role.email, salt: context.maskSalt)
+            address.index = person
+            line["person"] = .string(person)
+        }
+        line["address"] = .string(address.description)
+        line["group"] = .string(change.address.group)
+        if let role = change.role {
+            line["user_id"] = role.holder.kisiID.map(JSONValue.int)
+            line["role_assignment_id"] = change.before?.role?.kisiID.map(JSONValue.int)
+            line["window_before"] = change.before?.role.map { Self.window($0.window) }
+            line["window_after"] = change.after?.role.map { Self.window($0.window) }
+        }
+        for (key, value) in ids { line[key] = value }
+        line["reasons"] = .array(context.reasons(change).map(JSONValue.string))
+        line["outcome"] = .string(outcome)
+        line["detail"] = detail.map(JSONValue.string)
+        let text = JSONValue.object(line.members).rendered(pretty: false) + "\n"
+        lock.withLock { handle.write(Data(text.utf8)) }
     }
-}
 
-enum KisiTimestamp {
-    static func string(_ date: Date) -> String {
-        Instant(date).rfc3339
+    static func window(_ window: PlanWindow) -> JSONValue {
+        .object([("valid_from", .string(window.from?.rfc3339)), ("valid_until", .string(window.until?.rfc3339))])
+    }
+
+    /// An object's members in the order first written, each key once: a later value replaces it.
+    struct Line {
+        private(set) var members: [(String, JSONValue)] = []
+
+        subscript(key: String) -> JSONValue? {
+            get { members.first { $0.0 == key }?.1 }
+            set {
+                if let index = members.firstIndex(where: { $0.0 == key }) {
+                    if let newValue { members[index].1 = newValue } else { members.remove(at: index) }
+                } else if let newValue {
+                    members.append((key, newValue))
+                }
+            }
+        }
     }
 }

@@ -110,7 +110,12 @@ struct ApplyCommand: AsyncParsableCommand {
             let (toApply, held) = tripped.isEmpty ? (plan, []) : Guards.split(plan)
             try confirm()
             let auditPath = auditLog ?? stateFolder + "/audit.jsonl"
-            let audit = try AuditLog(path: auditPath)
+            let zone = config.timeZone
+            let audit = try AuditLog(
+                path: auditPath,
+                context: AuditLog.Context(planID: PlanFile.id(of: plan), maskSalt: plan.maskSalt) { change in
+                    change.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: zone, revoking: change.action == .delete) }
+                })
             let progress = StderrProgress(terminal: isatty(STDERR_FILENO) == 1)
             let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress).apply(toApply)
             if let method = report.windowChanges {
