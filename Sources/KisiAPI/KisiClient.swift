@@ -57,13 +57,23 @@ public struct KisiReader: KisiReading {
         return roles.map(\.roleID)
     }
 
+    /// The users holding the organization's `owner` or `administrator` role, by id: the people
+    /// `import` exempts, since no membership explains their access.
+    public func organizationAdministrators() async throws(KisiError) -> [Int] {
+        let roles: [OrganizationRole] = try await all(
+            "/role_assignments", query: [("assignee_type", "User"), ("applies_to_type", "Organization")], limit: 250)
+        return Array(Set(roles.filter { ["owner", "administrator"].contains($0.roleID) }.compactMap(\.assigneeID))).sorted()
+    }
+
     struct OrganizationRole: Decodable, Sendable, KisiIdentified {
         var id: Int
         var roleID: String
+        var assigneeID: Int?
 
         enum CodingKeys: String, CodingKey {
             case id
             case roleID = "role_id"
+            case assigneeID = "assignee_id"
         }
     }
 

@@ -33,6 +33,7 @@ struct DeploymentExamplesTests {
         #expect(plan.contains("-out kisictl.plan") && plan.contains("upload-artifact"))
         #expect(plan.contains("gh pr comment"))
         #expect(apply.contains("kisictl apply kisictl.plan --config site"))
+        #expect(apply.contains("--mask-emails"), "CI logs are shared: addresses and names masked")
         #expect(apply.contains("secrets.KISI_API_KEY"))
         #expect(!apply.contains("--auto-approve"), "after merge, only the reviewed plan is applied")
     }
@@ -49,6 +50,7 @@ struct DeploymentExamplesTests {
         let script = Self.commands(apply["script"])
         #expect(script.contains("download?job=kisictl-plan"))
         #expect(script.contains("kisictl apply kisictl.plan --config site"))
+        #expect(script.contains("--mask-emails"), "CI logs are shared: addresses and names masked")
         #expect(!script.contains("--auto-approve"), "after merge, only the reviewed plan is applied")
     }
 

@@ -33,6 +33,7 @@ public struct PlanFailure: Sendable {
         let zero = JSONValue.int(0)
         return .object([
             ("format_version", .string(PlanJSON.formatVersion)),
+            ("terraform_version", .string(PlanJSON.terraformVersion)),
             ("kisictl_plan_version", .string(Plan.formatVersion)),
             ("evaluated_at", .string(instant.rfc3339)),
             ("time_zone", .string(zone)),
@@ -50,6 +51,8 @@ public struct PlanFailure: Sendable {
             ("warnings", .array(PlanJSON.dataWarnings(warnings))),
             ("guards", .array([])),
             ("applyable", .bool(false)),
+            ("complete", .bool(false)),
+            ("errored", .bool(true)),
             ("notify", .object([("enabled", .bool(false)), ("recipients", .array([]))])),
             ("window_changes", .string(WindowChangeMethod.patch.rawValue)),
         ])

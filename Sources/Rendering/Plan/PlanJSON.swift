@@ -9,12 +9,17 @@ import PlanModel
 /// Described by `schema/plan.schema.json`.
 public enum PlanJSON {
     public static let formatVersion = "1.0"
+    /// Terraform writes `terraform_version` in its plan JSON, and policy tools (checkov's
+    /// `terraform_plan` framework) recognise a plan by it: kisictl writes the Terraform version
+    /// whose plan representation it follows.
+    public static let terraformVersion = "1.9.0"
 
     public static func render(_ plan: Plan, style: PlanStyle) -> JSONValue {
         let style = style.forPlan(plan)
         let summary = plan.summary
         var members: [(String, JSONValue)] = [
             ("format_version", .string(formatVersion)),
+            ("terraform_version", .string(terraformVersion)),
             ("kisictl_plan_version", .string(Plan.formatVersion)),
             ("evaluated_at", .string(plan.instant.rfc3339)),
             ("time_zone", .string(style.zone.identifier)),
@@ -42,6 +47,9 @@ public enum PlanJSON {
             ("warnings", .array(warnings(plan, style: style))),
             ("guards", .array(plan.guards.map(guardTrip))),
             ("applyable", .bool(plan.problems.isEmpty && !plan.guards.contains { $0.kind.distrustsData })),
+            // Terraform's words: a targeted plan is not complete; a plan that was made did not error.
+            ("complete", .bool(plan.targets.isEmpty)),
+            ("errored", .bool(false)),
             (
                 "notify",
                 .object([("enabled", .bool(plan.notify)), ("recipients", .array(plan.notified.map { .string(style.email($0)) }))])
@@ -79,6 +87,20 @@ public enum PlanJSON {
             ("override", .string(GuardText.override(trip.kind))), ("message", .string(GuardText.sentence(trip))),
         ]
         return .object(members)
+    }
+
+    /// A group as after apply, with what this plan does to it: policy tools read only planned
+    /// values, and a revoked role has none.
+    static func plannedGroupValues(_ view: GroupView, style: PlanStyle) -> JSONValue {
+        guard case .object(var members, _) = groupValues(view.group, description: view.description) else { return .null }
+        let granted = view.roles.filter { $0.action == .create }.compactMap { $0.role.map { style.email($0.normalizedEmail) } }
+        let revoked = view.roles.filter { $0.action == .delete }.compactMap { $0.role.map { style.email($0.normalizedEmail) } }
+        let counts: [(String, JSONValue)] = [
+            ("grants", .int(granted.count)), ("window_changes", .int(view.roles.filter { $0.action == .update }.count)),
+            ("revocations", .int(revoked.count)), ("granted", .array(granted.map(JSONValue.string))),
+            ("revoked", .array(revoked.map(JSONValue.string))),
+        ]
+        return .object(members.map { ($0.key, $0.value) } + counts)
     }
 
     static func groupValues(_ group: PlannedGroup, name: String? = nil, description: String?) -> JSONValue {
@@ -124,8 +146,7 @@ public enum PlanJSON {
         var resources: [JSONValue] = []
         for view in GroupView.of(plan) {
             let group = view.group
-            resources.append(
-                .object(resource(.group, group.address, index: nil, values: groupValues(group, description: view.description))))
+            resources.append(.object(resource(.group, group.address, index: nil, values: plannedGroupValues(view, style: style))))
             for door in view.doors where door.action == .create {
                 resources.append(
                     .object(

@@ -1,4 +1,5 @@
 import AccessModel
+import AccessRules
 import ArgumentParser
 import Foundation
 import KisiAPI
@@ -347,11 +348,21 @@ struct DataChecks {
         }
         do {
             let loaded = try MemberSource.load(config.source, relativeTo: config.directory)
-            let warnings = loaded.warnings.count
             report.ok(
                 "data",
-                "\(loaded.origin): \(loaded.data.customers.count) customers, \(loaded.data.memberships.count) memberships, \(loaded.data.registrations.count) registrations, \(loaded.data.bookings.count) bookings\(warnings == 0 ? "" : " (\(warnings) warnings: see kisictl validate)")"
+                "\(loaded.origin): \(loaded.data.customers.count) customers, \(loaded.data.memberships.count) memberships, \(loaded.data.registrations.count) registrations, \(loaded.data.bookings.count) bookings"
             )
+            // The data's own warnings and those of the rules over it, as a plan shows them.
+            let warnings = (loaded.warnings + AccessEvaluator(config: config, data: loaded.data).diagnostics).warnings.sortedByLocation()
+            if let first = warnings.first {
+                let skipped = Set(warnings.skippedRecords.map(\.person)).count
+                var message = warnings.count == 1 ? "1 warning" : "\(warnings.count) warnings"
+                if skipped > 0 { message += ", the records of \(skipped) people skipped" }
+                message += "; first: " + first.description
+                report.warn(
+                    "data warnings", message,
+                    fix: "`kisictl validate` lists them all; correct the export (a skipped person is revoked, and too many stop apply)")
+            }
         } catch {
             let errors = error.diagnostics.filter { $0.severity == .error }
             report.fail(

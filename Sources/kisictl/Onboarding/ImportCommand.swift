@@ -47,8 +47,17 @@ struct ImportCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let snapshot: KisiSnapshot
+        let administrators: [String]
         do {
-            snapshot = try await connection.closing { try await KisiSnapshot.read(connection.reader) }
+            (snapshot, administrators) = try await connection.closing {
+                let reader = connection.reader
+                let snapshot = try await KisiSnapshot.read(reader)
+                var emails: [String] = []
+                for id in try await reader.organizationAdministrators() {
+                    if let user = try await reader.user(id: id) { emails.append(EmailAddress.normalized(user.email)) }
+                }
+                return (snapshot, emails.sorted())
+            }
         } catch {
             Output.standardError("error: \(error)\n")
             throw ExitCode(1)
@@ -63,7 +72,9 @@ struct ImportCommand: AsyncParsableCommand {
             }
             groups = groups.filter { $0.placeID == match.id }
         }
-        let yaml = ImportedConfig(snapshot: snapshot, groups: groups, origin: origin, outputFolder: out, place: place).yaml
+        let yaml = ImportedConfig(
+            snapshot: snapshot, groups: groups, origin: origin, outputFolder: out, place: place, administrators: administrators
+        ).yaml
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try yaml.write(toFile: target, atomically: true, encoding: .utf8)

@@ -13,6 +13,9 @@ struct ImportedConfig {
     let origin: ImportOrigin
     let outputFolder: String
     let place: String?
+    /// The organization's owners and administrators: exempt, so onboarding a group never
+    /// revokes the people who run the site.
+    let administrators: [String]
 
     var yaml: String {
         var out = """
@@ -26,6 +29,9 @@ struct ImportedConfig {
             """
         if let endpoint = origin.kisi.endpoint { out += "  endpoint: \(YAMLText.quoted(endpoint))\n" }
         out += source
+        out += "policy:\n"
+        out += "  notify: false\n"
+        out += "  exempt: \(YAMLText.list(administrators))   # the organization's owners and administrators: never revoked\n"
         out += "groups:\n"
         if groups.isEmpty { out += "  {}\n" }
         for (group, address) in zip(groups, addresses) {
