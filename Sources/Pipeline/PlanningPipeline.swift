@@ -85,9 +85,7 @@ public struct PlanningPipeline: Sendable {
             let basePlan = planner(base, baseDesired, lives[1], baseline.config.fingerprint).plan(createdAt: Instant(request.now))
             plan = BaselineComparison.mark(plan, against: basePlan, label: baseline.label)
         }
-        plan.warnings = site.warnings.filter { $0.severity == .warning }.map {
-            PlanWarning(location: $0.location, message: ($0.path.map { "\($0): " } ?? "") + $0.message)
-        }
+        plan.warnings = site.warnings.warnings.map(PlanWarning.init)
         plan.notify = site.config.policy.notify
         plan.fingerprints.files = site.files
         if request.mode == .converge {

@@ -69,4 +69,9 @@ public struct PlanWarning: Codable, Sendable, Equatable {
         self.location = location
         self.message = message
     }
+
+    /// A loading diagnostic as a plan shows it: where, then the field and the message.
+    public init(_ diagnostic: Diagnostic) {
+        self.init(location: diagnostic.location, message: (diagnostic.path.map { "\($0): " } ?? "") + diagnostic.message)
+    }
 }

@@ -52,9 +52,16 @@ struct TimeTests {
         #expect(TimeSpan(parsing: text)?.seconds == seconds)
     }
 
-    @Test("invalid durations are rejected", arguments: ["", "15", "m", "30 minutes", "-1d", "1.5h", "1H", "99999999999999999999d"])
+    @Test(
+        "invalid durations are rejected, and so is any span over a century (it would overflow an instant)",
+        arguments: ["", "15", "m", "30 minutes", "-1d", "1.5h", "1H", "99999999999999999999d", "9223372036854775807s", "36526d", "36525d1s"])
     func invalidDurations(text: String) {
         #expect(TimeSpan(parsing: text) == nil)
+    }
+
+    @Test("a century is the longest span read")
+    func century() {
+        #expect(TimeSpan(parsing: "36525d") == TimeSpan.maximum)
     }
 
     @Test("durations print as written in config")

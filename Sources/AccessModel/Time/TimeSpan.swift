@@ -20,8 +20,13 @@ public struct TimeSpan: Hashable, Comparable, Sendable {
         ("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1),
     ]
 
+    /// The longest span kisictl reads: a century. Any longer is a typo, and instants plus such a
+    /// span would overflow.
+    public static let maximum = TimeSpan.days(36_525)
+
     /// Parses `30m`, `2h`, `1d`, `1w`, `90s` and sums such as `1h30m`; `0` alone is zero.
-    /// Returns nil for anything else, so callers can say what was expected.
+    /// Returns nil for anything else (a span over ``maximum`` included), so callers can say what
+    /// was expected.
     public init?(parsing text: String) {
         if text == "0" {
             self = .zero
@@ -37,7 +42,7 @@ public struct TimeSpan: Hashable, Comparable, Sendable {
                 number = next
             } else if let unit = TimeSpan.units.first(where: { $0.suffix == character }), let n = number {
                 let (product, overflow) = n.multipliedReportingOverflow(by: unit.seconds)
-                guard !overflow else { return nil }
+                guard !overflow, product <= TimeSpan.maximum.seconds - total else { return nil }
                 total += product
                 number = nil
             } else {

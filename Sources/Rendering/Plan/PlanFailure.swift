@@ -24,7 +24,7 @@ public struct PlanFailure: Sendable {
     public init(diagnostics: [Diagnostic], instant: Instant, zone: String = "UTC") {
         self.init(
             errors: diagnostics.errors.map(\.description),
-            warnings: diagnostics.warnings.map { PlanWarning(location: $0.location, message: ($0.path.map { "\($0): " } ?? "") + $0.message) },
+            warnings: diagnostics.warnings.map(PlanWarning.init),
             instant: instant, zone: zone)
     }
 
