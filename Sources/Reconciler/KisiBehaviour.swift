@@ -36,7 +36,7 @@ public struct KisiBehaviour: Codable, Sendable, Equatable {
     }
 
     public func save(folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try PrivateFolder.create(folder)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let path = folder + "/" + Self.fileName, temporary = path + ".tmp"

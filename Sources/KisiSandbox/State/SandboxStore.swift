@@ -91,7 +91,8 @@ public actor SandboxStore {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(state)
         let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+        // The state holds the sandbox's API keys: its owner's only.
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw SandboxError.cannotSave(path)
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))

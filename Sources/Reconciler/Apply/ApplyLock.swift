@@ -33,7 +33,7 @@ public final class ApplyLock: Sendable {
     /// Takes the lock, waiting up to `timeout` seconds for a holder to let go.
     public static func acquire(at path: String, timeout: TimeInterval, now: () -> Date = { Date() }) throws -> ApplyLock {
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty { try? PrivateFolder.create(folder) }
         let deadline = now().addingTimeInterval(timeout)
         while true {
             if try create(path) { return ApplyLock(path: path) }

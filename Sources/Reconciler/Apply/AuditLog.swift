@@ -31,7 +31,7 @@ public final class AuditLog: @unchecked Sendable {
 
     public init(path: String, context: Context, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty { try PrivateFolder.create(folder) }
         if !FileManager.default.fileExists(atPath: path) {
             FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }

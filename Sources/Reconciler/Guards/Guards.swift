@@ -151,7 +151,7 @@ public struct DataSizes: Codable, Sendable, Equatable {
     }
 
     public func save(folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try PrivateFolder.create(folder)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let path = folder + "/" + Self.fileName, temporary = path + ".tmp"

@@ -4,6 +4,7 @@ import Foundation
 import KisiAPI
 import KisiSandbox
 import PlanModel
+import Reconciler
 
 /// How to reach Kisi: the real API with a key, or the embedded sandbox.
 struct KisiOptions: ParsableArguments {
@@ -98,7 +99,9 @@ final class KisiConnection: Sendable {
         }
         let endpoint = environment["KISI_ENDPOINT"] ?? settings.endpoint ?? KisiCredentials.defaultEndpoint.absoluteString
         guard let url = URL(string: endpoint), url.scheme == "https" || url.scheme == "http" else {
-            throw ConnectionFailure(description: "the Kisi endpoint \"\(endpoint)\" is not an http(s) URL")
+            // Not echoed: a mistyped endpoint may hold a password or a token.
+            throw ConnectionFailure(
+                description: "the Kisi endpoint (KISI_ENDPOINT, or kisi.endpoint in the config) is not an http(s) URL such as https://api.kisi.io")
         }
         return KisiConnection(
             credentials: KisiCredentials(baseURL: url, apiKey: key, keySource: source),
@@ -117,7 +120,7 @@ final class KisiConnection: Sendable {
         guard FileManager.default.fileExists(atPath: stateFile) || FileManager.default.fileExists(atPath: seed) else {
             throw ConnectionFailure(description: "--sandbox needs a sandbox.yaml beside the config (\(seed)); see the README's sandbox section")
         }
-        try FileManager.default.createDirectory(atPath: stateFolder, withIntermediateDirectories: true)
+        try PrivateFolder.create(stateFolder)
         let (store, _) = try await SandboxStore.open(stateFile: stateFile, seedFile: seed)
         guard let key = await store.primaryKey else {
             throw ConnectionFailure(description: "the sandbox state has no API key (\(stateFile)); delete \(stateFolder) to start again from \(seed)")

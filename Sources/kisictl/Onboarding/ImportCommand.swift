@@ -105,7 +105,7 @@ struct ImportCommand: AsyncParsableCommand {
                 KisiConnection.stateDirectory(site: out) + "/sandbox-state.json"
             ),
         ]
-        try manager.createDirectory(atPath: KisiConnection.stateDirectory(site: out), withIntermediateDirectories: true)
+        try PrivateFolder.create(KisiConnection.stateDirectory(site: out))
         for (source, destination) in files where manager.fileExists(atPath: source) {
             if manager.fileExists(atPath: destination) { try manager.removeItem(atPath: destination) }
             try manager.copyItem(atPath: source, toPath: destination)
