@@ -132,20 +132,45 @@ struct PlanApplyTests {
         let site = try copyExample("gym")
         try FileManager.default.createDirectory(atPath: site + "/.kisictl", withIntermediateDirectories: true)
         let lock = site + "/.kisictl/apply.lock"
+        // Another apply: this process holds the lock the way kisictl does.
+        let descriptor = open(lock, O_RDWR | O_CREAT, 0o600)
+        #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
         let holder = #"{"pid":\#(getpid()),"host":"\#(ProcessInfo.processInfo.hostName)","user":"ci","since":"2026-11-22T10:00:00Z"}"#
-        try holder.write(toFile: lock, atomically: true, encoding: .utf8)
+        _ = holder.withCString { write(descriptor, $0, strlen($0)) }
         let blocked = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve"])
         #expect(blocked.status == 1)
         #expect(blocked.stderr.contains("another apply holds \(lock): process \(getpid()) of ci on"))
 
         let release = Thread {
             Thread.sleep(forTimeInterval: 1)
-            try? FileManager.default.removeItem(atPath: lock)
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
         }
         release.start()
         let waited = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve", "--lock-timeout", "10s"])
         #expect(waited.status == 0, "\(waited.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: lock), "the lock is released after the apply")
+        #expect(try String(contentsOfFile: lock, encoding: .utf8).isEmpty, "the lock is released after the apply, its holder cleared")
+    }
+
+    @Test("what a lock file says cannot jam the lock: a reused pid, garbage or nothing; a directory in its place is named")
+    func lockFileContents() throws {
+        let site = try copyExample("gym")
+        try FileManager.default.createDirectory(atPath: site + "/.kisictl", withIntermediateDirectories: true)
+        let lock = site + "/.kisictl/apply.lock"
+        let contents = [
+            #"{"pid":1,"host":"\#(ProcessInfo.processInfo.hostName)","user":"ci","since":"2026-11-22T10:00:00Z"}"#,
+            #"{"pid":4242,"host":"another-runner","user":"ci","since":"2026-11-22T10:00:00Z"}"#, "garbage \u{0}", "",
+        ]
+        for content in contents {
+            try content.write(toFile: lock, atomically: true, encoding: .utf8)
+            let run = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve"])
+            #expect(run.status == 0, "\(content): \(run.stderr)")
+        }
+        try FileManager.default.removeItem(atPath: lock)
+        try FileManager.default.createDirectory(atPath: lock, withIntermediateDirectories: true)
+        let directory = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve"])
+        #expect(directory.status == 1)
+        #expect(directory.stderr.contains("cannot open the lock file \(lock)"))
     }
 
     @Test("outside a terminal, apply needs --auto-approve or a saved plan; --at is for the sandbox only")

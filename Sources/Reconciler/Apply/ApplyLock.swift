@@ -1,10 +1,15 @@
 import Foundation
 
-/// A lock file beside the config that keeps two applies from running at once. It records who
-/// holds it and since when; a lock left by a process that no longer runs on this host is taken
-/// over, so a crash does not block the next run.
-public final class ApplyLock: Sendable {
+/// A lock file beside the config that keeps two applies from running at once, held with
+/// `flock`: the kernel lets go when the holder's process ends however it ends, so a crash never
+/// blocks the next run, and what the file holds (a reused pid, nothing, garbage, another host's
+/// name) can neither fool nor jam it. The file says who holds the lock and since when, for the
+/// message a waiting apply prints; it is never deleted, so two applies always lock one file.
+public final class ApplyLock: @unchecked Sendable {
     public let path: String
+    private let descriptor: Int32
+    private let lock = NSLock()
+    private var released = false
 
     public struct Holder: Codable, Sendable, Equatable {
         public var pid: Int32
@@ -14,60 +19,74 @@ public final class ApplyLock: Sendable {
     }
 
     public enum Failure: Error, CustomStringConvertible {
-        case held(path: String, by: Holder)
-        case cannotCreate(String)
+        case held(path: String, by: Holder?)
+        case cannotOpen(String, reason: String)
 
         public var description: String {
             switch self {
-            case .held(let path, let holder):
+            case .held(let path, let holder?):
                 return
-                    "another apply holds \(path): process \(holder.pid) of \(holder.user) on \(holder.host), since \(holder.since). Wait for it (--lock-timeout), or remove the file if that apply is gone."
-            case .cannotCreate(let path):
-                return "cannot create the lock file \(path)"
+                    "another apply holds \(path): process \(holder.pid) of \(holder.user) on \(holder.host), since \(holder.since). Wait for it (--lock-timeout)."
+            case .held(let path, nil):
+                return "another apply holds \(path) (it has not said who yet). Wait for it (--lock-timeout)."
+            case .cannotOpen(let path, let reason):
+                return "cannot open the lock file \(path): \(reason). It must be a regular file kisictl can write; remove or fix it."
             }
         }
     }
 
-    private init(path: String) { self.path = path }
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    deinit { release() }
 
     /// Takes the lock, waiting up to `timeout` seconds for a holder to let go.
     public static func acquire(at path: String, timeout: TimeInterval, now: () -> Date = { Date() }) throws -> ApplyLock {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? PrivateFolder.create(folder) }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw Failure.cannotOpen(path, reason: String(cString: strerror(errno))) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw Failure.cannotOpen(path, reason: "not a regular file")
+        }
         let deadline = now().addingTimeInterval(timeout)
-        while true {
-            if try create(path) { return ApplyLock(path: path) }
-            let holder = read(path)
-            if let holder, holder.host == hostName(), kill(holder.pid, 0) != 0, errno == ESRCH {
-                unlink(path)  // left by a process that is gone
-                continue
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw Failure.cannotOpen(path, reason: reason)
             }
             if now() >= deadline {
-                throw Failure.held(path: path, by: holder ?? Holder(pid: 0, host: "?", user: "?", since: "?"))
+                close(descriptor)
+                throw Failure.held(path: path, by: read(path))
             }
             Thread.sleep(forTimeInterval: 0.2)
-        }
-    }
-
-    public func release() {
-        unlink(path)
-    }
-
-    private static func create(_ path: String) throws -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        if descriptor < 0 {
-            if errno == EEXIST { return false }
-            throw Failure.cannotCreate(path)
         }
         let holder = Holder(
             pid: getpid(), host: hostName(), user: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
             since: ISO8601DateFormatter().string(from: Date()))
         let data = (try? JSONEncoder().encode(holder)) ?? Data()
-        _ = data.withUnsafeBytes { write(descriptor, $0.baseAddress, data.count) }
-        close(descriptor)
-        return true
+        ftruncate(descriptor, 0)
+        _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, data.count, 0) }
+        return ApplyLock(path: path, descriptor: descriptor)
     }
 
+    /// Lets go: the file is emptied (nobody holds it) and unlocked, never deleted.
+    public func release() {
+        lock.withLock {
+            guard !released else { return }
+            released = true
+            ftruncate(descriptor, 0)
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
+    }
+
+    /// Who the file says holds the lock; nil when it says nothing readable.
     static func read(_ path: String) -> Holder? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return try? JSONDecoder().decode(Holder.self, from: data)
