@@ -26,6 +26,20 @@ struct AuditLogTests {
         return value
     }
 
+    @Test("an audit log that cannot be written stops the apply before its first write to Kisi, without a crash, and releases the lock")
+    func unwritableLog() throws {
+        let site = try copyExample("gym")
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        let run = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve", "--audit-log", "/dev/full"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("error: cannot write the audit log /dev/full: "))
+        #expect(!run.stderr.contains("Fatal error"))
+        #expect(run.stdout.contains("Done: nothing."), "\(run.stdout)")
+        let plan = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"])
+        #expect(plan.status == 2, "every change is still to be made")
+        #expect(try String(contentsOfFile: site + "/.kisictl/apply.lock", encoding: .utf8).isEmpty, "the lock was released")
+    }
+
     @Test("every line is one object with unique keys, ids, windows, reasons and the plan; kisictl log finds a person's lines")
     func linesAnswerQuestions() throws {
         let site = try copyExample("gym")
@@ -40,14 +54,23 @@ struct AuditLogTests {
             for key in ["time", "plan_id", "action", "address", "group", "reasons", "outcome"] { #expect(entry[key] != nil, "\(key)") }
         }
         #expect(Set(entries.compactMap { $0["plan_id"]?.stringValue }).count == 1, "one apply, one plan")
-        let revocations = entries.filter { $0["action"]?.stringValue == "revoke" }
+        #expect(entries.filter { $0["outcome"]?.stringValue == "intent" }.count * 2 == entries.count, "an intent and an outcome per write")
+        // Every write has its intent line before its outcome: a crash between them leaves the intent.
+        for (index, entry) in entries.enumerated() where entry["outcome"]?.stringValue != "intent" {
+            #expect(
+                entries[..<index].contains {
+                    $0["outcome"]?.stringValue == "intent" && $0["address"] == entry["address"] && $0["action"] == entry["action"]
+                }, "an intent line precedes \(entry["address"]?.stringValue ?? "")")
+        }
+        let outcomes = entries.filter { $0["outcome"]?.stringValue != "intent" }
+        let revocations = outcomes.filter { $0["action"]?.stringValue == "revoke" }
         #expect(!revocations.isEmpty)
         for revocation in revocations {
             #expect(revocation["role_assignment_id"]?.intValue != nil)
             #expect(revocation["window_before"] != nil)
             #expect(revocation["reasons"].map { if case .array(let reasons) = $0 { !reasons.isEmpty } else { false } } == true)
         }
-        let grants = entries.filter { $0["action"]?.stringValue == "grant" || $0["action"]?.stringValue == "create_user_and_grant" }
+        let grants = outcomes.filter { $0["action"]?.stringValue == "grant" || $0["action"]?.stringValue == "create_user_and_grant" }
         #expect(!grants.isEmpty && grants.allSatisfy { $0["new_role_assignment_id"]?.intValue != nil && $0["window_after"] != nil })
         #expect(!text.contains("@example.net\""), "addresses are masked")
 

@@ -25,11 +25,14 @@ public struct ApplyReport: Sendable {
             case kisi(KisiError)
             /// The plan names one Kisi role twice: it was acted on once.
             case roleTwice(Int)
+            /// Not attempted: the audit log could not record the intent to make it.
+            case auditLog(AuditLog.Failure)
 
             public var description: String {
                 switch self {
                 case .kisi(let error): return error.description
                 case .roleTwice(let id): return "the plan holds Kisi role \(id) twice; it was acted on once"
+                case .auditLog(let failure): return "not attempted: \(failure)"
                 }
             }
         }
@@ -181,6 +184,7 @@ public struct Applier: Sendable {
     // MARK: Groups and doors
 
     private func createGroup(_ group: PlannedGroup, _ change: ResourceChange, _ report: ReportBuilder) async -> Int? {
+        guard await intend("create_group", change, report) else { return nil }
         let target: [(String, JSONValue)] = [("name", .string(group.name)), ("place_id", .int(group.placeID))]
         var lastError: KisiError = .network("POST /groups", "no answer")
         for _ in 1...Self.attempts {
@@ -208,6 +212,7 @@ public struct Applier: Sendable {
     }
 
     private func updateGroup(_ group: PlannedGroup, _ groupID: Int, _ change: ResourceChange, _ report: ReportBuilder) async {
+        guard await intend("update_group", change, report) else { return }
         let before = change.before?.group, after = change.after?.group
         let target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID))]
         let name = after?.name != before?.name ? after?.name : nil
@@ -221,6 +226,7 @@ public struct Applier: Sendable {
     }
 
     private func changeDoor(_ group: PlannedGroup, _ groupID: Int, _ change: ResourceChange, _ report: ReportBuilder) async {
+        guard await intend(change.action == .delete ? "unlink_door" : "link_door", change, report) else { return }
         let door = (change.after ?? change.before)!.door!
         let target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID)), ("lock_id", .int(door.lockID)), ("door", .string(door.door))]
         switch change.action {
@@ -277,6 +283,7 @@ public struct Applier: Sendable {
     }
 
     private func revoke(_ step: Step, _ report: ReportBuilder) async {
+        guard await intend("revoke", step.change, report) else { return }
         let target = target(step), role = step.change.before?.role?.kisiID ?? 0
         do {
             try await writer.revoke(role)
@@ -302,6 +309,7 @@ public struct Applier: Sendable {
     /// A window change by PATCH, read back: the method Kisi's behaviour calls for, or nil when the
     /// change failed and said nothing about it.
     private func probeWindowChange(_ step: Step, instant: Instant, _ report: ReportBuilder) async -> WindowChangeMethod? {
+        guard await intend("change_window", step.change, report) else { return nil }
         let target = target(step), role = step.change.before?.role?.kisiID ?? 0
         let wanted = step.change.after?.role?.window ?? PlanWindow(from: nil, until: nil)
         do {
@@ -329,6 +337,7 @@ public struct Applier: Sendable {
     }
 
     private func patchWindow(_ step: Step, _ report: ReportBuilder) async {
+        guard await intend("change_window", step.change, report) else { return }
         let target = target(step), role = step.change.before?.role?.kisiID ?? 0
         let wanted = step.change.after?.role?.window
         do {
@@ -344,6 +353,7 @@ public struct Applier: Sendable {
     /// A window change for a Kisi that ignores the validity fields of a PATCH: revoke the role,
     /// then grant with the new window. The person is without access for those two requests.
     private func reissue(_ step: Step, knownUser: Int?, instant: Instant, _ report: ReportBuilder) async {
+        guard await intend("change_window", step.change, report) else { return }
         let target = target(step), role = step.change.before?.role?.kisiID ?? 0
         do {
             try await writer.revoke(role)
@@ -369,6 +379,7 @@ public struct Applier: Sendable {
         let role = step.role
         let wanted = role.window
         let action = action ?? (role.holder.kisiID == nil ? "create_user_and_grant" : "grant")
+        guard await intend(action, step.change, report) else { return nil }
         var userID = knownUser ?? role.holder.kisiID
         if userID == nil {
             do {
@@ -449,6 +460,17 @@ public struct Applier: Sendable {
 
     static func describe(_ error: KisiError) -> String {
         error.answerLost ? "a lost answer" : "Kisi refused the create"
+    }
+
+    /// Writes the intent line before a write to Kisi; when the log cannot take it, the write is
+    /// not made (nor any later one), and the change is reported as not attempted.
+    private func intend(_ action: String, _ change: ResourceChange, _ report: ReportBuilder) async -> Bool {
+        guard let audit, !audit.record(action: action, change: change, target: [], outcome: "intent") else { return true }
+        let failure = audit.failure ?? AuditLog.Failure(path: audit.path, reason: "unknown")
+        await report.fail(
+            ApplyReport.Failure(group: change.address.group, address: change.address, action: change.action, error: .auditLog(failure)))
+        await progress?.advance()
+        return false
     }
 
     private func done(

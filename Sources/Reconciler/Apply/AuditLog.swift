@@ -24,34 +24,52 @@ public final class AuditLog: @unchecked Sendable {
         }
     }
 
-    private let handle: FileHandle
+    public let path: String
+    private let descriptor: Int32
     private let lock = NSLock()
+    /// Why the log stopped taking lines; once set, every later line is refused, so the apply
+    /// makes no write the log cannot record.
+    private var brokenBy: String?
     private let clock: @Sendable () -> Date
     private let context: Context
 
     public init(path: String, context: Context, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try PrivateFolder.create(folder) }
-        if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteNoPermission) }
-        handle.seekToEndOfFile()
-        self.handle = handle
+        // Appending: lines of several applies (or sites) sharing a log interleave whole, never overwrite.
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        self.path = path
+        self.descriptor = descriptor
         self.clock = clock
         self.context = context
     }
 
-    deinit { try? handle.close() }
+    deinit { close(descriptor) }
+
+    /// The log cannot be written.
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public var path: String
+        public var reason: String
+
+        public var description: String { "cannot write the audit log \(path): \(reason)" }
+    }
+
+    /// Why the log stopped taking lines, if it did.
+    public var failure: Failure? { lock.withLock { brokenBy.map { Failure(path: path, reason: $0) } } }
 
     /// `a***@example.com#3f9a2c1b7e40`: the form a person has in the log.
     public static func person(_ email: String, salt: String) -> String {
         EmailAddress.masked(email) + "#" + PlanKey.tag(EmailAddress.normalized(email), salt: salt)
     }
 
-    /// Writes one line. `ids` are the Kisi ids and names the write used (`kisi_group_id`,
-    /// `user_id`, `new_role_assignment_id`, …); a key already written from the change is not repeated.
-    public func record(action: String, change: ResourceChange, target ids: [(String, JSONValue)], outcome: String, detail: String? = nil) {
+    /// Writes one line; false when the log cannot take it (then or since). `ids` are the Kisi
+    /// ids and names the write used (`kisi_group_id`, `user_id`, `new_role_assignment_id`, …); a
+    /// key already written from the change is not repeated. Outcome `intent` precedes a write.
+    @discardableResult
+    public func record(
+        action: String, change: ResourceChange, target ids: [(String, JSONValue)], outcome: String, detail: String? = nil
+    ) -> Bool {
         var line = Line()
         line["time"] = .string(Instant(clock()).rfc3339)
         line["plan_id"] = .string(context.planID)
@@ -74,8 +92,14 @@ public final class AuditLog: @unchecked Sendable {
         line["reasons"] = .array(context.reasons(change).map(JSONValue.string))
         line["outcome"] = .string(outcome)
         line["detail"] = detail.map(JSONValue.string)
-        let text = JSONValue.object(line.members).rendered(pretty: false) + "\n"
-        lock.withLock { handle.write(Data(text.utf8)) }
+        let bytes = Array((JSONValue.object(line.members).rendered(pretty: false) + "\n").utf8)
+        return lock.withLock {
+            guard brokenBy == nil else { return false }
+            // One write per line: with O_APPEND, lines from several writers do not tear each other.
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written != bytes.count { brokenBy = written < 0 ? String(cString: strerror(errno)) : "a short write" }
+            return brokenBy == nil
+        }
     }
 
     static func window(_ window: PlanWindow) -> JSONValue {

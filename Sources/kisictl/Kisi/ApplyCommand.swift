@@ -130,6 +130,9 @@ struct ApplyCommand: AsyncParsableCommand {
                 try? loadedSite.dataSizes.save(folder: stateFolder)
             }
             Output.standardOutput(Self.describe(report, auditPath: auditPath))
+            if let failure = audit.failure {
+                Output.standardError("error: \(failure): the apply stopped before its next write to Kisi; make the log writable and apply again.\n")
+            }
             if !held.isEmpty {
                 Output.standardError(
                     "error: held back \(held.count) change\(held.count == 1 ? "" : "s") that remove or narrow access: \(GuardText.consequence(tripped) ?? "")\n"
