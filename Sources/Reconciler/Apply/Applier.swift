@@ -27,12 +27,15 @@ public struct ApplyReport: Sendable {
             case roleTwice(Int)
             /// Not attempted: the audit log could not record the intent to make it.
             case auditLog(AuditLog.Failure)
+            /// Not attempted: a signal asked the apply to stop.
+            case stopped(signal: Int32)
 
             public var description: String {
                 switch self {
                 case .kisi(let error): return error.description
                 case .roleTwice(let id): return "the plan holds Kisi role \(id) twice; it was acted on once"
                 case .auditLog(let failure): return "not attempted: \(failure)"
+                case .stopped(let signal): return "not attempted: \(ApplyStop.name(signal)) asked the apply to stop"
                 }
             }
         }
@@ -76,12 +79,14 @@ public struct Applier: Sendable {
     let audit: AuditLog?
     let notify: Bool
     let progress: (any ApplyProgress)?
+    let stop: ApplyStop?
 
-    public init(writer: KisiWriter, audit: AuditLog?, notify: Bool, progress: (any ApplyProgress)?) {
+    public init(writer: KisiWriter, audit: AuditLog?, notify: Bool, progress: (any ApplyProgress)?, stop: ApplyStop? = nil) {
         self.writer = writer
         self.audit = audit
         self.notify = notify
         self.progress = progress
+        self.stop = stop
     }
 
     /// How many times a write whose outcome is unknown is read back and tried again.
@@ -464,11 +469,17 @@ public struct Applier: Sendable {
 
     /// Writes the intent line before a write to Kisi; when the log cannot take it, the write is
     /// not made (nor any later one), and the change is reported as not attempted.
+    /// After a stop request, no write starts at all.
     private func intend(_ action: String, _ change: ResourceChange, _ report: ReportBuilder) async -> Bool {
-        guard let audit, !audit.record(action: action, change: change, target: [], outcome: "intent") else { return true }
-        let failure = audit.failure ?? AuditLog.Failure(path: audit.path, reason: "unknown")
-        await report.fail(
-            ApplyReport.Failure(group: change.address.group, address: change.address, action: change.action, error: .auditLog(failure)))
+        let problem: ApplyReport.Failure.Problem
+        if let signal = stop?.requested {
+            problem = .stopped(signal: signal)
+        } else if let audit, !audit.record(action: action, change: change, target: [], outcome: "intent") {
+            problem = .auditLog(audit.failure ?? AuditLog.Failure(path: audit.path, reason: "unknown"))
+        } else {
+            return true
+        }
+        await report.fail(ApplyReport.Failure(group: change.address.group, address: change.address, action: change.action, error: problem))
         await progress?.advance()
         return false
     }

@@ -117,7 +117,11 @@ struct ApplyCommand: AsyncParsableCommand {
                     change.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: zone, revoking: change.action == .delete) }
                 })
             let progress = StderrProgress(terminal: isatty(STDERR_FILENO) == 1)
-            let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress).apply(toApply)
+            let stop = ApplyStop()
+            let signals = Self.stopOnSignals(stop)
+            let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress, stop: stop)
+                .apply(toApply)
+            signals.forEach { $0.cancel() }
             if let method = report.windowChanges {
                 // Remembered for the next plan and for doctor; a failure to write it loses nothing applied.
                 try? KisiBehaviour(
@@ -138,7 +142,26 @@ struct ApplyCommand: AsyncParsableCommand {
                     "error: held back \(held.count) change\(held.count == 1 ? "" : "s") that remove or narrow access: \(GuardText.consequence(tripped) ?? "")\n"
                 )
             }
+            if let signal = stop.requested {
+                Output.standardError("Stopped by \(ApplyStop.name(signal)): the writes under way finished, no other was started.\n")
+                throw ExitCode(128 + signal)
+            }
             if !report.succeeded || !held.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    /// SIGINT, SIGTERM and SIGHUP ask the apply to stop after the writes under way (the report,
+    /// the audit log and the lock then end as usual); a second signal ends the process at once.
+    static func stopOnSignals(_ stop: ApplyStop) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM, SIGHUP].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                guard stop.request(signal: number) else { _exit(128 + number) }
+                Output.standardError("\n\(ApplyStop.name(number)): stopping after the writes under way (again to stop at once)…\n")
+            }
+            source.resume()
+            return source
         }
     }
 
