@@ -121,7 +121,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let signals = Self.stopOnSignals(stop)
             let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress, stop: stop)
                 .apply(toApply)
-            signals.forEach { $0.cancel() }
+            for source in signals { source.cancel() }
             if let method = report.windowChanges {
                 // Remembered for the next plan and for doctor; a failure to write it loses nothing applied.
                 try? KisiBehaviour(
