@@ -54,12 +54,22 @@ public struct SandboxServer: Sendable {
     }
 
     struct Responder: HTTPResponder {
+        static let maximumBody = 8 * 1024 * 1024
         let api: SandboxAPI
         let faults: FaultInjector?
 
         func respond(to request: Request, context: Context) async throws -> Response {
             var request = request
-            let body = try await request.collectBody(upTo: 8 * 1024 * 1024)
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: Self.maximumBody)
+            } catch {
+                // Kisi's bodies are small; an oversized one is refused, not a server failure.
+                let refusal = JSONValue.object([
+                    ("error", .string("the request body is larger than \(Self.maximumBody / 1024 / 1024) MiB")), ("code", .string("a00413")),
+                ])
+                return Self.http(.json(refusal, status: 413))
+            }
             let query = SandboxRequest.formDecoded(request.uri.query ?? "")
             let sandboxRequest = SandboxRequest(
                 method: request.method.rawValue, path: request.uri.path, query: query,
