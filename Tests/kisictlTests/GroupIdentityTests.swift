@@ -38,8 +38,10 @@ struct GroupIdentityTests {
         }
     }
 
+    /// The audit log's outcome lines (each write also has an intent line before it).
     static func auditLines(_ site: String) throws -> [String] {
         try String(contentsOfFile: site + "/.kisictl/audit.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+            .filter { !$0.contains("\"outcome\":\"intent\"") }
     }
 
     @Test("a rename with previously: is one rename and no other change; apply makes one change; the next plan has none")
