@@ -33,7 +33,11 @@ let package = Package(
         // YAML -> typed, validated SiteConfig with file:line:column diagnostics.
         .target(name: "KisiConfig", dependencies: ["AccessModel", "JSONSupport", "Yams"]),
         // Member data from CSV/JSON exports or from a command's JSON output.
-        .target(name: "MemberSources", dependencies: ["AccessModel", "JSONSupport"]),
+        .target(name: "MemberSources", dependencies: ["AccessModel", "JSONSupport", "Subprocesses"]),
+        // The one process runner: own process group, clean signal mask, bounded waits, capped output.
+        .target(name: "Subprocesses", dependencies: ["CProcessSpawn"]),
+        // posix_spawn with a working directory and pipe2, which Swift's Glibc module does not show.
+        .target(name: "CProcessSpawn"),
         // The plan as data: access states and their diff, resource addresses and changes, typed
         // reasons and problems, the plan and its saved file.
         .target(name: "PlanModel", dependencies: ["AccessModel", .product(name: "Crypto", package: "swift-crypto")]),
@@ -59,7 +63,9 @@ let package = Package(
         // The pipeline every caller shares: load a site, evaluate it, read Kisi, plan.
         .target(
             name: "Pipeline",
-            dependencies: ["AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "MemberSources", "PlanModel", "Reconciler"]
+            dependencies: [
+                "AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "MemberSources", "PlanModel", "Reconciler", "Subprocesses",
+            ]
         ),
         // Deterministic synthetic sites for benchmarks and scale tests.
         .target(name: "SyntheticSites", dependencies: ["AccessModel", "AccessRules", "KisiConfig", "SeededRandom"]),
@@ -74,7 +80,7 @@ let package = Package(
             name: "kisictl-benchmarks",
             dependencies: [
                 "AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Pipeline", "PlanModel", "Reconciler",
-                "SyntheticSites", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Subprocesses", "SyntheticSites", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "AccessModelTests", dependencies: ["AccessModel"]),
@@ -92,7 +98,10 @@ let package = Package(
         ),
         .testTarget(
             name: "kisictlTests",
-            dependencies: ["kisictl", "AccessModel", "JSONSupport", "PlanModel", "Rendering", "KisiSandbox", "TestSupport", "Yams"]),
+            dependencies: [
+                "kisictl", "AccessModel", "JSONSupport", "PlanModel", "Rendering", "KisiSandbox", "Subprocesses", "TestSupport", "Yams",
+            ]),
+        .testTarget(name: "SubprocessesTests", dependencies: ["Subprocesses"]),
         .testTarget(name: "PlanModelTests", dependencies: ["AccessModel", "PlanModel"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
         .target(name: "TestSupport", dependencies: ["Yams"], path: "Tests/TestSupport"),

@@ -125,6 +125,28 @@ struct NodeReader {
         return span
     }
 
+    /// A number of bytes: `1048576`, `512KiB`, `256MiB`, `1GiB`, `500MB` (decimal units are powers of 1000).
+    mutating func byteSize(_ node: Node, _ path: String) -> Int? {
+        guard case .scalar(let scalar) = node, !Self.isNull(node), let size = Self.bytes(scalar.string) else {
+            expected("a size such as 256MiB, 1GiB or a number of bytes", node, path)
+            return nil
+        }
+        return size
+    }
+
+    static func bytes(_ text: String) -> Int? {
+        let trimmed = text.trimmingWhitespace()
+        let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
+        let unit = String(trimmed.dropFirst(digits.count)).trimmingWhitespace()
+        let factors: [String: Int] = [
+            "": 1, "B": 1, "KB": 1000, "MB": 1_000_000, "GB": 1_000_000_000,
+            "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30,
+        ]
+        guard !digits.isEmpty, digits.count <= 12, let count = Int(digits), let factor = factors[unit] else { return nil }
+        let (size, overflow) = count.multipliedReportingOverflow(by: factor)
+        return overflow ? nil : size
+    }
+
     mutating func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ node: Node, _ path: String) -> T? where T.RawValue == String {
         let options = T.allCases.map(\.rawValue)
         guard case .scalar(let scalar) = node, let value = T(rawValue: scalar.string) else {

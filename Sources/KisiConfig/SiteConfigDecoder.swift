@@ -6,7 +6,7 @@ import Yams
 struct SiteConfigDecoder {
     static let topKeys = ["version", "timezone", "kisi", "source", "policy", "groups"]
     static let kisiKeys = ["api_key_env", "endpoint"]
-    static let sourceKeys = ["files", "command", "timeout"]
+    static let sourceKeys = ["files", "command", "timeout", "max_output"]
     static let policyKeys = [
         "notify", "unexplained_members", "max_revocations", "max_grants", "max_skipped_records", "max_missing_members", "max_data_shrink",
         "exempt", "lookahead",
@@ -109,8 +109,8 @@ struct SiteConfigDecoder {
             reader.error(fields.key("command")!, "source", "files and command are alternatives: keep one")
             return nil
         case (let files?, nil):
-            if let timeout = fields.key("timeout") {
-                reader.error(timeout, fields.path("timeout"), "timeout applies to command sources only")
+            for key in ["timeout", "max_output"] {
+                if let node = fields.key(key) { reader.error(node, fields.path(key), "\(key) applies to command sources only") }
             }
             return reader.string(files, fields.path("files")).map { .files(directory: $0) }
         case (nil, let command?):
@@ -124,7 +124,15 @@ struct SiteConfigDecoder {
             if let node = fields["timeout"], let span = reader.duration(node, fields.path("timeout")) {
                 if span.seconds > 0 { timeout = span } else { reader.expected("a duration above zero", node, fields.path("timeout")) }
             }
-            return arguments.map { .command(arguments: $0, timeout: timeout) }
+            var maxOutput = SourceSpec.defaultMaxOutput
+            if let node = fields["max_output"], let size = reader.byteSize(node, fields.path("max_output")) {
+                if (1...SourceSpec.largestMaxOutput).contains(size) {
+                    maxOutput = size
+                } else {
+                    reader.expected("a size from 1 byte to 16GiB", node, fields.path("max_output"))
+                }
+            }
+            return arguments.map { .command(arguments: $0, timeout: timeout, maxOutput: maxOutput) }
         }
     }
 

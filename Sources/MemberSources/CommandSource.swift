@@ -1,32 +1,49 @@
 import AccessModel
 import Foundation
 import JSONSupport
+import Subprocesses
 
 /// A program that prints every entity as one JSON object on stdout:
 /// `{"customers": [...], "memberships": [...], "registrations": [...], "bookings": [...]}`.
 ///
 /// It lets any platform's API feed kisictl through a small script. The program runs in the
-/// config's folder, with a timeout; its stderr is quoted when it fails.
+/// config's folder, without the Kisi key in its environment, within a timeout and an output
+/// cap; its stderr is quoted when it fails.
 struct CommandSource {
     let arguments: [String]
     let directory: String
     let timeout: TimeSpan
+    let maxOutput: Int
+    /// Environment variables the program must not see (the Kisi key).
+    let secrets: [String]
 
     var label: String { "command \(arguments[0])" }
 
     func load() throws(DiagnosticsError) -> LoadedMemberData {
-        let result: ProcessRunner.Result
+        let invocation = ProcessRunner.Invocation(
+            program: arguments[0], arguments: Array(arguments.dropFirst()), directory: directory,
+            environment: ProcessRunner.Invocation.environment(withholding: secrets),
+            timeout: .seconds(timeout.seconds), maxOutput: maxOutput)
+        let result: ProcessRunner.Completion
         do {
-            result = try ProcessRunner.run(arguments, in: directory, timeout: timeout)
+            result = try ProcessRunner.run(invocation)
         } catch {
-            throw DiagnosticsError([.error("source \(label): \(error.message)")])
+            throw DiagnosticsError([.error("source \(label): \(error)")])
         }
         let stderr = Self.excerpt(result.stderr)
-        if result.timedOut {
+        switch result.stop {
+        case .timedOut:
             throw DiagnosticsError([.error("source \(label) did not finish within \(timeout) and was stopped\(stderr)")])
-        }
-        guard result.status == 0 else {
-            throw DiagnosticsError([.error("source \(label) exited with status \(result.status)\(stderr)")])
+        case .outputTooLarge:
+            throw DiagnosticsError([
+                .error(
+                    "source \(label) printed more than \(Self.size(maxOutput)) and was stopped (raise source.max_output if the data is really this large)\(stderr)"
+                )
+            ])
+        case nil:
+            guard result.termination == .exited(0) else {
+                throw DiagnosticsError([.error("source \(label) \(result.termination)\(stderr)")])
+            }
         }
         let outputName = "\(arguments[0]) output"
         let value: JSONValue
@@ -66,6 +83,14 @@ struct CommandSource {
             fingerprint: Fingerprint.of(bytes: result.stdout), files: [outputName: Fingerprint.of(bytes: result.stdout)])
     }
 
+    /// `268435456` as `256MiB`.
+    static func size(_ bytes: Int) -> String {
+        for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(unit)"
+        }
+        return "\(bytes) bytes"
+    }
+
     /// The end of the program's stderr, ready to append to a message.
     static func excerpt(_ stderr: [UInt8]) -> String {
         let text = String(decoding: stderr, as: UTF8.self).trimmingWhitespace()
@@ -74,91 +99,5 @@ struct CommandSource {
         var quoted = lines.joined(separator: "\n")
         if quoted.count > 2000 { quoted = "…" + quoted.suffix(2000) }
         return "; its stderr says:\n" + quoted.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
-    }
-}
-
-/// Runs a program to completion with a timeout, capturing stdout and stderr.
-enum ProcessRunner {
-    struct Result {
-        var status: Int32
-        var stdout: [UInt8]
-        var stderr: [UInt8]
-        var timedOut: Bool
-    }
-
-    struct Failure: Error {
-        var message: String
-    }
-
-    static func run(_ arguments: [String], in directory: String, timeout: TimeSpan) throws(Failure) -> Result {
-        guard let program = arguments.first, !program.isEmpty else { throw Failure(message: "the command is empty") }
-        let executable = try resolve(program, in: directory)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(arguments.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do {
-            try process.run()
-        } catch {
-            throw Failure(message: "cannot start \(executable): \(error.localizedDescription)")
-        }
-        let output = Collector(stdout.fileHandleForReading)
-        let errors = Collector(stderr.fileHandleForReading)
-        var timedOut = false
-        if exited.wait(timeout: .now() + .seconds(Int(timeout.seconds))) == .timedOut {
-            timedOut = true
-            process.terminate()
-            if exited.wait(timeout: .now() + .seconds(3)) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                exited.wait()
-            }
-        }
-        return Result(status: process.terminationStatus, stdout: output.wait(), stderr: errors.wait(), timedOut: timedOut)
-    }
-
-    /// A path with a `/` is relative to the config's folder; a bare name is looked up in PATH.
-    private static func resolve(_ program: String, in directory: String) throws(Failure) -> String {
-        let fileManager = FileManager.default
-        if program.contains("/") {
-            let path = program.hasPrefix("/") ? program : MemberSource.join(directory, program)
-            guard fileManager.isExecutableFile(atPath: path) else {
-                throw Failure(
-                    message: fileManager.fileExists(atPath: path) ? "\(path) is not executable (chmod +x it)" : "program not found: \(path)")
-            }
-            return path
-        }
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for folder in searchPath.split(separator: ":") {
-            let candidate = MemberSource.join(String(folder), program)
-            if fileManager.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw Failure(message: "program \"\(program)\" not found in PATH")
-    }
-
-    /// Drains a pipe on a background thread so a chatty program never blocks on a full pipe.
-    private final class Collector: @unchecked Sendable {
-        private var bytes: [UInt8] = []
-        private let lock = NSLock()
-        private let done = DispatchSemaphore(value: 0)
-
-        init(_ handle: FileHandle) {
-            Thread.detachNewThread { [self] in
-                let data = [UInt8](handle.readDataToEndOfFile())
-                lock.withLock { bytes = data }
-                done.signal()
-            }
-        }
-
-        func wait() -> [UInt8] {
-            // A grandchild holding the pipe open must not hang kisictl after the program ended.
-            _ = done.wait(timeout: .now() + .seconds(5))
-            return lock.withLock { bytes }
-        }
     }
 }

@@ -27,12 +27,18 @@ public struct LoadedMemberData: Sendable {
 /// Anything that would make the data incomplete — a missing or empty customers export, a bad
 /// row, a failing command — is an error: an empty source must never read as "nobody qualifies".
 public enum MemberSource {
-    public static func load(_ spec: SourceSpec, relativeTo directory: String) throws(DiagnosticsError) -> LoadedMemberData {
+    /// `withholding` names environment variables a command must not see: the Kisi key's.
+    public static func load(
+        _ spec: SourceSpec, relativeTo directory: String, withholding secrets: [String] = []
+    ) throws(DiagnosticsError) -> LoadedMemberData {
         switch spec {
         case .files:
             return try FileSource(folder: folder(of: spec, relativeTo: directory)!).load()
-        case .command(let arguments, let timeout):
-            return try CommandSource(arguments: arguments, directory: directory, timeout: timeout).load()
+        case .command(let arguments, let timeout, let maxOutput):
+            return try CommandSource(
+                arguments: arguments, directory: directory, timeout: timeout, maxOutput: maxOutput,
+                secrets: secrets + [KisiSettings.defaultAPIKeyEnv]
+            ).load()
         }
     }
 

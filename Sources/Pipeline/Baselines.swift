@@ -1,6 +1,7 @@
 import AccessModel
 import Foundation
 import KisiConfig
+import Subprocesses
 
 /// Where a baseline config comes from: a folder (a checkout of the base branch), or git.
 public enum Baselines {
@@ -95,24 +96,17 @@ public enum Baselines {
 
     /// Runs git, and returns its output; a failure carries git's message.
     private static func run(_ arguments: [String], in folder: String) throws(Failure) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        let completion: ProcessRunner.Completion
         do {
-            try process.run()
+            completion = try ProcessRunner.run(.init(program: "git", arguments: arguments, directory: folder, timeout: .seconds(120)))
         } catch {
             throw .git(arguments.first ?? "", "cannot run git: \(error)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .git(arguments.joined(separator: " "), String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        guard completion.succeeded else {
+            let message = String(decoding: completion.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let how = completion.stop == .timedOut ? "did not finish within 2 minutes" : "\(completion.termination)"
+            throw .git(arguments.joined(separator: " "), message.isEmpty ? how : message)
         }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: completion.stdout, as: UTF8.self)
     }
 }

@@ -62,7 +62,8 @@ public struct Site: Sendable {
                 origin: "not read (no managed groups)", fingerprint: Fingerprint.of("no member data"))
         } else {
             do {
-                data = try MemberSource.load(loaded.config.source, relativeTo: loaded.config.directory)
+                data = try MemberSource.load(
+                    loaded.config.source, relativeTo: loaded.config.directory, withholding: [loaded.config.kisi.apiKeyEnv])
             } catch {
                 throw DiagnosticsError(loaded.warnings + error.diagnostics)
             }

@@ -7,6 +7,7 @@ import KisiConfig
 import MemberSources
 import PlanModel
 import Reconciler
+import Subprocesses
 import SyntheticSites
 
 /// Benchmarks print their figures; targets live in BENCHMARKS.md, never in timed tests.
@@ -40,12 +41,11 @@ struct EngineBenchmark: ParsableCommand {
             Data("customers  load (s)  index (s)  evaluate (s)  diff (s)  total (s)  per customer (µs)  peak RSS (MB)  runs\n".utf8))
         for size in customers {
             let folder = try Self.prepare(customers: size, groups: shape.groups, churn: shape.churn, seed: shape.seed)
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-            child.arguments = ["engine-run", "--dir", folder, "--runs", String(runs)]
-            try child.run()
-            child.waitUntilExit()
-            guard child.terminationStatus == 0 else { throw ExitCode(child.terminationStatus) }
+            let child = try ProcessRunner.run(
+                .init(program: CommandLine.arguments[0], arguments: ["engine-run", "--dir", folder, "--runs", String(runs)]))
+            FileHandle.standardOutput.write(Data(child.stdout))
+            FileHandle.standardError.write(Data(child.stderr))
+            guard child.succeeded else { throw ExitCode(1) }
         }
     }
 

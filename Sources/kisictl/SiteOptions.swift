@@ -1,6 +1,7 @@
 import AccessModel
 import ArgumentParser
 import Foundation
+import KisiConfig
 import Pipeline
 import Rendering
 
@@ -63,8 +64,22 @@ extension SiteOptions {
     /// as JSON on stdout for `--format json` (so scripts read one document either way), else on stderr.
     /// With no format, throws ``DiagnosticsError`` for the caller to report.
     func load(reportingErrorsAs format: OutputFormat?) throws -> Site {
+        try reporting(as: format) { () throws(DiagnosticsError) in try Site.load(configPath: config) }
+    }
+
+    /// The config alone, without member data: what apply needs to find its lock.
+    func loadConfig(reportingErrorsAs format: OutputFormat?) throws -> LoadedConfig {
+        try reporting(as: format) { () throws(DiagnosticsError) in try ConfigLoader.load(path: config) }
+    }
+
+    /// The site of a loaded config: reads its member data.
+    func load(_ loaded: LoadedConfig, reportingErrorsAs format: OutputFormat?) throws -> Site {
+        try reporting(as: format) { () throws(DiagnosticsError) in try Site.load(config: loaded) }
+    }
+
+    private func reporting<T>(as format: OutputFormat?, _ load: () throws(DiagnosticsError) -> T) throws -> T {
         do {
-            return try Site.load(configPath: config)
+            return try load()
         } catch {
             switch format {
             case .json?: Output.standardOutput(ValidationReport.failureJSON(error.diagnostics).rendered())

@@ -191,9 +191,41 @@ struct ConfigLoaderTests {
               g: {name: G, managed: false}
             """)
         let config = try site.load().get().config
-        #expect(config.source == .command(arguments: ["./export.py", "--site", "riverside"], timeout: TimeSpan(seconds: 45)))
+        #expect(config.source == .command(arguments: ["./export.py", "--site", "riverside"], timeout: TimeSpan(seconds: 45), maxOutput: 256 << 20))
         #expect(config.policy.maxRevocations == .count(25))
         #expect(config.policy.lookahead == .days(2))
+    }
+
+    @Test(
+        "source.max_output takes a size in bytes or with a unit, within 1 byte and 16GiB",
+        arguments: [
+            ("1GiB", "", 1 << 30), ("500MB", "", 500_000_000), ("65536", "", 65536), ("512 KiB", "", 512 << 10),
+            ("32GiB", "kisictl.yaml:6:15: error: source.max_output: expected a size from 1 byte to 16GiB, found \"32GiB\"", 0),
+            ("0", "kisictl.yaml:6:15: error: source.max_output: expected a size from 1 byte to 16GiB, found \"0\"", 0),
+            ("lots", "kisictl.yaml:6:15: error: source.max_output: expected a size such as 256MiB, 1GiB or a number of bytes, found \"lots\"", 0),
+            (
+                "99999999999999999999TB",
+                "kisictl.yaml:6:15: error: source.max_output: expected a size such as 256MiB, 1GiB or a number of bytes, found \"99999999999999999999TB\"",
+                0
+            ),
+        ])
+    func maxOutput(_ value: String, _ error: String, _ bytes: Int) throws {
+        let site = try TemporarySite(
+            """
+            version: 1
+            timezone: UTC
+            source:
+              command: [./export.py]
+              timeout: 45s
+              max_output: \(value)
+            groups:
+              g: {name: G, managed: false}
+            """)
+        if error.isEmpty {
+            #expect(try site.load().get().config.source == .command(arguments: ["./export.py"], timeout: TimeSpan(seconds: 45), maxOutput: bytes))
+        } else {
+            #expect(site.errors() == [error])
+        }
     }
 
     @Test("rules on an unmanaged group are a warning: they are not applied")

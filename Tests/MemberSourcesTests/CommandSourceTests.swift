@@ -52,12 +52,46 @@ struct CommandSourceTests {
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    @Test("the program never sees the Kisi key")
+    func keyWithheld() throws {
+        let folder = try DataFolder([
+            "export.sh": """
+            #!/bin/sh
+            if [ -n "$KISICTL_TEST_KEY" ] || [ -n "$KISI_API_KEY" ]; then echo "the key leaked" >&2; exit 3; fi
+            echo '{"customers": [{"id": "c-1", "name": "A", "email": "a@example.com"}]}'
+            """
+        ])
+        setenv("KISICTL_TEST_KEY", "sk_live_do_not_leak", 1)
+        defer { unsetenv("KISICTL_TEST_KEY") }
+        #expect(try folder.run(["./export.sh"], withholding: ["KISICTL_TEST_KEY"]).data.customers.count == 1)
+    }
+
+    @Test("output beyond source.max_output stops the program with an error saying so")
+    func outputCap() throws {
+        let folder = try DataFolder(["flood.sh": "#!/bin/sh\necho 'paging through 40,000 pages' >&2\nexec yes '{\"customers\": []}'\n"])
+        let started = Date()
+        #expect(
+            folder.problems { () throws(DiagnosticsError) in try folder.run(["./flood.sh"], maxOutput: 1 << 20) } == [
+                "error: source command ./flood.sh printed more than 1MiB and was stopped (raise source.max_output if the data is really this large); its stderr says:\n    paging through 40,000 pages"
+            ])
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test("a program killed by a signal is reported as such")
+    func killed() throws {
+        let folder = try DataFolder(["oom.sh": "#!/bin/sh\necho 'loading 2,000,000 rows' >&2\nkill -9 $$\n"])
+        #expect(
+            folder.problems { () throws(DiagnosticsError) in try folder.run(["./oom.sh"]) } == [
+                "error: source command ./oom.sh was killed by signal 9 (SIGKILL); its stderr says:\n    loading 2,000,000 rows"
+            ])
+    }
+
     @Test("a program that is missing, or prints no customers, is an error")
     func missingOrEmpty() throws {
         let folder = try DataFolder(["empty.sh": "#!/bin/sh\necho '{\"customers\": []}'\n"])
         #expect(
             folder.problems { () throws(DiagnosticsError) in try folder.run(["./nope.sh"]) } == [
-                "error: source command ./nope.sh: program not found: ./nope.sh"
+                "error: source command ./nope.sh: program not found: nope.sh"
             ])
         #expect(
             folder.problems { () throws(DiagnosticsError) in try folder.run(["kisictl-no-such-program"]) } == [

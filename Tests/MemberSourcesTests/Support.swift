@@ -21,8 +21,12 @@ struct DataFolder {
         try MemberSource.load(.files(directory: path), relativeTo: "/")
     }
 
-    func run(_ arguments: [String], timeout: TimeSpan = .minutes(1)) throws(DiagnosticsError) -> LoadedMemberData {
-        try MemberSource.load(.command(arguments: arguments, timeout: timeout), relativeTo: path)
+    func run(
+        _ arguments: [String], timeout: TimeSpan = .minutes(1), maxOutput: Int = SourceSpec.defaultMaxOutput,
+        withholding secrets: [String] = []
+    ) throws(DiagnosticsError) -> LoadedMemberData {
+        try MemberSource.load(
+            .command(arguments: arguments, timeout: timeout, maxOutput: maxOutput), relativeTo: path, withholding: secrets)
     }
 
     /// Every diagnostic of a failed load, with this folder removed from file names.

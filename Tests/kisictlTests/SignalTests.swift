@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import Subprocesses
 import Testing
 
 /// SIGTERM or SIGINT in the middle of an apply: the writes under way finish, no other starts, the
@@ -11,22 +12,19 @@ struct SignalTests {
         let site = NSTemporaryDirectory() + "kisictl-signal-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: site) }
         #expect(try Kisictl.run(["sandbox", "generate", "--customers", "2000", "--out", site]).status == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Kisictl.binary)
         // At Kisi's 5 requests a second, the 161 changes take far longer than the signal's delay.
-        process.arguments = ["apply", "--config", site, "--sandbox", "--rate", "5", "--auto-approve"]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = Pipe()
-        try process.run()
+        let apply = try ProcessRunner.start(
+            .init(
+                program: Kisictl.binary, arguments: ["apply", "--config", site, "--sandbox", "--rate", "5", "--auto-approve"],
+                timeout: .seconds(300)))
         // The apply writes once the plan is shown; wait for its first audit line.
         let log = site + "/.kisictl/audit.jsonl"
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, (try? String(contentsOfFile: log, encoding: .utf8))?.isEmpty ?? true { Thread.sleep(forTimeInterval: 0.1) }
-        kill(process.processIdentifier, number)
-        process.waitUntilExit()
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 128 + number, "\(errors)")
+        apply.send(number)
+        let completion = apply.finish()
+        let errors = String(decoding: completion.stderr, as: UTF8.self)
+        #expect(completion.termination == .exited(128 + number), "\(errors)")
         #expect(errors.contains("Stopped by \(number == SIGTERM ? "SIGTERM" : "SIGINT"): the writes under way finished"))
         #expect(try String(contentsOfFile: site + "/.kisictl/apply.lock", encoding: .utf8).isEmpty, "the lock was released")
 

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
@@ -10,38 +11,25 @@ struct Run {
     var stderr: String
 }
 
-/// Runs programs for tests: both outputs read at once (neither pipe can fill and stall it).
+/// Runs programs for tests through kisictl's own runner, so that a hang fails the test (after
+/// ten minutes) instead of stalling CI, and nothing a test starts outlives it.
 enum Subprocess {
     static func run(
         _ executable: String, _ arguments: [String], in directory: String = repositoryRoot,
         environment: [String: String] = [:]
     ) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let errors = ErrorOutput()
-        let reader = Thread {
-            errors.data = stderr.fileHandleForReading.readDataToEndOfFile()
-            errors.done.signal()
+        let completion = try ProcessRunner.run(
+            .init(
+                program: executable, arguments: arguments, directory: directory,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, timeout: .seconds(600)))
+        let status: Int32
+        switch completion.termination {
+        case .exited(let code): status = code
+        case .signalled(let signal): status = 128 + signal
         }
-        reader.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        errors.done.wait()
-        process.waitUntilExit()
         return Run(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: errors.data, as: UTF8.self))
-    }
-
-    private final class ErrorOutput: @unchecked Sendable {
-        var data = Data()
-        let done = DispatchSemaphore(value: 0)
+            status: status, stdout: String(decoding: completion.stdout, as: UTF8.self),
+            stderr: String(decoding: completion.stderr, as: UTF8.self))
     }
 }
 

@@ -47,10 +47,15 @@ public struct KisiSettings: Sendable, Hashable {
 public enum SourceSpec: Sendable, Hashable {
     /// A folder of CSV or JSON exports, one file per entity.
     case files(directory: String)
-    /// A program that prints every entity as one JSON object on stdout.
-    case command(arguments: [String], timeout: TimeSpan)
+    /// A program that prints every entity as one JSON object on stdout, stopped after `timeout`
+    /// or once it has printed more than `maxOutput` bytes.
+    case command(arguments: [String], timeout: TimeSpan, maxOutput: Int)
 
     public static let defaultCommandTimeout = TimeSpan.minutes(2)
+    /// 256 MiB: about two million customers' rows as JSON, far below what would exhaust memory.
+    public static let defaultMaxOutput = 256 << 20
+    /// The largest `max_output` accepted: 16 GiB.
+    public static let largestMaxOutput = 16 << 30
 }
 
 /// Site-wide rules about what kisictl may do.

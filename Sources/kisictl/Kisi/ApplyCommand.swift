@@ -82,9 +82,8 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loadedSite = try site.load(reportingErrorsAs: .text)
-        let config = loadedSite.config
-        let stateFolder = KisiConnection.stateDirectory(for: config)
+        let loadedConfig = try site.loadConfig(reportingErrorsAs: .text)
+        let stateFolder = KisiConnection.stateDirectory(for: loadedConfig.config)
         let lock: ApplyLock
         do {
             lock = try ApplyLock.acquire(at: stateFolder + "/apply.lock", timeout: TimeInterval(TimeSpan(parsing: lockTimeout)!.seconds))
@@ -94,7 +93,10 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         defer { lock.release() }
 
-        let (plan, connection) = try await preparePlan()
+        // The member data is read under the lock: what is applied is what this run read.
+        let loadedSite = try site.load(loadedConfig, reportingErrorsAs: .text)
+        let config = loadedSite.config
+        let (plan, connection) = try await preparePlan(loadedSite)
         try await connection.closing {
             guard plan.hasChanges else {
                 Output.standardOutput(plan.summary.line + "\n")
@@ -190,10 +192,10 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// The plan to apply: the saved one after checking it is fresh, or a new one, shown.
-    private func preparePlan() async throws -> (Plan, KisiConnection) {
+    private func preparePlan(_ loadedSite: Site) async throws -> (Plan, KisiConnection) {
         guard let planFile else {
             let run = try await PlanningRun.make(
-                site: site, kisi: kisi, errorsAs: .text, mode: destroy ? .destroy : .converge, targeting: targeting
+                site: site, kisi: kisi, errorsAs: .text, mode: destroy ? .destroy : .converge, targeting: targeting, loaded: loadedSite
             ) { $0.writer }
             Output.standardOutput(PlanText.render(run.plan, style: run.style(color: useColor(noColor: noColor), maskEmails: maskEmails)))
             reportOnStandardError(run.plan)
@@ -204,7 +206,6 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             return (run.plan, run.connection)
         }
-        let loadedSite = try site.load(reportingErrorsAs: .text)
         let connection = try await KisiConnection.open(config: loadedSite.config, options: kisi)
         do {
             let plan = try PlanFile.load(from: planFile, key: connection.planKey)

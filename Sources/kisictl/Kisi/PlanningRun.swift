@@ -20,10 +20,10 @@ struct PlanningRun {
 
     static func make(
         site siteOptions: SiteOptions, kisi: KisiOptions, errorsAs format: OutputFormat?, mode: Plan.Mode = .converge,
-        targeting: TargetOptions = TargetOptions(), baseline: PlanningPipeline.Baseline? = nil,
+        targeting: TargetOptions = TargetOptions(), baseline: PlanningPipeline.Baseline? = nil, loaded: Site? = nil,
         reader makeReader: (KisiConnection) -> any KisiReading
     ) async throws -> PlanningRun {
-        let site = try siteOptions.load(reportingErrorsAs: format)
+        let site = try loaded ?? siteOptions.load(reportingErrorsAs: format)
         let targets = try targeting.targets(in: site.config)
         let connection = try await KisiConnection.open(config: site.config, options: kisi)
         do {

@@ -347,7 +347,7 @@ struct DataChecks {
             }
         }
         do {
-            let loaded = try MemberSource.load(config.source, relativeTo: config.directory)
+            let loaded = try MemberSource.load(config.source, relativeTo: config.directory, withholding: [config.kisi.apiKeyEnv])
             report.ok(
                 "data",
                 "\(loaded.origin): \(loaded.data.customers.count) customers, \(loaded.data.memberships.count) memberships, \(loaded.data.registrations.count) registrations, \(loaded.data.bookings.count) bookings"
