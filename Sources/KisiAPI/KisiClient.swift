@@ -220,9 +220,14 @@ public struct KisiWriter: KisiReading {
         try await reader.users(while: shouldContinue)
     }
 
-    /// Finds a group by exact name and place.
+    /// Finds a group by exact name and place (the oldest, when Kisi holds several).
     public func findGroup(name: String, placeID: Int?) async throws(KisiError) -> KisiGroup? {
-        try await reader.groups(matching: name).first { $0.name == name && $0.placeID == placeID }
+        try await groups(named: name, placeID: placeID).first
+    }
+
+    /// Every group with exactly this name in this place, oldest (lowest id) first.
+    public func groups(named name: String, placeID: Int?) async throws(KisiError) -> [KisiGroup] {
+        try await reader.groups(matching: name).filter { $0.name == name && $0.placeID == placeID }.sorted { $0.id < $1.id }
     }
 
     public func createGroup(name: String, description: String?, placeID: Int?) async throws(KisiError) -> KisiGroup {

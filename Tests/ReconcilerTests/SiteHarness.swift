@@ -83,8 +83,13 @@ struct SiteHarness {
         return PlanOutcome(plan: result.plan)
     }
 
-    func apply(_ plan: Plan, notify: Bool = false, audit: AuditLog? = nil, key: String? = nil) async -> ApplyReport {
-        await Applier(writer: writer(key: key), audit: audit, notify: notify, progress: nil).apply(plan)
+    func apply(
+        _ plan: Plan, notify: Bool = false, audit: AuditLog? = nil, key: String? = nil, groupDeadline: Duration = .seconds(120),
+        groupPoll: Duration = .seconds(2)
+    ) async -> ApplyReport {
+        await Applier(
+            writer: writer(key: key), audit: audit, notify: notify, progress: nil, groupDeadline: groupDeadline, groupPoll: groupPoll
+        ).apply(plan)
     }
 
     /// Requests the sandbox answered for an endpoint template, e.g. `GET /role_assignments/{id}`.

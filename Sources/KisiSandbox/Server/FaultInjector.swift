@@ -27,6 +27,9 @@ public struct FaultPlan: Sendable, Equatable {
     /// previous read; only pages after the first).
     public var shortPages = 0.0
     public var shiftedPages = 0.0
+    /// Milliseconds after which every `POST /groups` is applied, its connection reset at once:
+    /// a create answered after the client's timeout, seen by a re-read only later.
+    public var lateGroupCreates: Int?
 
     /// What a fault does to one page of a list.
     public enum PageFault: Sendable, Equatable {
@@ -39,12 +42,12 @@ public struct FaultPlan: Sendable, Equatable {
 
     public static func == (lhs: FaultPlan, rhs: FaultPlan) -> Bool {
         lhs.seed == rhs.seed && lhs.latency == rhs.latency && lhs.burst == rhs.burst && lhs.shortPages == rhs.shortPages
-            && lhs.shiftedPages == rhs.shiftedPages
+            && lhs.shiftedPages == rhs.shiftedPages && lhs.lateGroupCreates == rhs.lateGroupCreates
             && lhs.shares.map(\.fault) == rhs.shares.map(\.fault) && lhs.shares.map(\.share) == rhs.shares.map(\.share)
     }
 
     /// Parses `seed=42,latency=200ms,429=5%,500=2%,503=1%,drop-before=1%,drop-after=2%,burst=3,
-    /// short-pages=20%,shift-pages=10%` (`latency=50ms-300ms` for a range). Every key is optional.
+    /// short-pages=20%,shift-pages=10%,late-group-creates=3s` (`latency=50ms-300ms` for a range). Every key is optional.
     public init(spec: String) throws {
         for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
@@ -60,6 +63,11 @@ public struct FaultPlan: Sendable, Equatable {
                     throw SandboxError.invalidFaults("latency must look like 200ms or 50ms-300ms, found \"\(value)\"")
                 }
                 latency = low...high
+            case "late-group-creates":
+                guard let delay = Self.milliseconds(value), delay >= 0 else {
+                    throw SandboxError.invalidFaults("late-group-creates must look like 3s or 500ms, found \"\(value)\"")
+                }
+                lateGroupCreates = delay
             case "burst":
                 guard let length = Int(value), length >= 1 else { throw SandboxError.invalidFaults("burst must be 1 or more, found \"\(value)\"") }
                 burst = length
@@ -81,7 +89,7 @@ public struct FaultPlan: Sendable, Equatable {
                 if key == "short-pages" { shortPages = percent / 100 } else { shiftedPages = percent / 100 }
             default:
                 throw SandboxError.invalidFaults(
-                    "unknown key \"\(key)\" (known: seed, latency, 429, 500, 502, 503, 504, drop-before, drop-after, burst, short-pages, shift-pages)"
+                    "unknown key \"\(key)\" (known: seed, latency, 429, 500, 502, 503, 504, drop-before, drop-after, burst, short-pages, shift-pages, late-group-creates)"
                 )
             }
         }

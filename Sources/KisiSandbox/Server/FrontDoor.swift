@@ -20,6 +20,14 @@ extension SandboxAPI {
             await stats.recordPageFault(page)
         }
         let endpoint = Route.match(request.method, request.path)?.template ?? request.method
+        if let late = faults?.plan.lateGroupCreates, request.method == "POST", Route.match(request.method, request.path)?.endpoint == .groups {
+            Task {
+                try? await Task.sleep(for: .milliseconds(late))
+                _ = await handle(request, counted: false)
+            }
+            await stats.recordDrop(endpoint, applied: true)
+            return .dropped
+        }
         switch fate?.fault {
         case .status(let status)?:
             return .answer(await faultResponse(status, for: request))

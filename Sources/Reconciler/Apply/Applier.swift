@@ -80,8 +80,17 @@ public struct Applier: Sendable {
     let notify: Bool
     let progress: (any ApplyProgress)?
     let stop: ApplyStop?
+    /// How long a group whose create lost its answer is looked for before the apply gives up on
+    /// it (it is never created twice in one run); Kisi's own answer may take 30 s.
+    let groupDeadline: Duration
+    let groupPoll: Duration
 
-    public init(writer: KisiWriter, audit: AuditLog?, notify: Bool, progress: (any ApplyProgress)?, stop: ApplyStop? = nil) {
+    public init(
+        writer: KisiWriter, audit: AuditLog?, notify: Bool, progress: (any ApplyProgress)?, stop: ApplyStop? = nil,
+        groupDeadline: Duration = .seconds(120), groupPoll: Duration = .seconds(2)
+    ) {
+        self.groupDeadline = groupDeadline
+        self.groupPoll = groupPoll
         self.writer = writer
         self.audit = audit
         self.notify = notify
@@ -188,32 +197,67 @@ public struct Applier: Sendable {
 
     // MARK: Groups and doors
 
+    /// Creates a group at most once, whatever the timing. Another run (a second checkout, a
+    /// runner) may have made it since the plan, so Kisi is read just before the create. A create
+    /// whose answer is lost is never sent again: Kisi is read until `groupDeadline`, since a late
+    /// create shows up after its answer timed out. Two runs that created at once both keep the
+    /// oldest group and delete the copy they made (still empty: doors and roles come after).
     private func createGroup(_ group: PlannedGroup, _ change: ResourceChange, _ report: ReportBuilder) async -> Int? {
         guard await intend("create_group", change, report) else { return nil }
         let target: [(String, JSONValue)] = [("name", .string(group.name)), ("place_id", .int(group.placeID))]
-        var lastError: KisiError = .network("POST /groups", "no answer")
-        for _ in 1...Self.attempts {
-            do {
-                let created = try await writer.createGroup(name: group.name, description: group.description, placeID: group.placeID)
-                await done("create_group", change, target + [("kisi_group_id", .int(created.id))], .groupsCreated, report)
-                return created.id
-            } catch  where error.answerLost || error.isRefusedValues {
-                // The group may exist now: look before creating a second one.
-                lastError = error
-                if let found = try? await writer.findGroup(name: group.name, placeID: group.placeID) {
-                    await done(
-                        "create_group", change, target + [("kisi_group_id", .int(found.id))], .groupsCreated, report,
-                        detail: "found in Kisi after \(Self.describe(error))")
-                    return found.id
+        func found(_ kisi: KisiGroup, _ detail: String?) async -> Int {
+            await done("create_group", change, target + [("kisi_group_id", .int(kisi.id))], .groupsCreated, report, detail: detail)
+            return kisi.id
+        }
+        do {
+            if let existing = try await writer.findGroup(name: group.name, placeID: group.placeID) {
+                return await found(existing, "found in Kisi just before creating it (another run made it)")
+            }
+        } catch {
+            await failed("create_group", change, target, error, report)
+            return nil
+        }
+        let created: KisiGroup
+        do {
+            created = try await writer.createGroup(name: group.name, description: group.description, placeID: group.placeID)
+        } catch  where error.answerLost || error.isRefusedValues {
+            let deadline = ContinuousClock.now + (error.isRefusedValues ? .zero : groupDeadline)
+            repeat {
+                if let late = try? await writer.findGroup(name: group.name, placeID: group.placeID) {
+                    return await found(late, "found in Kisi after \(Self.describe(error)); not created again")
                 }
-                if error.isRefusedValues { break }
+                if ContinuousClock.now >= deadline { break }
+                try? await Task.sleep(for: groupPoll)
+            } while true
+            let unseen = KisiError.outcomeUnknown(
+                "POST /groups",
+                "no group \"\(group.name)\" appeared within \(groupDeadline) after \(Self.describe(error)); not created again: the next plan finds it or creates it"
+            )
+            await failed("create_group", change, target, error.isRefusedValues ? error : unseen, report)
+            return nil
+        } catch {
+            await failed("create_group", change, target, error, report)
+            return nil
+        }
+        guard let oldest = try? await writer.findGroup(name: group.name, placeID: group.placeID), oldest.id < created.id else {
+            return await found(created, nil)
+        }
+        // Another run created the same group at the same moment: keep the oldest, delete our copy.
+        var detail = "another run created it at the same time as Kisi group \(oldest.id); "
+        let copy = target + [("kisi_group_id", .int(created.id))]
+        if let audit, !audit.record(action: "delete_duplicate_group", change: change, target: copy, outcome: "intent") {
+            detail += "the copy \(created.id) was kept: \(audit.failure.map { "\($0)" } ?? "the audit log failed")"
+        } else {
+            do {
+                try await writer.deleteGroup(created.id)
+                audit?.record(action: "delete_duplicate_group", change: change, target: copy, outcome: "ok")
+                detail += "the copy \(created.id) was deleted"
             } catch {
-                lastError = error
-                break
+                audit?.record(action: "delete_duplicate_group", change: change, target: copy, outcome: "failed", detail: "\(error)")
+                detail += "deleting the copy \(created.id) failed (\(error)); the next plan merges it"
             }
         }
-        await failed("create_group", change, target, lastError, report)
-        return nil
+        return await found(oldest, detail)
     }
 
     private func updateGroup(_ group: PlannedGroup, _ groupID: Int, _ change: ResourceChange, _ report: ReportBuilder) async {

@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Inject faults: seed=42,latency=200ms,429=5%,500=2%,503=1%,drop-before=1%,drop-after=2%,burst=3,short-pages=20%,shift-pages=10%.",
+            "Inject faults: seed=42,latency=200ms,429=5%,500=2%,503=1%,drop-before=1%,drop-after=2%,burst=3,short-pages=20%,shift-pages=10%,late-group-creates=3s.",
             valueName: "spec"))
     var faults: String?
 
