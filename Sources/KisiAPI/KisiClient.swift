@@ -275,13 +275,17 @@ public struct KisiWriter: KisiReading {
     }
 
     /// Gives an existing user the `group_basic` role in a group.
-    public func grant(group: Int, user: Int, validFrom: Date?, validUntil: Date?, notify: Bool) async throws(KisiError) -> KisiRoleAssignment {
+    /// Gives a user a role in a group: `group_basic` (access), or another group role such as
+    /// `group_manager` when a duplicate group's roles move.
+    public func grant(
+        group: Int, user: Int, validFrom: Date?, validUntil: Date?, notify: Bool, role: String = "group_basic"
+    ) async throws(KisiError) -> KisiRoleAssignment {
         try await write(
             "POST", "/role_assignments", envelope: "role_assignment",
             [
                 ("applies_to_type", .string("Group")), ("applies_to_id", .int(group)),
                 ("assignee_type", .string("User")), ("assignee_id", .int(user)),
-                ("role_id", .string("group_basic")), ("notify", .bool(notify)),
+                ("role_id", .string(role)), ("notify", .bool(notify)),
                 ("valid_from", .string(validFrom.map(KisiTime.format))), ("valid_until", .string(validUntil.map(KisiTime.format))),
             ], right: "give access to the group")
     }

@@ -128,18 +128,27 @@ public struct PlannedGroup: Codable, Sendable, Equatable {
     /// Every role that stays as it is (unchanged members and kept ones): with the changes, the
     /// group's members after apply.
     public var unchanged: [MemberState]
+    /// For a newer Kisi group with the same name as a managed group: that group's config
+    /// address. The plan empties it (its roles move to the group kept) and deletes it.
+    public var duplicateOf: String?
 
     enum CodingKeys: String, CodingKey {
         case address, name, description, place
         case placeID = "place_id"
         case kisiID = "kisi_id"
         case kept, unchanged
+        case duplicateOf = "duplicate_of"
     }
+
+    /// The address a duplicate of a managed group has in plans: `unlimited~512`. `~` is in no
+    /// config address, so it names no config group.
+    public static func copyAddress(of address: String, kisiID: Int) -> String { "\(address)~\(kisiID)" }
 
     public init(
         address: String, name: String, description: String?, place: String?, placeID: Int?, kisiID: Int?, kept: [KeptMember] = [],
-        unchanged: [MemberState] = []
+        unchanged: [MemberState] = [], duplicateOf: String? = nil
     ) {
+        self.duplicateOf = duplicateOf
         self.address = address
         self.name = name
         self.description = description
@@ -371,6 +380,8 @@ public struct PlanFingerprints: Codable, Sendable, Equatable {
 public struct PlanSummary: Sendable, Equatable {
     public var groupsToCreate = 0
     public var groupsToUpdate = 0
+    /// Duplicate groups merged into a managed group and deleted.
+    public var groupsToDelete = 0
     public var doorsToLink = 0
     public var doorsToUnlink = 0
     public var usersToCreate = 0
@@ -385,7 +396,8 @@ public struct PlanSummary: Sendable, Equatable {
         for change in changes {
             switch (change.address.kind, change.action) {
             case (.group, .create): groupsToCreate += 1
-            case (.group, _): groupsToUpdate += 1
+            case (.group, .update): groupsToUpdate += 1
+            case (.group, .delete): groupsToDelete += 1
             case (.door, .create): doorsToLink += 1
             case (.door, _): doorsToUnlink += 1
             // One person may need creating for several groups: count people, not calls.

@@ -8,7 +8,7 @@ import Testing
 @Suite("Apply under faults", .serialized)
 struct FaultTests {
     /// 60 customers: memberships for two groups, classes for a third, a fourth group created with doors.
-    static func busySite(faults: FaultPlan?, transport: SiteHarness.Transport = .http) async throws -> SiteHarness {
+    static func busySite(faults: FaultPlan?, transport: SiteHarness.Transport = .http, extraGroups: String = "") async throws -> SiteHarness {
         var customers = "id,name,email\nc-0,Owner,owner@example.com\n"
         var memberships = "id,customer_id,type,status,starts_on,ends_on\n"
         var registrations = "id,customer_id,kind,session,starts_at,ends_at,status\n"
@@ -49,6 +49,7 @@ struct FaultTests {
                       - {name: Unlimited, place: Studio, locks: [Front Door], members: [\(members)]}
                       - {name: Off-Peak, place: Studio}
                       - {name: Classes, place: Studio, locks: [Front Door]}
+                    \(extraGroups)
                     """),
             faults: faults, transport: transport)
     }

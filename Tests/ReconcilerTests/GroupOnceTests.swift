@@ -58,4 +58,48 @@ struct GroupOnceTests {
         #expect(converged.problems.isEmpty)
         #expect(!converged.changes.contains { $0.address.group == "evening" }, "\(converged.changes.map(\.address))")
     }
+
+    @Test("a duplicate Kisi already holds is merged by plan and apply: roles move to the older group, the newer is deleted")
+    func existingDuplicate() async throws {
+        // member1 is in both; member3 (active) and member7 (paused) and a front-desk manager only in the copy.
+        let site = try await FaultTests.busySite(
+            faults: nil, transport: .inProcess,
+            extraGroups: """
+                  - {name: Evening, place: Studio, members: [member1@example.com, member2@example.com]}
+                  - {name: Evening, place: Studio, members: [member1@example.com, member3@example.com, member7@example.com], managers: [frontdesk@example.com]}
+                """)
+        let ids = await groups(named: "Evening", in: site).sorted()
+        #expect(ids.count == 2)
+        let plan = try await site.plan().plan
+        #expect(plan.problems.isEmpty, "\(plan.problems)")
+        let copy = PlannedGroup.copyAddress(of: "evening", kisiID: ids[1])
+        #expect(plan.groups.first { $0.address == copy }?.duplicateOf == "evening")
+        let copyChanges = plan.changes(in: copy)
+        #expect(copyChanges.filter { $0.address.kind == .role && $0.action == .delete }.count == 4)
+        #expect(copyChanges.contains { $0.address.kind == .group && $0.action == .delete })
+        let moved = plan.changes(in: "evening").filter {
+            $0.reasons.contains(.mergedDuplicate(DuplicateMerge(.moved, keptID: ids[0], copyID: ids[1])))
+        }
+        #expect(Set(moved.compactMap(\.address.index)) == ["member7@example.com", "frontdesk@example.com"])
+        #expect(moved.first { $0.address.index == "frontdesk@example.com" }?.after?.role?.role == "group_manager")
+        #expect(plan.summary.groupsToDelete == 1)
+        // Moving is not revoking: no guard counts it.
+        #expect(!plan.changes(in: copy).contains { Guards.narrows($0, at: plan.instant) })
+
+        let report = await site.apply(plan)
+        #expect(report.failures.isEmpty, "\(report.failures.map(\.error))")
+        #expect(report.completed[.groupsDeleted] == 1)
+        #expect(await groups(named: "Evening", in: site) == [ids[0]])
+        let state = await site.state
+        let evening = state.roleAssignments.filter { $0.groupID == ids[0] }
+        let emails = { (id: Int) in state.users.first { $0.id == id }?.email }
+        #expect(evening.contains { emails($0.userID ?? 0) == "frontdesk@example.com" && $0.roleID == "group_manager" })
+
+        // The person the config does not grant moved with the rest; the next plan revokes them as usual.
+        let next = try await site.plan().plan
+        #expect(
+            next.changes.map(\.address.description) == ["kisi_role_assignment.evening[\"member7@example.com\"]"], "\(next.changes.map(\.address))")
+        _ = await site.apply(next)
+        #expect(!(try await site.plan().plan.hasChanges))
+    }
 }

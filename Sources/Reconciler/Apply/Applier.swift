@@ -8,7 +8,7 @@ import PlanModel
 public struct ApplyReport: Sendable {
     /// The kinds of write an apply counts.
     public enum Count: String, Sendable, CaseIterable {
-        case groupsCreated, groupsUpdated, doorsLinked, doorsUnlinked, usersCreated, grants, windowChanges, revocations
+        case groupsCreated, groupsUpdated, groupsDeleted, doorsLinked, doorsUnlinked, usersCreated, grants, windowChanges, revocations
     }
 
     public struct Failure: Sendable {
@@ -182,6 +182,19 @@ public struct Applier: Sendable {
                 tasks.addTask { await self.revoke(step, report) }
             }
         }
+
+        // Duplicate groups go last, and only once every role has moved out of them.
+        for group in plan.groups {
+            guard let original = group.duplicateOf, let copyID = group.kisiID,
+                let change = plan.changes(in: group.address).first(where: { $0.address.kind == .group && $0.action == .delete })
+            else { continue }
+            let unfinished = await report.report.failures.contains { [group.address, original].contains($0.address.group) }
+            if unfinished {
+                await report.skip(1)
+                continue
+            }
+            await deleteCopy(copyID, change, report)
+        }
         await progress?.finish()
         return await report.report
     }
@@ -258,6 +271,20 @@ public struct Applier: Sendable {
             }
         }
         return await found(oldest, detail)
+    }
+
+    /// Deletes a duplicate group once empty; gone already (404) is done.
+    private func deleteCopy(_ id: Int, _ change: ResourceChange, _ report: ReportBuilder) async {
+        guard await intend("delete_duplicate_group", change, report) else { return }
+        let target: [(String, JSONValue)] = [("kisi_group_id", .int(id))]
+        do {
+            try await writer.deleteGroup(id)
+            await done("delete_duplicate_group", change, target, .groupsDeleted, report)
+        } catch .notFound {
+            await done("delete_duplicate_group", change, target, .groupsDeleted, report, detail: "already deleted")
+        } catch {
+            await failed("delete_duplicate_group", change, target, error, report)
+        }
     }
 
     private func updateGroup(_ group: PlannedGroup, _ groupID: Int, _ change: ResourceChange, _ report: ReportBuilder) async {
@@ -446,7 +473,8 @@ public struct Applier: Sendable {
         for _ in 1...Self.attempts {
             do {
                 let created = try await writer.grant(
-                    group: step.groupID, user: user, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify)
+                    group: step.groupID, user: user, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify,
+                    role: role.role)
                 await done(action, step.change, target + [("new_role_assignment_id", .int(created.id))], counted, report, detail: detail)
                 return user
             } catch  where error.answerLost || error.isRefusedValues {

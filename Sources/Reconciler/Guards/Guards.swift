@@ -44,7 +44,7 @@ public enum Guards {
                     causes: causes(of: narrowing)))
         }
 
-        let grants = roles.filter { $0.action == .create }.count
+        let grants = roles.filter { $0.action == .create && !isMerge($0) }.count
         // Before the first successful apply from here, the grants are the onboarding itself,
         // reviewed as the config's first plan: only a count limits them.
         if measures.previousSizes != nil || policy.maxGrants.isCount {
@@ -90,6 +90,8 @@ public enum Guards {
     /// role still valid, a door unlinked, a later `valid_from` or an earlier `valid_until`.
     /// A role whose `valid_until` has passed gives nothing: cleaning it up narrows nothing.
     public static func narrows(_ change: ResourceChange, at instant: Instant) -> Bool {
+        // Merging a duplicate group moves access; nobody loses it.
+        if isMerge(change) { return false }
         switch (change.address.kind, change.action) {
         case (.door, .delete): return true
         case (.role, .delete):
@@ -104,6 +106,10 @@ public enum Guards {
             return startsLater || endsSooner
         default: return false
         }
+    }
+
+    static func isMerge(_ change: ResourceChange) -> Bool {
+        change.reasons.contains { if case .mergedDuplicate = $0 { true } else { false } }
     }
 
     /// The plan's changes split for a tripped revocation guard: what gives or widens access

@@ -69,6 +69,9 @@ public struct Planner: Sendable {
         // instead of copying them.
         diffs.removeAll()
         for policy in policies { policy.apply(to: &draft) }
+        if mode == .converge {
+            DuplicateMerges.add(to: &draft, groups: groups, live: live, instant: instant, targets: targets)
+        }
 
         let planned = draft.groups.values.map { group in
             var group = group

@@ -9,7 +9,9 @@ import PlanModel
 /// A group's identity is its config address. It is found in Kisi, in this order, by its pinned
 /// `kisi_id`; by its name in its place; by that name ignoring case and surrounding spaces (a
 /// rename Kisi would not tell apart); by a name it had before (`previously`). Anything else is a
-/// group to create.
+/// group to create. When Kisi holds several groups of exactly one name in the place (a race, or
+/// a copy made by hand), a managed group is the oldest of them and the others are its copies,
+/// which the plan merges into it; an unmanaged group is left to the operator to sort out.
 public struct GroupResolver: Sendable {
     public let places: [KisiPlace]
     public let locks: [KisiLock]
@@ -31,6 +33,8 @@ public struct GroupResolver: Sendable {
         /// Config address → the doors the config lists, resolved to locks; absent when the config
         /// leaves the doors alone.
         public var doors: [String: [DoorLink]] = [:]
+        /// Config address → newer Kisi groups with the name of its group, to merge into it.
+        public var copies: [String: [KisiGroup]] = [:]
         public var problems: [PlanProblem] = []
     }
 
@@ -54,19 +58,34 @@ public struct GroupResolver: Sendable {
             case .found(let kisi):
                 resolution.matches[group.address] = kisi
                 claimed[kisi.id, default: []].append(group.address)
+            case .duplicated(let kisi, let copies):
+                resolution.matches[group.address] = kisi
+                resolution.copies[group.address] = copies
+                claimed[kisi.id, default: []].append(group.address)
             case .none: break
             case .problem(let problem): resolution.problems.append(problem)
             }
         }
         for (id, addresses) in claimed.sorted(by: { $0.key < $1.key }) where addresses.count > 1 {
             resolution.problems.append(.sharedKisiGroup(groups: addresses.sorted(), kisiID: id))
-            for address in addresses { resolution.matches[address] = nil }
+            for address in addresses {
+                resolution.matches[address] = nil
+                resolution.copies[address] = nil
+            }
+        }
+        // A copy another config group claims (by kisi_id, or as its own) is no copy to delete.
+        let matched = Set(resolution.matches.values.map(\.id))
+        for (address, copies) in resolution.copies {
+            let free = copies.filter { !matched.contains($0.id) }
+            resolution.copies[address] = free.isEmpty ? nil : free
         }
         return resolution
     }
 
     enum Match {
         case found(KisiGroup)
+        /// The oldest of several groups of one name, and the newer ones.
+        case duplicated(KisiGroup, copies: [KisiGroup])
         case none
         case problem(PlanProblem)
     }
@@ -84,6 +103,10 @@ public struct GroupResolver: Sendable {
         for names in [[group.name], group.previously] {
             for matches in [Self.exact, Self.loose] {
                 let candidates = inPlace.filter { kisi in names.contains { matches($0, kisi.name) } }
+                if candidates.count > 1, group.managed, Set(candidates.map(\.name)).count == 1 {
+                    let oldestFirst = candidates.sorted { $0.id < $1.id }
+                    return .duplicated(oldestFirst[0], copies: Array(oldestFirst.dropFirst()))
+                }
                 if candidates.count > 1 {
                     return .problem(.duplicateGroups(group: group.address, name: candidates[0].name, place: group.place, ids: candidates.map(\.id)))
                 }

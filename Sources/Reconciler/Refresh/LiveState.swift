@@ -13,6 +13,8 @@ public struct LiveState: Sendable {
     public var resolution: GroupResolver.Resolution
     /// Managed groups that exist in Kisi (and were read), by config address.
     public var groups: [String: LiveGroup]
+    /// Newer Kisi groups with a managed group's name (read, to be merged into it), by its address.
+    public var copies: [String: [LiveGroup]] = [:]
     /// Kisi users by normalized e-mail: members seen in managed groups and people looked up.
     public var users: [String: KisiUser]
     /// What a reviewer should know: other writers, SCIM, groups that look orphaned.
@@ -39,7 +41,11 @@ public struct LiveState: Sendable {
     public func fingerprints(for groups: [GroupConfig]) -> [String: String] {
         Dictionary(
             uniqueKeysWithValues: groups.parallelMap { group in
-                (group.address, self.groups[group.address]?.fingerprint ?? Fingerprint.of("absent"))
+                (
+                    group.address,
+                    ([self.groups[group.address]?.fingerprint ?? Fingerprint.of("absent")] + (copies[group.address] ?? []).map(\.fingerprint))
+                        .joined(separator: "+")
+                )
             })
     }
 

@@ -71,6 +71,7 @@ public struct Refresher: Sendable {
             for group in site.config.managedGroups where targets.covers(group: group.address) {
                 guard let kisi = resolution.matches[group.address] else { continue }
                 wanted[kisi.id] = (kisi, (wanted[kisi.id]?.doors ?? false) || group.doors != nil)
+                for copy in resolution.copies[group.address] ?? [] { wanted[copy.id] = (copy, wanted[copy.id]?.doors ?? false) }
             }
         }
         let readIntegrations = !integrationList.isEmpty
@@ -97,12 +98,17 @@ public struct Refresher: Sendable {
             }
         }
         var liveGroups: [[String: LiveGroup]] = []
+        var liveCopies: [[String: [LiveGroup]]] = []
         for (site, resolution) in zip(sites, resolutions) {
             var byAddress: [String: LiveGroup] = [:]
+            var copies: [String: [LiveGroup]] = [:]
             for group in site.config.managedGroups where targets.covers(group: group.address) {
                 if let kisi = resolution.matches[group.address], let live = read[kisi.id] { byAddress[group.address] = live }
+                let read = (resolution.copies[group.address] ?? []).compactMap { read[$0.id] }
+                if !read.isEmpty { copies[group.address] = read }
             }
             liveGroups.append(byAddress)
+            liveCopies.append(copies)
         }
         var lookups = Set<String>()
         if let directory {
@@ -129,10 +135,11 @@ public struct Refresher: Sendable {
             notices += orphans.map(KisiNotice.orphanedGroup)
             var resolution = resolutions[index]
             resolution.problems += moves
-            states.append(
-                LiveState(
-                    organization: org, places: placeList, locks: lockList, keyUser: key, resolution: resolution, groups: liveGroups[index],
-                    users: users, notices: notices))
+            var state = LiveState(
+                organization: org, places: placeList, locks: lockList, keyUser: key, resolution: resolution, groups: liveGroups[index],
+                users: users, notices: notices)
+            state.copies = liveCopies[index]
+            states.append(state)
         }
         return states
     }

@@ -38,6 +38,7 @@ public enum PlanJSON {
                 .object([
                     ("changes", .bool(plan.hasChanges)),
                     ("groups_to_create", .int(summary.groupsToCreate)), ("groups_to_update", .int(summary.groupsToUpdate)),
+                    ("groups_to_delete", .int(summary.groupsToDelete)),
                     ("doors_to_link", .int(summary.doorsToLink)), ("doors_to_unlink", .int(summary.doorsToUnlink)),
                     ("users_to_create", .int(summary.usersToCreate)), ("grants", .int(summary.grants)),
                     ("window_changes", .int(summary.windowChanges)), ("revocations", .int(summary.revocations)),
@@ -222,6 +223,12 @@ public enum PlanJSON {
                         ["update"], before: groupValues(group, name: before.name, description: before.description),
                         after: groupValues(group, name: after.name, description: after.description)),
                     reasons: reasons, origin: update.origin)
+            } else if let delete = view.delete, let copy = delete.before?.group {
+                add(
+                    .group, group.address, nil,
+                    change(["delete"], before: groupValues(group, name: copy.name, description: copy.description), after: nil),
+                    reasons: delete.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: style.zone) },
+                    cause: delete.cause.map(ReasonText.cause), origin: delete.origin)
             } else if groupNoOps {
                 let values = groupValues(group, description: group.description)
                 add(.group, group.address, nil, change(["no-op"], before: values, after: values), reasons: [])

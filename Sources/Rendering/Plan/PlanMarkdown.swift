@@ -77,7 +77,7 @@ public enum PlanMarkdown {
             let windows = view.roles.filter { $0.action == .update }.count
             let revocations = view.roles.filter { $0.action == .delete }.count
             let doors = view.doors.map { ($0.action == .create ? "+" : "−") + ($0.address.index ?? "") }.joined(separator: ", ")
-            let change = view.create != nil ? "create" : view.update != nil ? "update" : ""
+            let change = view.create != nil ? "create" : view.update != nil ? "update" : view.delete != nil ? "delete (duplicate)" : ""
             return
                 "| `\(view.group.address)` \(escape(view.group.name)) | \(change) | \(grants) | \(windows) | \(revocations) | \(escape(doors)) |\n"
         }

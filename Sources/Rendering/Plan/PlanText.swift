@@ -130,6 +130,12 @@ public enum PlanText {
                     Line(kind: .change, summary: "description \"\(before.description ?? "")\" → \"\(after.description ?? "")\"", reasons: []))
             }
         }
+        if let delete = view.delete, let copy = delete.before?.group {
+            lines.append(
+                Line(
+                    kind: .remove, summary: "delete duplicate group \"\(copy.name)\" (Kisi group \(copy.kisiID ?? 0))",
+                    reasons: delete.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: style.zone) }))
+        }
         for door in view.doors {
             lines.append(
                 door.action == .create
@@ -149,7 +155,7 @@ public enum PlanText {
         switch change.action {
         case .create:
             let role = change.after!.role!
-            let who = style.email(role.email)
+            let who = style.email(role.email) + (role.role == "group_basic" ? "" : " as \(role.role)")
             return change.createsUser
                 ? Line(kind: .add, summary: "create user \(who) and grant, \(style.window(role.window))", reasons: words(revoking: false))
                 : Line(kind: .add, summary: "grant \(who), \(style.window(role.window))", reasons: words(revoking: false))
@@ -161,7 +167,9 @@ public enum PlanText {
                 summary: "window of \(style.email(before.email)): \(style.window(before.window)) → \(style.window(after.window))\(how)",
                 reasons: words(revoking: false))
         case .delete:
-            return Line(kind: .remove, summary: "revoke \(style.email(change.before!.role!.email))", reasons: words(revoking: true))
+            let who = style.email(change.before!.role!.email)
+            let merging = change.cause == .mergedDuplicate
+            return Line(kind: .remove, summary: merging ? "remove \(who) from the duplicate" : "revoke \(who)", reasons: words(revoking: !merging))
         }
     }
 
@@ -227,6 +235,7 @@ extension PlanSummary {
         func count(_ n: Int, _ singular: String, _ plural: String) -> String? { n == 0 ? nil : "\(n) \(n == 1 ? singular : plural)" }
         let parts = [
             count(groupsToCreate, "group to create", "groups to create"), count(groupsToUpdate, "group to update", "groups to update"),
+            count(groupsToDelete, "duplicate group to delete", "duplicate groups to delete"),
             count(doorsToLink, "door to link", "doors to link"), count(doorsToUnlink, "door to unlink", "doors to unlink"),
             count(usersToCreate, "user to create", "users to create"), count(grants, "grant", "grants"),
             count(windowChanges, "window change", "window changes"), count(revocations, "revocation", "revocations"),

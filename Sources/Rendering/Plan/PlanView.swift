@@ -6,11 +6,13 @@ struct GroupView {
     var group: PlannedGroup
     var create: ResourceChange?
     var update: ResourceChange?
+    /// A duplicate group's deletion.
+    var delete: ResourceChange?
     var doors: [ResourceChange] = []
     var users: [ResourceChange] = []
     var roles: [ResourceChange] = []
 
-    var hasChanges: Bool { create != nil || update != nil || !doors.isEmpty || !users.isEmpty || !roles.isEmpty }
+    var hasChanges: Bool { create != nil || update != nil || delete != nil || !doors.isEmpty || !users.isEmpty || !roles.isEmpty }
 
     static func of(_ plan: Plan, changes: [ResourceChange]? = nil) -> [GroupView] {
         var views: [String: GroupView] = [:]
@@ -19,7 +21,8 @@ struct GroupView {
             guard var view = views[change.address.group] else { continue }
             switch (change.address.kind, change.action) {
             case (.group, .create): view.create = change
-            case (.group, _): view.update = change
+            case (.group, .update): view.update = change
+            case (.group, .delete): view.delete = change
             case (.door, _): view.doors.append(change)
             case (.user, _): view.users.append(change)
             case (.role, _): view.roles.append(change)

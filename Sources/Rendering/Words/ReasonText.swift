@@ -14,7 +14,19 @@ public enum ReasonText {
             return "no rule explains this member: no membership, registration or booking matches this group's rules"
         case .destroy: return "kisictl plan --destroy: every grant kisictl manages is revoked"
         case .skipped(let record): return skipped(record)
+        case .mergedDuplicate(let merge): return merged(merge)
         }
+    }
+
+    /// A step of merging a duplicate group: "duplicate Kisi group 512 merged into 411: moved".
+    public static func merged(_ merge: DuplicateMerge) -> String {
+        let step =
+            switch merge.step {
+            case .moved: "the role moves to \(merge.keptID) with its window"
+            case .alreadyInKept: "the person holds a role in \(merge.keptID) already"
+            case .groupDeleted: "it is deleted once its roles have moved"
+            }
+        return "Kisi group \(merge.copyID) duplicates group \(merge.keptID) (same name, made later): \(step)"
     }
 
     /// "customers.csv:12 skipped: invalid e-mail".
@@ -97,6 +109,7 @@ public enum ReasonText {
         case .noRuleExplains: return "no rule explains the member"
         case .destroy: return "destroy"
         case .windowNarrowed: return "window starts later or ends sooner"
+        case .mergedDuplicate: return "duplicate group merged"
         case .record(let kind, let finding):
             let record: String =
                 switch kind {

@@ -241,7 +241,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     static func describe(_ report: ApplyReport, auditPath: String) -> String {
         let words: [(ApplyReport.Count, String)] = [
-            (.groupsCreated, "groups created"), (.groupsUpdated, "groups updated"), (.doorsLinked, "doors linked"),
+            (.groupsCreated, "groups created"), (.groupsUpdated, "groups updated"), (.groupsDeleted, "duplicate groups deleted"),
+            (.doorsLinked, "doors linked"),
             (.doorsUnlinked, "doors unlinked"),
             (.usersCreated, "users created"), (.grants, "grants"), (.windowChanges, "window changes"), (.revocations, "revocations"),
         ]
