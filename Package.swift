@@ -73,7 +73,7 @@ let package = Package(
             name: "kisictl",
             dependencies: [
                 "AccessModel", "AccessRules", "JSONSupport", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Pipeline", "PlanModel",
-                "Reconciler", "Rendering", "SyntheticSites", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Reconciler", "Rendering", "Subprocesses", "SyntheticSites", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(

@@ -122,6 +122,23 @@ public enum ProcessRunner {
         }
     }
 
+    /// Stops every program group this process started and has not yet collected: for a
+    /// kisictl about to exit on a signal, so that no export keeps running behind it.
+    public static func terminateAll() {
+        for group in Running.shared.groups { kill(-group, SIGTERM) }
+    }
+
+    /// The process groups started and not yet collected.
+    final class Running: @unchecked Sendable {
+        static let shared = Running()
+        private let lock = NSLock()
+        private var members = Set<pid_t>()
+
+        var groups: [pid_t] { lock.withLock { Array(members) } }
+        func insert(_ group: pid_t) { _ = lock.withLock { members.insert(group) } }
+        func remove(_ group: pid_t) { _ = lock.withLock { members.remove(group) } }
+    }
+
     /// Runs the program to its end (or its stop), reading stdout and stderr as it goes.
     public static func run(_ invocation: Invocation) throws(Failure) -> Completion {
         try start(invocation).finish()
@@ -153,6 +170,7 @@ public enum ProcessRunner {
             close(errors[0])
             throw .cannotStart(path, String(cString: strerror(rc)))
         }
+        Running.shared.insert(pid)
         return RunningProgram(pid: pid, stdout: output[0], stderr: errors[0], invocation: invocation)
     }
 
@@ -276,6 +294,7 @@ public final class RunningProgram: @unchecked Sendable {
         }
         close(stdout)
         close(stderr)
+        ProcessRunner.Running.shared.remove(pid)
         return ProcessRunner.Completion(
             termination: termination ?? .signalled(SIGKILL), stdout: buffers[stdout]!, stderr: buffers[stderr]!, stop: stop)
     }

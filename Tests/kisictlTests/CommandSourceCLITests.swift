@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 import Testing
 
 /// A `source.command` seen from the command line: a hanging export must not hold the apply
@@ -61,5 +62,24 @@ struct CommandSourceCLITests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: site + "/export.sh")
         let next = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve"])
         #expect(next.status == 0, "\(next.stderr)")
+    }
+
+    @Test("Ctrl-C during a plan waiting on an export ends kisictl at once, and the export with it")
+    func interruptedPlan() throws {
+        let site = try site(script: "sleep 1000 &\necho $! > child.pid\nsleep 1000\n", timeout: "10m")
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        let plan = try ProcessRunner.start(
+            .init(program: Kisictl.binary, arguments: ["plan", "--config", site, "--sandbox", "--rate", "0"], timeout: .seconds(60)))
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: site + "/child.pid") { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.2)
+        plan.send(SIGINT)
+        let ended = plan.finish()
+        #expect(ended.termination == .exited(130))
+        #expect(ended.stop == nil, "ended by the signal, not by the test's timeout")
+        let child = try #require(pid_t(String(contentsOfFile: site + "/child.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        Thread.sleep(forTimeInterval: 0.3)
+        let state = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8))?.split(separator: " ").dropFirst(2).first
+        #expect(state == nil || state == "Z", "the export's child \(child) is still running")
     }
 }

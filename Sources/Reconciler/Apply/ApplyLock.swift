@@ -7,6 +7,9 @@ import Foundation
 /// message a waiting apply prints; it is never deleted, so two applies always lock one file.
 public final class ApplyLock: @unchecked Sendable {
     public let path: String
+    /// The holder the file named when this apply took the lock: one that ended without letting
+    /// go (killed, or its machine lost), announced so that the operator knows.
+    public let previous: Holder?
     private let descriptor: Int32
     private let lock = NSLock()
     private var released = false
@@ -35,9 +38,10 @@ public final class ApplyLock: @unchecked Sendable {
         }
     }
 
-    private init(path: String, descriptor: Int32) {
+    private init(path: String, descriptor: Int32, previous: Holder?) {
         self.path = path
         self.descriptor = descriptor
+        self.previous = previous
     }
 
     deinit { release() }
@@ -66,13 +70,35 @@ public final class ApplyLock: @unchecked Sendable {
             }
             Thread.sleep(forTimeInterval: 0.2)
         }
+        let previous = read(path)
         let holder = Holder(
             pid: getpid(), host: hostName(), user: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
             since: ISO8601DateFormatter().string(from: Date()))
         let data = (try? JSONEncoder().encode(holder)) ?? Data()
         ftruncate(descriptor, 0)
         _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, data.count, 0) }
-        return ApplyLock(path: path, descriptor: descriptor)
+        return ApplyLock(path: path, descriptor: descriptor, previous: previous)
+    }
+
+    /// Whether an apply holds the lock now, and what the file says, without taking it. The file
+    /// is opened read-only and never created.
+    public static func holder(at path: String) throws -> (held: Bool, holder: Holder?) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return (false, nil) }
+            throw Failure.cannotOpen(path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            throw Failure.cannotOpen(path, reason: "not a regular file")
+        }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else {
+            guard errno == EWOULDBLOCK else { throw Failure.cannotOpen(path, reason: String(cString: strerror(errno))) }
+            return (true, read(path))
+        }
+        flock(descriptor, LOCK_UN)
+        return (false, read(path))
     }
 
     /// Lets go: the file is emptied (nobody holds it) and unlocked, never deleted.
@@ -87,10 +113,10 @@ public final class ApplyLock: @unchecked Sendable {
     }
 
     /// Who the file says holds the lock; nil when it says nothing readable.
-    static func read(_ path: String) -> Holder? {
+    public static func read(_ path: String) -> Holder? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return try? JSONDecoder().decode(Holder.self, from: data)
     }
 
-    static func hostName() -> String { ProcessInfo.processInfo.hostName }
+    public static func hostName() -> String { ProcessInfo.processInfo.hostName }
 }

@@ -5,8 +5,14 @@ import Foundation
 public final class ApplyStop: @unchecked Sendable {
     private let lock = NSLock()
     private var signal: Int32?
+    private var writing = false
 
     public init() {}
+
+    /// Marks the start of the writes: from here a signal lets the writes under way finish.
+    public func beginWriting() { lock.withLock { writing = true } }
+
+    public var isWriting: Bool { lock.withLock { writing } }
 
     /// Records the request; false when one was made already (a second signal: exit at once).
     public func request(signal number: Int32) -> Bool {

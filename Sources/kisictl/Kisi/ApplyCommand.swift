@@ -57,6 +57,8 @@ struct ApplyCommand: AsyncParsableCommand {
         help: ArgumentHelp("Where to append the audit log (default: .kisictl/audit.jsonl beside the config).", valueName: "file"))
     var auditLog: String?
 
+    @OptionGroup var lockLocation: LockOptions
+
     @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("How long to wait for another apply to finish.", valueName: "duration"))
     var lockTimeout = "0s"
 
@@ -86,11 +88,19 @@ struct ApplyCommand: AsyncParsableCommand {
         let stateFolder = KisiConnection.stateDirectory(for: loadedConfig.config)
         let lock: ApplyLock
         do {
-            lock = try ApplyLock.acquire(at: stateFolder + "/apply.lock", timeout: TimeInterval(TimeSpan(parsing: lockTimeout)!.seconds))
+            lock = try ApplyLock.acquire(
+                at: lockLocation.path(stateFolder: stateFolder), timeout: TimeInterval(TimeSpan(parsing: lockTimeout)!.seconds))
         } catch {
             Output.standardError("error: \(error)\n")
             throw ExitCode(1)
         }
+        if let previous = lock.previous {
+            Output.standardError(
+                "note: took over \(lock.path) from \(ForceUnlockCommand.describe(previous)), which ended without releasing it.\n")
+        }
+        let stop = ApplyStop()
+        Signals.stopApply(stop, lock: lock)
+        defer { Signals.endPromptly() }
         defer { lock.release() }
 
         // The member data is read under the lock: what is applied is what this run read.
@@ -119,11 +129,9 @@ struct ApplyCommand: AsyncParsableCommand {
                     change.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: zone, revoking: change.action == .delete) }
                 })
             let progress = StderrProgress(terminal: isatty(STDERR_FILENO) == 1)
-            let stop = ApplyStop()
-            let signals = Self.stopOnSignals(stop)
+            stop.beginWriting()
             let report = await Applier(writer: connection.writer, audit: audit, notify: config.policy.notify, progress: progress, stop: stop)
                 .apply(toApply)
-            for source in signals { source.cancel() }
             if let method = report.windowChanges {
                 // Remembered for the next plan and for doctor; a failure to write it loses nothing applied.
                 try? KisiBehaviour(
@@ -149,21 +157,6 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw ExitCode(128 + signal)
             }
             if !report.succeeded || !held.isEmpty { throw ExitCode(1) }
-        }
-    }
-
-    /// SIGINT, SIGTERM and SIGHUP ask the apply to stop after the writes under way (the report,
-    /// the audit log and the lock then end as usual); a second signal ends the process at once.
-    static func stopOnSignals(_ stop: ApplyStop) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM, SIGHUP].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                guard stop.request(signal: number) else { _exit(128 + number) }
-                Output.standardError("\n\(ApplyStop.name(number)): stopping after the writes under way (again to stop at once)…\n")
-            }
-            source.resume()
-            return source
         }
     }
 
