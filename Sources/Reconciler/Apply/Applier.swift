@@ -29,6 +29,8 @@ public struct ApplyReport: Sendable {
             case auditLog(AuditLog.Failure)
             /// Not attempted: a signal asked the apply to stop.
             case stopped(signal: Int32)
+            /// Not attempted: Kisi stopped answering (this many writes in a row got no answer).
+            case unreachable(Int)
 
             public var description: String {
                 switch self {
@@ -36,6 +38,7 @@ public struct ApplyReport: Sendable {
                 case .roleTwice(let id): return "the plan holds Kisi role \(id) twice; it was acted on once"
                 case .auditLog(let failure): return "not attempted: \(failure)"
                 case .stopped(let signal): return "not attempted: \(ApplyStop.name(signal)) asked the apply to stop"
+                case .unreachable(let count): return "not attempted: Kisi unreachable (\(count) writes in a row got no answer)"
                 }
             }
         }
@@ -53,6 +56,14 @@ public struct ApplyReport: Sendable {
     public var skipped = 0
     /// How Kisi took the first window change, read back: nil when there was none to check.
     public var windowChanges: WindowChangeMethod?
+    /// Set when the apply stopped starting writes because Kisi stopped answering.
+    public var unreachable = false
+
+    /// Failures whose write may have been applied all the same: Kisi's answer never came and
+    /// no read-back could tell. The next plan shows what Kisi holds.
+    public var unconfirmed: [Failure] {
+        failures.filter { if case .kisi(let error) = $0.error { error.answerLost } else { false } }
+    }
 
     public var succeeded: Bool { failures.isEmpty && skipped == 0 }
 }
@@ -84,11 +95,18 @@ public struct Applier: Sendable {
     /// it (it is never created twice in one run); Kisi's own answer may take 30 s.
     let groupDeadline: Duration
     let groupPoll: Duration
+    /// After this many writes in a row without an answer from Kisi, no other write starts:
+    /// with Kisi down, each would spend its retries (about 20 s) for nothing.
+    let unreachableAfter: Int
+    /// Writes in flight at once (the client's own concurrency).
+    let parallelWrites: Int
 
     public init(
         writer: KisiWriter, audit: AuditLog?, notify: Bool, progress: (any ApplyProgress)?, stop: ApplyStop? = nil,
-        groupDeadline: Duration = .seconds(120), groupPoll: Duration = .seconds(2)
+        groupDeadline: Duration = .seconds(120), groupPoll: Duration = .seconds(2), unreachableAfter: Int = 5, parallelWrites: Int = 4
     ) {
+        self.parallelWrites = parallelWrites
+        self.unreachableAfter = unreachableAfter
         self.groupDeadline = groupDeadline
         self.groupPoll = groupPoll
         self.writer = writer
@@ -159,28 +177,22 @@ public struct Applier: Sendable {
             chains[step.change.address.index ?? "", default: []].append(step)
         }
         let windowMethod = method
-        await withTaskGroup(of: Void.self) { tasks in
-            for chain in chains.values {
-                tasks.addTask {
-                    var userID: Int?
-                    for step in chain {
-                        if step.change.action == .update {
-                            if windowMethod == .reissue {
-                                await self.reissue(step, knownUser: userID, instant: plan.instant, report)
-                            } else {
-                                await self.patchWindow(step, report)
-                            }
-                        } else {
-                            userID = await self.grant(step, knownUser: userID, instant: plan.instant, report) ?? userID
-                        }
+        await Self.forEach(Array(chains.values), parallel: parallelWrites) { chain in
+            var userID: Int?
+            for step in chain {
+                if step.change.action == .update {
+                    if windowMethod == .reissue {
+                        await self.reissue(step, knownUser: userID, instant: plan.instant, report)
+                    } else {
+                        await self.patchWindow(step, report)
                     }
+                } else {
+                    userID = await self.grant(step, knownUser: userID, instant: plan.instant, report) ?? userID
                 }
             }
         }
-        await withTaskGroup(of: Void.self) { tasks in
-            for step in steps where step.change.action == .delete {
-                tasks.addTask { await self.revoke(step, report) }
-            }
+        await Self.forEach(steps.filter { $0.change.action == .delete }, parallel: parallelWrites) { step in
+            await self.revoke(step, report)
         }
 
         // Duplicate groups go last, and only once every role has moved out of them.
@@ -197,6 +209,21 @@ public struct Applier: Sendable {
         }
         await progress?.finish()
         return await report.report
+    }
+
+    /// Runs `body` for each element, at most `parallel` at once: a write starts (and checks the
+    /// stop, the audit log and Kisi's reachability) only when the client could send it.
+    static func forEach<T: Sendable>(_ items: [T], parallel: Int, _ body: @escaping @Sendable (T) async -> Void) async {
+        await withTaskGroup(of: Void.self) { tasks in
+            var next = items.makeIterator()
+            for _ in 0..<max(1, parallel) {
+                guard let item = next.next() else { break }
+                tasks.addTask { await body(item) }
+            }
+            while await tasks.next() != nil {
+                if let item = next.next() { tasks.addTask { await body(item) } }
+            }
+        }
     }
 
     /// One role change of the plan, with the Kisi group it applies to.
@@ -327,7 +354,9 @@ public struct Applier: Sendable {
             }
         case .create, .update:
             var lastError: KisiError = .network("POST /group_locks", "no answer")
-            for _ in 1...Self.attempts {
+            for attempt in 1...Self.attempts {
+                // With Kisi gone, another attempt would only wait for nothing.
+                if attempt > 1, await report.unreachable != nil { break }
                 do {
                     _ = try await writer.linkLock(group: groupID, lock: door.lockID)
                     await done("link_door", change, target, .doorsLinked, report)
@@ -470,7 +499,9 @@ public struct Applier: Sendable {
         guard let user = userID else { return nil }
         let target = target(step, user: user)
         var lastError: KisiError = .network("POST /role_assignments", "no answer")
-        for _ in 1...Self.attempts {
+        for attempt in 1...Self.attempts {
+            // With Kisi gone, another attempt would only wait for nothing.
+            if attempt > 1, await report.unreachable != nil { break }
             do {
                 let created = try await writer.grant(
                     group: step.groupID, user: user, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify,
@@ -507,7 +538,12 @@ public struct Applier: Sendable {
     /// off; when the create's answer is lost or Kisi refuses it, the user is read back by e-mail.
     private func ensureUser(_ role: RoleValues, _ report: ReportBuilder) async throws(KisiError) -> Int {
         var lastError: KisiError = .network("POST /users", "no answer")
-        for _ in 1...Self.attempts {
+        // Once a create's answer is lost, the user found later is this apply's, even when a
+        // later attempt is refused because the first one had made it.
+        var mayHaveCreated = false
+        for attempt in 1...Self.attempts {
+            // With Kisi gone, another attempt would only wait for nothing.
+            if attempt > 1, await report.unreachable != nil { break }
             do {
                 let user = try await writer.createUser(
                     email: role.email, name: role.holder.name ?? EmailAddress.displayName(from: role.email), sendEmails: notify)
@@ -515,8 +551,9 @@ public struct Applier: Sendable {
                 return user.id
             } catch  where error.answerLost || error.isRefusedValues {
                 lastError = error
+                mayHaveCreated = mayHaveCreated || error.answerLost
                 if let found = try await writer.user(email: role.email) {
-                    if error.answerLost { await report.count(.usersCreated) }
+                    if mayHaveCreated { await report.count(.usersCreated) }
                     return found.id
                 }
                 if error.isRefusedValues { throw error }
@@ -546,6 +583,8 @@ public struct Applier: Sendable {
         let problem: ApplyReport.Failure.Problem
         if let signal = stop?.requested {
             problem = .stopped(signal: signal)
+        } else if let silent = await report.unreachable {
+            problem = .unreachable(silent)
         } else if let audit, !audit.record(action: action, change: change, target: [], outcome: "intent") {
             problem = .auditLog(audit.failure ?? AuditLog.Failure(path: audit.path, reason: "unknown"))
         } else {
@@ -561,6 +600,7 @@ public struct Applier: Sendable {
         detail: String? = nil
     ) async {
         audit?.record(action: action, change: change, target: target, outcome: "ok", detail: detail)
+        await report.answered()
         await report.count(kind)
         await progress?.advance()
     }
@@ -571,6 +611,7 @@ public struct Applier: Sendable {
     ) async {
         let kisiError = error as? KisiError ?? .unexpectedResponse(action, "\(error)")
         audit?.record(action: action, change: change, target: target, outcome: "failed", detail: "\(kisiError)")
+        if kisiError.answerLost { await report.noAnswer(giveUpAfter: unreachableAfter) } else { await report.answered() }
         await report.fail(
             ApplyReport.Failure(
                 group: change.address.group, address: change.address, action: change.action, error: .kisi(kisiError), consequence: consequence))
@@ -585,4 +626,17 @@ actor ReportBuilder {
     func fail(_ failure: ApplyReport.Failure) { report.failures.append(failure) }
     func skip(_ count: Int) { report.skipped += count }
     func observe(_ method: WindowChangeMethod) { report.windowChanges = method }
+
+    /// Writes in a row that got no answer, whatever else ran between them.
+    private var silentInARow = 0
+
+    func answered() { if !report.unreachable { silentInARow = 0 } }
+
+    func noAnswer(giveUpAfter limit: Int) {
+        silentInARow += 1
+        if silentInARow >= limit { report.unreachable = true }
+    }
+
+    /// How many writes in a row got no answer, once that made the apply give up.
+    var unreachable: Int? { report.unreachable ? silentInARow : nil }
 }

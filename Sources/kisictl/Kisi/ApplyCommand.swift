@@ -246,9 +246,19 @@ struct ApplyCommand: AsyncParsableCommand {
             text +=
                 "Kisi kept the old window when asked to change it by PATCH: window changes were made by revoking and granting again (see the audit log).\n"
         }
-        if !report.failures.isEmpty {
-            text += "Failed (\(report.failures.count)):\n"
-            for failure in report.failures { text += "  \(failure.group): \(what(failure)): \(failure.error)\n" }
+        if report.unreachable {
+            text +=
+                "Kisi unreachable: several writes in a row got no answer, so no other write was started. The counts above are what Kisi confirmed.\n"
+        }
+        let unconfirmed = report.unconfirmed
+        let failed = report.failures.filter { failure in !unconfirmed.contains { $0.address == failure.address && $0.action == failure.action } }
+        if !failed.isEmpty {
+            text += "Failed or not attempted (\(failed.count)):\n"
+            for failure in failed { text += "  \(failure.group): \(what(failure)): \(failure.error)\n" }
+        }
+        if !unconfirmed.isEmpty {
+            text += "Unconfirmed (\(unconfirmed.count)): Kisi's answer never came, so these may or may not have been applied; the next plan shows:\n"
+            for failure in unconfirmed { text += "  \(failure.group): \(what(failure)): \(failure.error)\n" }
         }
         if report.skipped > 0 { text += "Not attempted, because a group they needed was not created: \(report.skipped).\n" }
         if !report.succeeded { text += "Run `kisictl plan` to see what is left, then apply again.\n" }
