@@ -55,7 +55,7 @@ let package = Package(
             ]
         ),
         // Typed Kisi REST client: auth, pagination, pacing under the rate limit, retries, errors.
-        .target(name: "KisiAPI", dependencies: ["JSONSupport", "KisiHTTP", "RFC3339"]),
+        .target(name: "KisiAPI", dependencies: ["CivilTime", "JSONSupport", "KisiHTTP", "RFC3339"]),
         // How requests reach Kisi: one HTTP exchange protocol, over the network or in process.
         .target(name: "KisiHTTP"),
         // Refresh live Kisi, diff against desired access, plan, guard, and apply with an audit log.

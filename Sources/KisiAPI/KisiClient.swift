@@ -28,6 +28,8 @@ public protocol KisiReading: Sendable {
     func users(while shouldContinue: @Sendable (KisiPaging.Progress<KisiUser>) -> Bool) async throws(KisiError) -> KisiPaging.Listed<KisiUser>
     /// Requests sent so far (retries included).
     var requestsSent: Int { get async }
+    /// Kisi's clock minus the local one, from its `Date` headers; nil before any answer had one.
+    var clockSkew: Duration? { get async }
 }
 
 /// Reads Kisi. Lists are read to the end, page by page at each endpoint's largest page size,
@@ -42,6 +44,9 @@ public struct KisiReader: KisiReading {
     }
 
     public var requestsSent: Int { get async { await transport.counter.total } }
+    public var clockSkew: Duration? { get async { await transport.clock.skew } }
+    /// The "now" a kisictl sandbox advertises with its answers; nil for Kisi itself.
+    public var sandboxClock: String? { get async { await transport.clock.advertised } }
 
     public func organization() async throws(KisiError) -> KisiOrganization { try await object("/organization") }
 
@@ -202,6 +207,7 @@ public struct KisiWriter: KisiReading {
     }
 
     public var requestsSent: Int { get async { await reader.requestsSent } }
+    public var clockSkew: Duration? { get async { await reader.clockSkew } }
     public func organization() async throws(KisiError) -> KisiOrganization { try await reader.organization() }
     public func currentUser() async throws(KisiError) -> KisiUser { try await reader.currentUser() }
     public func places() async throws(KisiError) -> [KisiPlace] { try await reader.places() }

@@ -122,6 +122,7 @@ final class KisiTransport: Sendable {
     private let pacer: Pacer
     private let slots: Slots
     let counter = RequestCounter()
+    let clock = ServerClock()
     private let http: any HTTPExchange
 
     init(credentials: KisiCredentials, options: KisiClientOptions, exchange: (any HTTPExchange)?) {
@@ -206,10 +207,16 @@ final class KisiTransport: Sendable {
             ("Authorization", "KISI-LOGIN \(credentials.apiKey)"), ("Accept", "application/json"), ("X-Kisi-Integration-Identifier", "kisictl"),
         ]
         if request.body != nil { headers.append(("Content-Type", "application/json")) }
+        let sent = Date()
         let outcome = await http.exchange(
             HTTPRequest(method: request.method, path: request.path, query: request.encodedQuery, headers: headers, body: request.body))
         switch outcome {
-        case .response(let status, let headers, let body): return .success(KisiResponse(status: status, headers: headers, body: body))
+        case .response(let status, let headers, let body):
+            if await clock.wantsSamples {
+                if let date = headers["date"] { await clock.record(dateHeader: date, sent: sent, received: Date()) }
+                await clock.record(advertised: headers["x-kisictl-sandbox-clock"])
+            }
+            return .success(KisiResponse(status: status, headers: headers, body: body))
         case .failure(let message): return .failure(message)
         }
     }

@@ -86,6 +86,7 @@ public struct PlanningPipeline: Sendable {
             plan = BaselineComparison.mark(plan, against: basePlan, label: baseline.label)
         }
         plan.warnings = site.warnings.warnings.map(PlanWarning.init)
+        if let skew = ClockSkew.notice(await reader.clockSkew) { plan.notices.append(skew) }
         plan.notify = site.config.policy.notify
         plan.fingerprints.files = site.files
         if request.mode == .converge {

@@ -294,6 +294,28 @@ public enum KisiNotice: Codable, Sendable, Equatable {
     /// A managed group is missing from Kisi, while a Kisi group in its place holds roles this
     /// key's user created: most likely the group, renamed in the config or in Kisi.
     case orphanedGroup(OrphanedGroup)
+    /// Kisi's clock (its `Date` header) minus the local one, in seconds, when over a minute.
+    case clockSkew(seconds: Int)
+}
+
+/// How far the local clock may be from Kisi's. Windows are computed from the local clock, so
+/// a skew moves every window kisictl writes by as much.
+public enum ClockSkew {
+    /// Over this, every plan says so.
+    public static let warning = Duration.seconds(60)
+    /// Over this, apply refuses: the windows it would write are wrong by minutes.
+    public static let refusal = Duration.seconds(300)
+
+    /// The notice a plan carries for a measured skew, if it is worth one.
+    public static func notice(_ skew: Duration?) -> KisiNotice? {
+        guard let skew, magnitude(skew) > warning else { return nil }
+        return .clockSkew(seconds: Int(skew.components.seconds))
+    }
+
+    /// Whether apply must refuse with this skew.
+    public static func refuses(_ skew: Duration?) -> Bool { skew.map { magnitude($0) > refusal } ?? false }
+
+    public static func magnitude(_ skew: Duration) -> Duration { skew < .zero ? .zero - skew : skew }
 }
 
 public struct OrphanedGroup: Codable, Sendable, Equatable {

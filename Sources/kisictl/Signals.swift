@@ -20,6 +20,11 @@ enum Signals {
 
     private static let handler = Handler()
 
+    /// Leaves the signals to the command itself (`sandbox serve` shuts its server down).
+    static func leaveToCommand() {
+        handler.lock.withLock { handler.current = nil }
+    }
+
     /// Replaces the handler of the three signals.
     static func handle(_ body: @escaping @Sendable (Int32) -> Void) {
         handler.lock.withLock {

@@ -54,9 +54,9 @@ final class ServedSandbox {
     let process = Process()
     let baseURL: String
 
-    init(seed: String) throws {
+    init(seed: String, arguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: Kisictl.binary)
-        process.arguments = ["sandbox", "serve", "--seed", seed, "--port", "0", "--rate-limit", "0"]
+        process.arguments = ["sandbox", "serve", "--seed", seed, "--port", "0", "--rate-limit", "0"] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

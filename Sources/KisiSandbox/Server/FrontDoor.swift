@@ -12,6 +12,21 @@ extension SandboxAPI {
     /// Serves one request through fault injection, the same for HTTP and in-process callers:
     /// latency, list pages served short or shifted, injected statuses, dropped connections.
     func serve(_ request: SandboxRequest, faults: FaultInjector?) async -> Served {
+        switch await serveFaulted(request, faults: faults) {
+        case .answer(var response):
+            // The sandbox world's "now", so that kisictl plans a served sandbox as it plans the
+            // embedded one (it trusts the header from a loopback address only).
+            if let clock = await store.state.clock { response.headers.append((Self.clockHeader, clock)) }
+            return .answer(response)
+        case .dropped:
+            return .dropped
+        }
+    }
+
+    /// The header a sandbox with a clock sends with every answer.
+    public static let clockHeader = "X-Kisictl-Sandbox-Clock"
+
+    private func serveFaulted(_ request: SandboxRequest, faults: FaultInjector?) async -> Served {
         var request = request
         let fate = await faults?.nextFate()
         if let latency = fate?.latency, latency > 0 { try? await Task.sleep(for: .milliseconds(latency)) }

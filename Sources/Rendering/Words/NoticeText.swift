@@ -27,6 +27,11 @@ public enum NoticeText {
                 "\(who) created \(roles) in \(writer.groups.joined(separator: ", ")) in the last 7 days, not this key's user: another tool may still be syncing these groups, and the two would undo each other. Turn its Kisi sync off for them."
         case .scimEnabled:
             return "SCIM is enabled for this organization: an identity provider may create users and change members of managed groups."
+        case .clockSkew(let seconds):
+            let minutes = (Double(abs(seconds)) / 60).formatted(.number.precision(.fractionLength(1)))
+            let refused = ClockSkew.refuses(.seconds(seconds))
+            return
+                "the local clock is \(minutes) min \(seconds > 0 ? "behind" : "ahead of") Kisi's (its Date header): every window kisictl writes is off by as much. Set the clock right (NTP)\(refused ? "; apply refuses until then" : "")."
         case .orphanedGroup(let orphan):
             let place = orphan.place.map { "in \($0)" } ?? "in the organization"
             return

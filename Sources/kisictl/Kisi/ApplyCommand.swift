@@ -108,6 +108,12 @@ struct ApplyCommand: AsyncParsableCommand {
         let config = loadedSite.config
         let (plan, connection) = try await preparePlan(loadedSite)
         try await connection.closing {
+            if let skew = await connection.writer.clockSkew, ClockSkew.refuses(skew) {
+                Output.standardError(
+                    "error: \(NoticeText.sentence(.clockSkew(seconds: Int(skew.components.seconds)), style: PlanStyle(zone: config.timeZone)))\nNothing was applied.\n"
+                )
+                throw ExitCode(1)
+            }
             guard plan.hasChanges else {
                 Output.standardOutput(plan.summary.line + "\n")
                 return

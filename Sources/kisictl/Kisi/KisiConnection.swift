@@ -54,13 +54,15 @@ final class KisiConnection: Sendable {
         self.clientOptions = clientOptions
         self.sandbox = sandbox
         self.sandboxClock = sandboxClock
+        writer = KisiWriter(credentials: credentials, options: clientOptions)
     }
 
     /// "the embedded sandbox" or the endpoint, for headers and messages.
     var target: String { sandbox == nil ? credentials.endpoint : "the embedded sandbox" }
 
-    var reader: KisiReader { KisiReader(credentials: credentials, options: clientOptions) }
-    var writer: KisiWriter { KisiWriter(credentials: credentials, options: clientOptions) }
+    /// One client for the whole run: one pace under Kisi's rate limit, one measure of its clock.
+    let writer: KisiWriter
+    var reader: KisiReader { writer.reader }
 
     static func stateDirectory(for config: SiteConfig) -> String { stateDirectory(site: config.directory) }
 
@@ -103,9 +105,21 @@ final class KisiConnection: Sendable {
             throw ConnectionFailure(
                 description: "the Kisi endpoint (KISI_ENDPOINT, or kisi.endpoint in the config) is not an http(s) URL such as https://api.kisi.io")
         }
+        let credentials = KisiCredentials(baseURL: url, apiKey: key, keySource: source)
         return KisiConnection(
-            credentials: KisiCredentials(baseURL: url, apiKey: key, keySource: source),
-            clientOptions: clientOptions, sandbox: nil, sandboxClock: nil)
+            credentials: credentials, clientOptions: clientOptions, sandbox: nil,
+            sandboxClock: await advertisedClock(credentials: credentials, options: clientOptions))
+    }
+
+    /// A `kisictl sandbox serve` on this machine tells its world's "now" (its seed's `clock`);
+    /// plans against it then evaluate at that instant, as with `--sandbox`. Only a loopback
+    /// endpoint is believed: no remote server may move the instant kisictl plans at.
+    private static func advertisedClock(credentials: KisiCredentials, options: KisiClientOptions) async -> Instant? {
+        guard let host = credentials.baseURL.host, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) else { return nil }
+        let probe = KisiReader(credentials: credentials, options: options)
+        _ = try? await probe.organization()
+        guard let text = await probe.sandboxClock, case .instant(let instant)? = TimeParsing.moment(text) else { return nil }
+        return instant
     }
 
     /// The sandbox seed of the site in `directory`.

@@ -167,6 +167,7 @@ struct KisiChecks {
             let snapshot = try await KisiSnapshot.read(reader)
             checkNames(snapshot, into: &report)
             checkTimeZone(snapshot, into: &report)
+            await checkClock(reader, into: &report)
             try await checkOtherWriters(
                 snapshot, keyUser: user, reader: reader,
                 now: connection.sandboxClock.map { $0.date } ?? Date(),
@@ -257,6 +258,19 @@ struct KisiChecks {
     }
 
     /// The config's zone is the zone of the places its groups use (or of every place, if none).
+    /// The local clock against Kisi's `Date` header: windows are computed from the local one.
+    private func checkClock(_ reader: KisiReader, into report: inout DoctorReport) async {
+        guard let skew = await reader.clockSkew else { return }
+        let seconds = Int(skew.components.seconds)
+        guard let notice = ClockSkew.notice(skew) else {
+            report.ok("clock", "the local clock is within a minute of Kisi's (\(seconds) s)")
+            return
+        }
+        let sentence = NoticeText.sentence(notice, style: PlanStyle(zone: config.timeZone))
+        let fix = "synchronise the clock (NTP: timedatectl set-ntp true, or chrony)"
+        if ClockSkew.refuses(skew) { report.fail("clock", sentence, fix: fix) } else { report.warn("clock", sentence, fix: fix) }
+    }
+
     private func checkTimeZone(_ snapshot: KisiSnapshot, into report: inout DoctorReport) {
         let named = Set(config.groups.compactMap { $0.place?.lowercased() })
         let places = snapshot.places.filter { named.isEmpty || named.contains($0.name.lowercased()) }

@@ -1,3 +1,4 @@
+import AccessModel
 import ArgumentParser
 import Foundation
 import KisiSandbox
@@ -47,7 +48,18 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Emulate a Kisi that answers PATCH /role_assignments/{id} but keeps the old valid_from and valid_until.")
     var patchIgnoresValidity = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The sandbox world's now, which kisictl plans at against it: seed (the seed's clock, as --sandbox does), now (the real time), or an instant such as 2026-11-23T09:00:00Z.",
+            valueName: "seed|now|instant"))
+    var clock = "seed"
+
     func validate() throws {
+        if clock != "seed", clock != "now" {
+            guard case .instant? = TimeParsing.moment(clock) else {
+                throw ValidationError("--clock expects seed, now or an instant with its offset, such as 2026-11-23T09:00:00Z")
+            }
+        }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if let faults {
@@ -56,8 +68,13 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // The server's service lifecycle stops it gracefully on SIGINT and SIGTERM.
+        Signals.leaveToCommand()
         let (store, origin) = try await SandboxStore.open(stateFile: state, seedFile: seed)
         if patchIgnoresValidity { try await store.write { state, _ in state.emulation.patchIgnoresValidity = true } }
+        let clock = clock
+        if clock != "seed" { try await store.write { state, _ in state.clock = clock == "now" ? nil : clock } }
+        let worldClock = await store.state.clock
         let plan = try faults.map { try FaultPlan(spec: $0) }
         let server = SandboxServer(api: SandboxAPI(store: store, rateLimit: rateLimit), faults: plan)
         let key = await store.primaryKey ?? "(none: the state has no API keys)"
@@ -75,6 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
                 "API key: \(key)   (send it as Authorization: KISI-LOGIN <key>)",
                 "State: \(startedFrom); \(limits)" + (faults.map { "; faults \($0)" } ?? "")
                     + (patchIgnoresValidity ? "; PATCH ignores valid_from/valid_until" : ""),
+                worldClock.map { "Clock: \($0): kisictl plans at this instant here, as with --sandbox (--clock now for the real time)." }
+                    ?? "Clock: the real time.",
                 "Statistics: GET http://\(host):\(bound)/__sandbox/stats. Stop with Ctrl-C.",
             ]
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
