@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(name: "AccessModelTests", dependencies: ["AccessModel"]),
         .testTarget(name: "AccessRulesTests", dependencies: ["AccessModel", "AccessRules", "Rendering"]),
-        .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "TestSupport", "Yams"]),
+        .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "SeededRandom", "TestSupport", "Yams"]),
         .testTarget(name: "MemberSourcesTests", dependencies: ["AccessModel", "MemberSources"]),
         .testTarget(name: "KisiAPITests", dependencies: ["KisiAPI"]),
         .testTarget(name: "KisiSandboxTests", dependencies: ["KisiSandbox", "JSONSupport", "TestSupport"]),
@@ -99,11 +99,12 @@ let package = Package(
         .testTarget(
             name: "kisictlTests",
             dependencies: [
-                "kisictl", "AccessModel", "JSONSupport", "PlanModel", "Rendering", "KisiSandbox", "Subprocesses", "TestSupport", "Yams",
+                "kisictl", "AccessModel", "JSONSupport", "PlanModel", "Rendering", "KisiSandbox", "SeededRandom", "Subprocesses", "TestSupport",
+                "Yams",
             ]),
         .testTarget(name: "SubprocessesTests", dependencies: ["Subprocesses"]),
         .testTarget(name: "PlanModelTests", dependencies: ["AccessModel", "PlanModel"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
-        .target(name: "TestSupport", dependencies: ["Yams"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["SeededRandom", "Yams"], path: "Tests/TestSupport"),
     ]
 )

@@ -27,8 +27,8 @@ struct KisiOptions: ParsableArguments {
     var concurrency = 4
 
     func validate() throws {
-        guard rate >= 0 else { throw ValidationError("--rate must be 0 or more") }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be 1 or more") }
+        guard (0...1000).contains(rate) else { throw ValidationError("--rate must be from 0 (no pacing) to 1000 requests a second") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 64") }
         if sandbox, apiKeyFile != nil { throw ValidationError("--sandbox needs no key: drop --api-key-file") }
     }
 }

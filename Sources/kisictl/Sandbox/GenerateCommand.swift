@@ -32,7 +32,7 @@ struct GenerateCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        guard customers >= 1 else { throw ValidationError("--customers must be at least 1") }
+        guard (1...10_000_000).contains(customers) else { throw ValidationError("--customers must be from 1 to 10,000,000") }
         guard (1...500).contains(groups) else { throw ValidationError("--groups must be from 1 to 500") }
         guard (0...1).contains(churn) else { throw ValidationError("--churn is a share from 0 to 1, such as 0.02") }
         if !force, FileManager.default.fileExists(atPath: out + "/kisictl.yaml") {

@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--clock expects seed, now or an instant with its offset, such as 2026-11-23T09:00:00Z")
             }
         }
-        guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
+        guard (0...100_000).contains(rateLimit) else { throw ValidationError("--rate-limit must be from 0 (no limit) to 100,000") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if let faults {
             do { _ = try FaultPlan(spec: faults) } catch { throw ValidationError("\(error)") }
