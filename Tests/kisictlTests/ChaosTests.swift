@@ -22,10 +22,8 @@ struct ChaosTests {
         // A group Kisi lacks, so that creates are killed too.
         let configPath = site + "/kisictl.yaml"
         var config = try String(contentsOfFile: configPath, encoding: .utf8)
-        let firstRule = try #require(config.range(of: "    grant:")).lowerBound
-        let ruleEnd = try #require(config.range(of: "\n  ", range: config.index(after: firstRule)..<config.endIndex)).lowerBound
-        let rule = String(config[firstRule..<ruleEnd])
-        config += "\n  chaos-new:\n    name: Chaos New\n\(rule)\n"
+        #expect(config.contains("    place: \"Synthetic Site\"\n"))
+        config += "  chaos-new:\n    name: Chaos New\n    place: Synthetic Site\n    grant:\n      - memberships: [Unlimited]\n"
         let state = folder + "/state.json"
         let sandbox = try ServedSandbox(
             seed: site + "/sandbox.yaml",
@@ -60,6 +58,7 @@ struct ChaosTests {
         #expect(converged, "applies converge after the kills")
 
         let final = try Self.kisi(state)
+        #expect(final.roleHolders.count > 1000, "the state was read: \(final.roleHolders.count) roles")
         #expect(final.duplicates.isEmpty, "\(final.duplicates.prefix(10))")
         #expect(final.groups.filter { $0 == "Chaos New" }.count == 1)
 
@@ -77,6 +76,9 @@ struct ChaosTests {
             !intended.contains(EmailAddress.masked($0) + "#" + PlanKey.tag(EmailAddress.normalized($0), salt: salt))
         }
         #expect(unrecorded.isEmpty, "\(unrecorded.count) roles without an intent line")
+        print(
+            "chaos: \(killed) of \(Self.kills) applies killed mid-way; \(made.count) roles made, \(final.roleHolders.count) held;"
+                + " \(lines.count) audit lines; \(final.duplicates.count) duplicates; \(unrecorded.count) roles without an intent line")
     }
 
     /// What the sandbox's saved state holds, and any duplicate in it.
@@ -106,7 +108,8 @@ struct ChaosTests {
         }
         for link in rows("group_locks") { once("door \(link["group_id"] as? Int ?? 0)/\(link["lock_id"] as? Int ?? 0)") }
         for role in rows("role_assignments") {
-            guard let user = role["user_id"] as? Int, let group = role["group_id"] as? Int else { continue }
+            guard role["assignee_type"] as? String == "User", let user = role["assignee_id"] as? Int, let group = role["group_id"] as? Int
+            else { continue }
             once("role \(user) in \(group)")
             if let email = emails[user] { kisi.roleHolders.insert("\(email)|\(group)") }
         }
