@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 import TestSupport
 import Testing
 
@@ -48,5 +49,45 @@ struct DuplicateGroupTests {
         #expect(apply.stdout.contains("1 duplicate groups deleted") || apply.stdout.contains("duplicate groups deleted"), "\(apply.stdout)")
         let again = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"])
         #expect(!again.stdout.contains("duplicate"), "\(again.stdout)")
+    }
+
+    @Test("two applies from two checkouts of one organization at once create one group, and both succeed")
+    func twoCheckouts() throws {
+        let sites = try [copyExample("studio"), copyExample("studio")]
+        defer { for site in sites { try? FileManager.default.removeItem(atPath: site) } }
+        // Slow answers, so that both look for the new group before either creates it.
+        let sandbox = try ServedSandbox(seed: sites[0] + "/sandbox.yaml", arguments: ["--faults", "latency=150ms"])
+        defer { sandbox.stop() }
+        for site in sites {
+            try """
+            late-evening:
+              name: Late Evening
+              place: Riverside Studio
+              grant:
+                - memberships: [Unlimited]
+
+            """.write(toFile: site + "/groups/late.yaml", atomically: true, encoding: .utf8)
+            let configPath = site + "/kisictl.yaml"
+            try String(contentsOfFile: configPath, encoding: .utf8).replacingOccurrences(
+                of: "  api_key_env: KISI_API_KEY\n", with: "  api_key_env: KISI_API_KEY\n  endpoint: \(sandbox.baseURL)\n"
+            ).write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+        let environment = ProcessInfo.processInfo.environment.merging(["KISI_API_KEY": "sandbox-studio-key"]) { $1 }
+        let applies = try sites.map { site in
+            try ProcessRunner.start(
+                .init(
+                    program: Kisictl.binary, arguments: ["apply", "--config", site, "--auto-approve", "--rate", "0", "--allow-mass-revoke"],
+                    environment: environment, timeout: .seconds(300)))
+        }
+        let results = applies.map { $0.finish() }
+        for result in results {
+            #expect(result.termination == .exited(0), "\(String(decoding: result.stderr, as: UTF8.self))")
+        }
+        let listed = try Kisictl.run(
+            ["plan", "--config", sites[1], "--rate", "0", "--format", "json"], environment: ["KISI_API_KEY": "sandbox-studio-key"])
+        let plan = try SchemaValue.parse(listed.stdout)
+        #expect(plan["summary"]?["groups_to_create"]?.int == 0)
+        #expect(plan["summary"]?["groups_to_delete"]?.int == 0, "no duplicate left to merge")
+        #expect(!listed.stderr.contains("groups named"))
     }
 }

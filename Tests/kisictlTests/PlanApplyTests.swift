@@ -165,6 +165,12 @@ struct PlanApplyTests {
             try content.write(toFile: lock, atomically: true, encoding: .utf8)
             let run = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve"])
             #expect(run.status == 0, "\(content): \(run.stderr)")
+            // What was there is named, whatever it was.
+            if content.hasPrefix("{") {
+                #expect(run.stderr.contains("note: took over \(lock) from process"), "\(run.stderr)")
+            } else if !content.isEmpty {
+                #expect(run.stderr.contains("note: took over \(lock), which held something other than a lock record"), "\(run.stderr)")
+            }
         }
         try FileManager.default.removeItem(atPath: lock)
         try FileManager.default.createDirectory(atPath: lock, withIntermediateDirectories: true)

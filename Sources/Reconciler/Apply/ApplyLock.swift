@@ -10,6 +10,8 @@ public final class ApplyLock: @unchecked Sendable {
     /// The holder the file named when this apply took the lock: one that ended without letting
     /// go (killed, or its machine lost), announced so that the operator knows.
     public let previous: Holder?
+    /// The file held something other than a holder's record when this apply took the lock.
+    public let previousUnreadable: Bool
     private let descriptor: Int32
     private let lock = NSLock()
     private var released = false
@@ -38,10 +40,11 @@ public final class ApplyLock: @unchecked Sendable {
         }
     }
 
-    private init(path: String, descriptor: Int32, previous: Holder?) {
+    private init(path: String, descriptor: Int32, previous: Holder?, previousUnreadable: Bool) {
         self.path = path
         self.descriptor = descriptor
         self.previous = previous
+        self.previousUnreadable = previousUnreadable
     }
 
     deinit { release() }
@@ -71,13 +74,14 @@ public final class ApplyLock: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.2)
         }
         let previous = read(path)
+        let leftover = (FileManager.default.contents(atPath: path)?.count ?? 0) > 0
         let holder = Holder(
             pid: getpid(), host: hostName(), user: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
             since: ISO8601DateFormatter().string(from: Date()))
         let data = (try? JSONEncoder().encode(holder)) ?? Data()
         ftruncate(descriptor, 0)
         _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, data.count, 0) }
-        return ApplyLock(path: path, descriptor: descriptor, previous: previous)
+        return ApplyLock(path: path, descriptor: descriptor, previous: previous, previousUnreadable: previous == nil && leftover)
     }
 
     /// Whether an apply holds the lock now, and what the file says, without taking it. The file

@@ -97,6 +97,8 @@ struct ApplyCommand: AsyncParsableCommand {
         if let previous = lock.previous {
             Output.standardError(
                 "note: took over \(lock.path) from \(ForceUnlockCommand.describe(previous)), which ended without releasing it.\n")
+        } else if lock.previousUnreadable {
+            Output.standardError("note: took over \(lock.path), which held something other than a lock record (ignored: the lock is the kernel's).\n")
         }
         let stop = ApplyStop()
         Signals.stopApply(stop, lock: lock)
