@@ -6,7 +6,7 @@ import Yams
 struct SiteConfigDecoder {
     static let topKeys = ["version", "timezone", "kisi", "source", "policy", "groups"]
     static let kisiKeys = ["api_key_env", "endpoint"]
-    static let sourceKeys = ["files", "command", "timeout", "max_output"]
+    static let sourceKeys = ["files", "command", "timeout", "max_output", "mapping"]
     static let policyKeys = [
         "notify", "unexplained_members", "max_revocations", "max_grants", "max_skipped_records", "max_missing_members", "max_data_shrink",
         "exempt", "lookahead",
@@ -112,8 +112,12 @@ struct SiteConfigDecoder {
             for key in ["timeout", "max_output"] {
                 if let node = fields.key(key) { reader.error(node, fields.path(key), "\(key) applies to command sources only") }
             }
-            return reader.string(files, fields.path("files")).map { .files(directory: $0) }
+            let mappings = fields["mapping"].map { FileMappingDecoder.mappings($0, fields.path("mapping"), reader: &reader) } ?? []
+            return reader.string(files, fields.path("files")).map { .files(directory: $0, mappings: mappings) }
         case (nil, let command?):
+            if let mapping = fields.key("mapping") {
+                reader.error(mapping, fields.path("mapping"), "mapping applies to files sources only (a command prints kisictl's own fields)")
+            }
             let arguments: [String]?
             if case .scalar = command {
                 arguments = reader.string(command, fields.path("command")).map { [$0] }

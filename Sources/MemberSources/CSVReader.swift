@@ -21,8 +21,23 @@ struct CSVReader {
         }
     }
 
+    /// The separator of a file's first line: the most frequent of comma, semicolon, tab and bar
+    /// outside quotes (a comma when none appears).
+    static func detectDelimiter(_ bytes: [UInt8]) -> UInt8 {
+        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+        var counts = [Int](repeating: 0, count: candidates.count)
+        var quoted = false
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if !quoted, byte == UInt8(ascii: "\n") { break }
+            if !quoted, let index = candidates.firstIndex(of: byte) { counts[index] += 1 }
+        }
+        let best = counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }!
+        return counts[best] == 0 ? candidates[0] : candidates[best]
+    }
+
     /// Calls `body` with each non-blank record in order.
-    static func read(_ bytes: [UInt8], _ body: (Record) throws -> Void) throws {
+    static func read(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), _ body: (Record) throws -> Void) throws {
         try bytes.withUnsafeBufferPointer { buffer in
             let end = buffer.count
             var index = 0
@@ -71,13 +86,13 @@ struct CSVReader {
                         value = try quoted.withUnsafeBufferPointer(text)
                         // Anything between the closing quote and the separator is kept, as readers do.
                         let tail = index
-                        while index < end, buffer[index] != UInt8(ascii: ","), buffer[index] != UInt8(ascii: "\n"),
+                        while index < end, buffer[index] != delimiter, buffer[index] != UInt8(ascii: "\n"),
                             buffer[index] != UInt8(ascii: "\r")
                         { index += 1 }
                         if index > tail { value += try text(UnsafeBufferPointer(rebasing: buffer[tail..<index])) }
                     } else {
                         let start = index
-                        while index < end, buffer[index] != UInt8(ascii: ","), buffer[index] != UInt8(ascii: "\n"),
+                        while index < end, buffer[index] != delimiter, buffer[index] != UInt8(ascii: "\n"),
                             buffer[index] != UInt8(ascii: "\r")
                         { index += 1 }
                         value = try text(UnsafeBufferPointer(rebasing: buffer[start..<index]))
@@ -87,7 +102,7 @@ struct CSVReader {
                     while index < end, buffer[index] == UInt8(ascii: "\r") { index += 1 }
                     if index >= end {
                         recordEnded = true
-                    } else if buffer[index] == UInt8(ascii: ",") {
+                    } else if buffer[index] == delimiter {
                         index += 1
                     } else if buffer[index] == UInt8(ascii: "\n") {
                         index += 1

@@ -9,25 +9,8 @@ struct EntitySpec {
 
     var columns: [String] { required + optional }
 
-    static let customers = EntitySpec(entity: .customers, required: ["id", "name", "email"], optional: ["company_id"])
-    static let memberships = EntitySpec(
-        entity: .memberships, required: ["id", "type", "status", "starts_on"],
-        optional: ["customer_id", "company_id", "ends_on", "sessions_remaining", "blocked_reason"])
-    static let registrations = EntitySpec(
-        entity: .registrations,
-        required: ["id", "customer_id", "kind", "session", "starts_at", "ends_at", "status"], optional: [])
-    static let bookings = EntitySpec(
-        entity: .bookings,
-        required: ["id", "customer_id", "resource_type", "resource", "starts_at", "ends_at", "status"],
-        optional: ["invitees"])
-
     static func of(_ entity: MemberEntity) -> EntitySpec {
-        switch entity {
-        case .customers: return .customers
-        case .memberships: return .memberships
-        case .registrations: return .registrations
-        case .bookings: return .bookings
-        }
+        EntitySpec(entity: entity, required: entity.requiredFields, optional: entity.optionalFields)
     }
 
     /// Columns that look like a misspelling of one of ours: a silently ignored `ends_onn` would
@@ -103,6 +86,8 @@ struct Row {
     enum Storage {
         case csv(fields: [String], columns: ColumnPositions)
         case json([(key: String, value: JSONValue)])
+        /// A record read through a mapping: kisictl's text for each column, by slot.
+        case mapped([String?])
     }
 
     let storage: Storage
@@ -121,6 +106,8 @@ struct Row {
             let position = columns[column]
             guard position >= 0, position < fields.count else { return .missing }
             return fields[position].isEmpty ? .missing : .text(fields[position])
+        case .mapped(let values):
+            return values[column.slot].map { .text($0) } ?? .missing
         case .json(let members):
             guard let value = members.first(where: { $0.key == column.rawValue })?.value else { return .missing }
             switch value {

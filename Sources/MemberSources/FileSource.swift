@@ -5,6 +5,8 @@ import JSONSupport
 /// A folder of exports: one `customers.csv` or `customers.json` (and so on) per entity.
 struct FileSource {
     let folder: String
+    /// Entities read from another platform's export through a mapping.
+    var mappings: [FileMapping] = []
 
     func load() throws(DiagnosticsError) -> LoadedMemberData {
         var isDirectory: ObjCBool = false
@@ -13,7 +15,12 @@ struct FileSource {
         }
         var builder = MemberDataBuilder()
         var exports: [(entity: MemberEntity, path: String, isCSV: Bool)] = []
+        var mapped: [MappedExport] = []
         for entity in MemberEntity.allCases {
+            if let mapping = mappings.first(where: { $0.entity == entity }) {
+                mapped.append(MappedExport(mapping: mapping, path: MemberSource.join(folder, mapping.file)))
+                continue
+            }
             let csv = MemberSource.join(folder, entity.rawValue + ".csv")
             let json = MemberSource.join(folder, entity.rawValue + ".json")
             let hasCSV = FileManager.default.fileExists(atPath: csv)
@@ -41,11 +48,17 @@ struct FileSource {
                 : readJSON(export.path, entity: export.entity, into: &part)
             return (part, fingerprint, export.path)
         }
-        let inEntityOrder = zip(exports, read).sorted { $0.0.entity < $1.0.entity }.map(\.1)
+        let readMapped = mapped.parallelMap { export in
+            var part = MemberDataBuilder()
+            let fingerprint = export.read(into: &part)
+            return (part, fingerprint, export.path)
+        }
+        let entities = exports.map(\.entity) + mapped.map(\.mapping.entity)
+        let inEntityOrder = zip(entities, read + readMapped).sorted { $0.0 < $1.0 }.map(\.1)
         for (part, _, _) in inEntityOrder { builder.absorb(part) }
         let fingerprints = inEntityOrder.map(\.1)
         let files = Dictionary(uniqueKeysWithValues: inEntityOrder.map { ($0.2, $0.1) })
-        let customersLabel = MemberSource.join(folder, "customers.csv")
+        let customersLabel = mapped.first { $0.mapping.entity == .customers }?.path ?? MemberSource.join(folder, "customers.csv")
         let (data, warnings) = try builder.finish(customersLabel: customersLabel)
         return LoadedMemberData(
             data: data, warnings: warnings, origin: "files in \(folder)",

@@ -32,8 +32,8 @@ public enum MemberSource {
         _ spec: SourceSpec, relativeTo directory: String, withholding secrets: [String] = []
     ) throws(DiagnosticsError) -> LoadedMemberData {
         switch spec {
-        case .files:
-            return try FileSource(folder: folder(of: spec, relativeTo: directory)!).load()
+        case .files(_, let mappings):
+            return try FileSource(folder: folder(of: spec, relativeTo: directory)!, mappings: mappings).load()
         case .command(let arguments, let timeout, let maxOutput):
             return try CommandSource(
                 arguments: arguments, directory: directory, timeout: timeout, maxOutput: maxOutput,
@@ -44,7 +44,7 @@ public enum MemberSource {
 
     /// The folder a `files` source reads, as a path from the working directory; nil for `command`.
     public static func folder(of spec: SourceSpec, relativeTo directory: String) -> String? {
-        guard case .files(let folder) = spec else { return nil }
+        guard case .files(let folder, _) = spec else { return nil }
         return folder.hasPrefix("/") ? folder : join(directory, folder)
     }
 

@@ -246,3 +246,97 @@ struct ConfigLoaderTests {
         #expect(try empty.load().get().config.groups.first?.rules.isEmpty == true)
     }
 }
+
+@Suite("The config language: source.mapping")
+struct FileMappingConfigTests {
+    @Test("a mapping is read with its file, separator, encoding, columns, words and formats")
+    func accepted() throws {
+        let site = try TemporarySite(
+            """
+            version: 1
+            timezone: UTC
+            source:
+              files: export
+              mapping:
+                customers:
+                  file: Clients.csv
+                  delimiter: ";"
+                  encoding: windows-1252
+                  columns: {id: Client ID, name: [First Name, Last Name], email: E-mail}
+                memberships:
+                  file: Memberships.csv
+                  delimiter: tab
+                  columns: {id: ID, customer_id: Client ID, type: Plan, status: Status, starts_on: Start}
+                  values: {status: {active: [Active, Current], paused: Frozen}}
+                  formats: {starts_on: MM/dd/yyyy}
+            groups:
+              g: {name: G, managed: false}
+            """)
+        guard case .files(let folder, let mappings) = try site.load().get().config.source else {
+            Issue.record("not a files source")
+            return
+        }
+        #expect(folder == "export")
+        #expect(
+            mappings == [
+                FileMapping(
+                    entity: .customers, file: "Clients.csv", delimiter: ";", encoding: .windows1252,
+                    columns: ["id": ["Client ID"], "name": ["First Name", "Last Name"], "email": ["E-mail"]]),
+                FileMapping(
+                    entity: .memberships, file: "Memberships.csv", delimiter: "\t",
+                    columns: ["id": ["ID"], "customer_id": ["Client ID"], "type": ["Plan"], "status": ["Status"], "starts_on": ["Start"]],
+                    values: ["status": ["active": ["Active", "Current"], "paused": ["Frozen"]]], formats: ["starts_on": "MM/dd/yyyy"]),
+            ])
+    }
+
+    @Test("each mistake in a mapping is reported at its place")
+    func mistakes() throws {
+        let site = try TemporarySite(
+            """
+            version: 1
+            timezone: UTC
+            source:
+              files: export
+              mapping:
+                customers:
+                  file: Clients.csv
+                  encoding: latin-9
+                  columns: {id: Client ID, name: Name, emial: E-mail}
+                memberships:
+                  file: Memberships.csv
+                  columns: {id: ID, type: Plan, status: Status, starts_on: Start}
+                  values: {status: {active: [Active], paused: [active]}, ends_on: {x: [y]}}
+                  formats: {starts_on: MM/dd/yy}
+                registrations:
+                  file: Bookings.csv
+                  columns: {id: ID, customer_id: C, kind: K, session: S, starts_at: A, ends_at: B, status: St}
+                  formats: {starts_at: MM/dd/yyyy}
+            groups:
+              g: {name: G, managed: false}
+            """)
+        let errors = site.errors()
+        #expect(
+            errors.contains { $0.contains("source.mapping.customers.encoding: expected one of utf-8, windows-1252, found \"latin-9\"") }, "\(errors)")
+        #expect(errors.contains { $0.contains("source.mapping.customers.columns.emial: unknown key \"emial\" (did you mean \"email\"?)") })
+        #expect(errors.contains { $0.contains("no column for \"email\", which every customers record needs") })
+        #expect(errors.contains { $0.contains("\"active\" is also listed for \"active\"") || $0.contains("one word means one value") })
+        #expect(errors.contains { $0.contains("\"ends_on\" has no column in columns:, so it has no words to map") })
+        #expect(errors.contains { $0.contains("source.mapping.memberships.formats.starts_on: expected a date format") })
+        #expect(errors.contains { $0.contains("\"MM/dd/yyyy\" has no time (HH:mm), which starts_at needs") })
+    }
+
+    @Test("mapping is for files sources only")
+    func commandHasNoMapping() throws {
+        let site = try TemporarySite(
+            """
+            version: 1
+            timezone: UTC
+            source:
+              command: [./export.sh]
+              mapping: {customers: {file: x.csv, columns: {id: a, name: b, email: c}}}
+            groups:
+              g: {name: G, managed: false}
+            """)
+        #expect(site.errors().contains { $0.contains("mapping applies to files sources only") })
+    }
+}

@@ -14,7 +14,7 @@ struct SchemaTests {
         ])
     }
 
-    static let sites = ["examples/studio", "examples/coworking", "examples/gym", "Tests/Fixtures/design-example"]
+    static let sites = ["examples/studio", "examples/coworking", "examples/gym", "examples/gym-mindbody", "Tests/Fixtures/design-example"]
 
     @Test("every example config, and DESIGN.md's, validates against the schema", arguments: sites)
     func examplesValidate(site: String) throws {

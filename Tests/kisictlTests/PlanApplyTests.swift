@@ -127,6 +127,21 @@ struct PlanApplyTests {
         #expect(try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"]).status == 0)
     }
 
+    @Test("the example reading another platform's exports validates, plans as examples/gym does, applies and converges")
+    func foreignExport() throws {
+        let site = try copyExample("gym-mindbody")
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        #expect(try Kisictl.run(["validate", "--config", site]).status == 0)
+        let summary = { (run: Run) in run.stdout.split(separator: "\n").last { $0.hasPrefix("Plan: ") }.map(String.init) }
+        let plan = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--no-color"])
+        let gym = try Kisictl.run(["plan", "--config", repositoryRoot + "/examples/gym", "--sandbox", "--rate", "0", "--no-color"])
+        #expect(summary(plan) != nil)
+        #expect(summary(plan) == summary(gym), "the same members, read from the other shape")
+        let apply = try Kisictl.run(["apply", "--config", site, "--sandbox", "--rate", "0", "--auto-approve"])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        #expect(try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"]).status == 0)
+    }
+
     @Test("a second apply waits for the lock or stops, saying who holds it")
     func concurrentApplies() throws {
         let site = try copyExample("gym")

@@ -45,8 +45,9 @@ public struct KisiSettings: Sendable, Hashable {
 
 /// Where member data comes from.
 public enum SourceSpec: Sendable, Hashable {
-    /// A folder of CSV or JSON exports, one file per entity.
-    case files(directory: String)
+    /// A folder of CSV or JSON exports, one file per entity: in kisictl's own shape, or in
+    /// another platform's, read through a mapping.
+    case files(directory: String, mappings: [FileMapping] = [])
     /// A program that prints every entity as one JSON object on stdout, stopped after `timeout`
     /// or once it has printed more than `maxOutput` bytes.
     case command(arguments: [String], timeout: TimeSpan, maxOutput: Int)
@@ -192,4 +193,67 @@ public struct GroupConfig: Sendable, Hashable {
         self.rules = rules
         self.location = location
     }
+}
+
+/// One entity's export in another platform's shape: its file, its columns (or JSON keys), its
+/// words for kisictl's values and its date formats, read into kisictl's fields.
+public struct FileMapping: Sendable, Hashable {
+    public enum Encoding: String, Sendable, Hashable, CaseIterable {
+        /// With or without a byte-order mark.
+        case utf8 = "utf-8"
+        case windows1252 = "windows-1252"
+    }
+
+    public var entity: MemberEntity
+    /// The export, relative to the source folder.
+    public var file: String
+    /// The CSV separator; nil: found from the header line.
+    public var delimiter: Character?
+    public var encoding: Encoding
+    /// kisictl field → the export's columns, whose non-empty values are joined with a space.
+    public var columns: [String: [String]]
+    /// kisictl field → kisictl value → the export's words for it (compared ignoring case).
+    public var values: [String: [String: [String]]]
+    /// kisictl field → the export's date or time format, such as `MM/dd/yyyy` or `dd.MM.yyyy HH:mm`.
+    public var formats: [String: String]
+
+    public init(
+        entity: MemberEntity, file: String, delimiter: Character? = nil, encoding: Encoding = .utf8, columns: [String: [String]],
+        values: [String: [String: [String]]] = [:], formats: [String: String] = [:]
+    ) {
+        self.entity = entity
+        self.file = file
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.columns = columns
+        self.values = values
+        self.formats = formats
+    }
+}
+
+extension MemberEntity {
+    /// The fields every record of the entity has, as DESIGN.md's member-data contract names them.
+    public var requiredFields: [String] {
+        switch self {
+        case .customers: ["id", "name", "email"]
+        case .memberships: ["id", "type", "status", "starts_on"]
+        case .registrations: ["id", "customer_id", "kind", "session", "starts_at", "ends_at", "status"]
+        case .bookings: ["id", "customer_id", "resource_type", "resource", "starts_at", "ends_at", "status"]
+        }
+    }
+
+    /// The fields a record may have.
+    public var optionalFields: [String] {
+        switch self {
+        case .customers: ["company_id"]
+        case .memberships: ["customer_id", "company_id", "ends_on", "sessions_remaining", "blocked_reason"]
+        case .registrations: []
+        case .bookings: ["invitees"]
+        }
+    }
+
+    public var fields: [String] { requiredFields + optionalFields }
+
+    /// Fields holding a date (`starts_on`) or a time (`starts_at`), which a mapping may give a format.
+    public static let datedFields: Set<String> = ["starts_on", "ends_on", "starts_at", "ends_at"]
 }
