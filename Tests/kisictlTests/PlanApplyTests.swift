@@ -142,6 +142,26 @@ struct PlanApplyTests {
         #expect(try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--detailed-exitcode"]).status == 0)
     }
 
+    @Test("validate --data-json prints the records as kisictl read them: the mapped export reads as examples/gym's own files")
+    func dataJSON() throws {
+        func records(_ site: String) throws -> [String: [[String: String]]] {
+            let run = try Kisictl.run(["validate", "--config", repositoryRoot + "/examples/" + site, "--data-json"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [[String: Any]]] ?? [:]
+            return json.mapValues { rows in
+                rows.map { row in
+                    var fields = row.compactMapValues { $0 as? String }
+                    #expect(fields.removeValue(forKey: "source")?.contains("/examples/\(site)/") == true)
+                    fields["name"] = fields["name"].map { $0.replacingOccurrences(of: "ë", with: "e") }
+                    return fields
+                }
+            }
+        }
+        let mapped = try records("gym-mindbody"), native = try records("gym")
+        #expect(mapped["memberships"]?.count == 63)
+        #expect(mapped == native)
+    }
+
     @Test("a second apply waits for the lock or stops, saying who holds it")
     func concurrentApplies() throws {
         let site = try copyExample("gym")

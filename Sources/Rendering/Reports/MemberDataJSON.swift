@@ -1,0 +1,85 @@
+import AccessModel
+import JSONSupport
+
+/// The member data as kisictl read it, in its own fields and words (`validate --data-json`):
+/// what a mapping, a separator or an encoding produced, record by record, each with the place it
+/// came from, so that a mapping can be checked before anything is planned from it.
+public enum MemberDataJSON {
+    public static func render(_ data: MemberData) -> JSONValue {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func moment(_ moment: Moment) -> JSONValue {
+            switch moment {
+            case .instant(let instant): .string(instant.rfc3339)
+            case .local(let local): .string(local.isoString)
+            }
+        }
+        func source(_ location: SourceLocation) -> (String, JSONValue) { ("source", .string("\(location.file):\(location.line)")) }
+        var entities: [(String, JSONValue)] = []
+        if data.providedEntities.contains(.customers) {
+            entities.append(
+                (
+                    "customers",
+                    .array(
+                        data.customers.map { customer in
+                            .object([
+                                ("id", .string(customer.id)), ("name", .string(customer.name)), ("email", .string(customer.email)),
+                                ("company_id", text(customer.companyID)), source(customer.origin),
+                            ])
+                        })
+                ))
+        }
+        if data.providedEntities.contains(.memberships) {
+            entities.append(
+                (
+                    "memberships",
+                    .array(
+                        data.memberships.map { membership in
+                            var holder: (String, JSONValue)
+                            switch membership.holder {
+                            case .customer(let id): holder = ("customer_id", .string(id))
+                            case .company(let id): holder = ("company_id", .string(id))
+                            }
+                            return .object([
+                                ("id", .string(membership.id)), holder, ("type", .string(membership.type)),
+                                ("status", .string(membership.status.rawValue)), ("starts_on", .string(membership.startsOn.isoString)),
+                                ("ends_on", text(membership.endsOn?.isoString)),
+                                ("sessions_remaining", membership.sessionsRemaining.map { .int($0) } ?? .null),
+                                ("blocked_reason", text(membership.blockedReason)), source(membership.origin),
+                            ])
+                        })
+                ))
+        }
+        if data.providedEntities.contains(.registrations) {
+            entities.append(
+                (
+                    "registrations",
+                    .array(
+                        data.registrations.map { registration in
+                            .object([
+                                ("id", .string(registration.id)), ("customer_id", .string(registration.customerID)),
+                                ("kind", .string(registration.kind.rawValue)), ("session", .string(registration.session)),
+                                ("starts_at", moment(registration.startsAt)), ("ends_at", moment(registration.endsAt)),
+                                ("status", .string(registration.status.rawValue)), source(registration.origin),
+                            ])
+                        })
+                ))
+        }
+        if data.providedEntities.contains(.bookings) {
+            entities.append(
+                (
+                    "bookings",
+                    .array(
+                        data.bookings.map { booking in
+                            .object([
+                                ("id", .string(booking.id)), ("customer_id", .string(booking.customerID)),
+                                ("resource_type", .string(booking.resourceType.rawValue)), ("resource", .string(booking.resource)),
+                                ("starts_at", moment(booking.startsAt)), ("ends_at", moment(booking.endsAt)),
+                                ("status", .string(booking.status.rawValue)), ("invitees", .array(booking.invitees.map(JSONValue.string))),
+                                source(booking.origin),
+                            ])
+                        })
+                ))
+        }
+        return .object(entities)
+    }
+}
