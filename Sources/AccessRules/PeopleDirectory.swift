@@ -93,10 +93,21 @@ public struct PeopleDirectory: Sendable {
             }
             if let existing {
                 let first = firstCustomerIDs[Int(existing.index)] ?? "?"
-                warnings.append(
-                    .warning(
-                        at: customer.origin, path: "email",
-                        "customers #\(first) and #\(customer.id) share one e-mail address: treated as one person"))
+                let firstRecord = firstRecord(of: first)
+                if firstRecord.origin.file == customer.origin.file {
+                    warnings.append(
+                        .warning(
+                            at: customer.origin, path: "email",
+                            "customers #\(first) and #\(customer.id) share one e-mail address: treated as one person"))
+                } else if firstRecord.name.trimmingWhitespace().lowercased() != customer.name.trimmingWhitespace().lowercased() {
+                    // Two sources (a platform and a staff sheet) describe one person: expected,
+                    // unless they disagree about who it is.
+                    warnings.append(
+                        .warning(
+                            at: customer.origin, path: "name",
+                            "customers #\(first) and #\(customer.id) have one e-mail address but different names: two sources describe the person differently; treated as one person"
+                        ))
+                }
                 extraCustomerIDs[existing, default: []].append(customer.id)
             } else {
                 add(email: trimmed, normalized: normalized!, name: customer.name.isEmpty ? nil : customer.name, customerID: customer.id)

@@ -4,7 +4,7 @@ import Yams
 
 /// Turns the YAML nodes of a site's files into a ``SiteConfig``, collecting every problem.
 struct SiteConfigDecoder {
-    static let topKeys = ["version", "timezone", "kisi", "source", "policy", "groups"]
+    static let topKeys = ["version", "timezone", "kisi", "source", "sources", "policy", "groups"]
     static let kisiKeys = ["api_key_env", "endpoint"]
     static let sourceKeys = ["files", "command", "timeout", "max_output", "mapping"]
     static let policyKeys = [
@@ -35,8 +35,15 @@ struct SiteConfigDecoder {
         else {
             return (settings, nil)
         }
-        for required in ["version", "timezone", "source", "groups"] where !top.has(required) && !top.misspelled.contains(required) {
+        for required in ["version", "timezone", "groups"] where !top.has(required) && !top.misspelled.contains(required) {
             reader.error(root, "", "missing key \"\(required)\"")
+        }
+        switch (top.key("source"), top.key("sources")) {
+        case (nil, nil) where !top.misspelled.contains("source") && !top.misspelled.contains("sources"):
+            reader.error(root, "", "missing key \"source\" (or \"sources\", a list of several)")
+        case (_?, let several?):
+            reader.error(several, "sources", "source and sources are alternatives: keep one")
+        default: break
         }
         if let node = top["version"], let version = reader.int(node, "version") {
             if version == 1 {
@@ -53,6 +60,8 @@ struct SiteConfigDecoder {
         }
         if let node = top["source"] {
             settings.source = source(node, reader: &reader)
+        } else if let node = top["sources"] {
+            settings.source = sources(node, reader: &reader)
         }
         if let node = top["policy"] {
             settings.policy = policy(node, reader: &reader)
@@ -95,18 +104,55 @@ struct SiteConfigDecoder {
         return settings
     }
 
-    private static func source(_ node: Node, reader: inout NodeReader) -> SourceSpec? {
+    /// `sources:`, a list of named sources, each like `source:` with a `name`.
+    private static func sources(_ node: Node, reader: inout NodeReader) -> SourceSpec? {
+        guard case .sequence(let items) = node, !items.isEmpty else {
+            reader.expected("a list of sources, each with a name and files or command", node, "sources")
+            return nil
+        }
+        var named: [NamedSource] = []
+        var failed = false
+        for (index, item) in items.enumerated() {
+            let path = "sources[\(index)]"
+            guard case .mapping(let pairs) = item, let nameNode = pairs.first(where: { $0.key.scalar?.string == "name" })?.value else {
+                reader.error(item, path, "missing key \"name\": a short name the source's record ids are prefixed with (staff:7)")
+                failed = true
+                continue
+            }
+            guard let name = reader.string(nameNode, path + ".name") else {
+                failed = true
+                continue
+            }
+            guard name.range(of: "^[a-z0-9][a-z0-9_-]*$", options: .regularExpression) != nil else {
+                reader.expected("a lower-case name of letters, digits, - and _", nameNode, path + ".name")
+                failed = true
+                continue
+            }
+            if named.contains(where: { $0.name == name }) {
+                reader.error(nameNode, path + ".name", "the name \"\(name)\" is used twice: each source needs its own")
+                failed = true
+            }
+            guard let spec = source(item, reader: &reader, path: path, extraKeys: ["name"]) else {
+                failed = true
+                continue
+            }
+            named.append(NamedSource(name: name, spec: spec))
+        }
+        return failed ? nil : .several(named)
+    }
+
+    private static func source(_ node: Node, reader: inout NodeReader, path: String = "source", extraKeys: [String] = []) -> SourceSpec? {
         guard
             let fields = reader.mapping(
-                node, "source", allowed: sourceKeys,
+                node, path, allowed: sourceKeys + extraKeys,
                 expected: "a mapping with files: FOLDER or command: [PROGRAM, ARGS…]")
         else { return nil }
         switch (fields["files"], fields["command"]) {
         case (nil, nil):
-            reader.error(node, "source", "expected files: FOLDER or command: [PROGRAM, ARGS…]")
+            reader.error(node, path, "expected files: FOLDER or command: [PROGRAM, ARGS…]")
             return nil
         case (_?, _?):
-            reader.error(fields.key("command")!, "source", "files and command are alternatives: keep one")
+            reader.error(fields.key("command")!, path, "files and command are alternatives: keep one")
             return nil
         case (let files?, nil):
             for key in ["timeout", "max_output"] {

@@ -39,6 +39,8 @@ public enum MemberSource {
                 arguments: arguments, directory: directory, timeout: timeout, maxOutput: maxOutput,
                 secrets: secrets + [KisiSettings.defaultAPIKeyEnv]
             ).load()
+        case .several(let sources):
+            return try SeveralSources.load(sources, relativeTo: directory, withholding: secrets)
         }
     }
 

@@ -86,3 +86,25 @@ struct PeopleTests {
         #expect(evaluator.diagnostics.map(\.message) == ["booking #b-1: invitee 2 is not a valid e-mail address; skipped"])
     }
 }
+
+@Suite("People across several sources")
+struct SeveralSourcesPeopleTests {
+    @Test("one person in two sources is merged by e-mail; different names are a warning, the same name none")
+    func mergedByEmail() {
+        let data = MemberData(
+            customers: [
+                Customer(
+                    id: "platform:1", name: "Ann Lee", email: "ann@example.com", origin: SourceLocation(file: "platform/customers.csv", line: 2)),
+                Customer(id: "staff:2", name: "ann lee", email: "ANN@example.com", origin: SourceLocation(file: "staff/customers.csv", line: 3)),
+                Customer(
+                    id: "platform:2", name: "Bob Ray", email: "bob@example.com", origin: SourceLocation(file: "platform/customers.csv", line: 3)),
+                Customer(id: "staff:3", name: "Robert Ray", email: "bob@example.com", origin: SourceLocation(file: "staff/customers.csv", line: 4)),
+            ], memberships: [], registrations: [], bookings: [], providedEntities: [.customers])
+        let directory = PeopleDirectory(data: data)
+        #expect(directory.count == 2)
+        #expect(
+            directory.warnings.map(\.description) == [
+                "staff/customers.csv:4: warning: name: customers #platform:2 and #staff:3 have one e-mail address but different names: two sources describe the person differently; treated as one person"
+            ])
+    }
+}

@@ -340,3 +340,56 @@ struct FileMappingConfigTests {
         #expect(site.errors().contains { $0.contains("mapping applies to files sources only") })
     }
 }
+
+@Suite("The config language: sources")
+struct SeveralSourcesConfigTests {
+    @Test("sources: a list of named sources, each files (with its mapping) or command")
+    func accepted() throws {
+        let site = try TemporarySite(
+            """
+            version: 1
+            timezone: UTC
+            sources:
+              - name: platform
+                files: export
+                mapping: {customers: {file: Clients.csv, columns: {id: ID, name: Name, email: Mail}}}
+              - name: staff
+                command: [./staff.sh]
+                timeout: 30s
+            groups:
+              g: {name: G, managed: false}
+            """)
+        let source = try site.load().get().config.source
+        guard case .several(let sources) = source else {
+            Issue.record("\(source)")
+            return
+        }
+        #expect(sources.map(\.name) == ["platform", "staff"])
+        #expect(sources[1].spec == .command(arguments: ["./staff.sh"], timeout: TimeSpan(seconds: 30), maxOutput: 256 << 20))
+    }
+
+    @Test("a source without a name, a name twice, a bad name, or source and sources together are errors")
+    func mistakes() throws {
+        let site = try TemporarySite(
+            """
+            version: 1
+            timezone: UTC
+            sources:
+              - files: a
+              - {name: Staff Sheet, files: b}
+              - {name: one, files: c}
+              - {name: one, files: d}
+            groups:
+              g: {name: G, managed: false}
+            """)
+        let errors = site.errors()
+        #expect(errors.contains { $0.contains("sources[0]: missing key \"name\"") })
+        #expect(errors.contains { $0.contains("sources[1].name: expected a lower-case name of letters, digits, - and _") })
+        #expect(errors.contains { $0.contains("sources[3].name: the name \"one\" is used twice") })
+        let both = try TemporarySite(
+            "version: 1\ntimezone: UTC\nsource: {files: a}\nsources: [{name: b, files: b}]\ngroups:\n  g: {name: G, managed: false}\n")
+        #expect(both.errors().contains { $0.contains("sources: source and sources are alternatives: keep one") }, "\(both.errors())")
+        let neither = try TemporarySite("version: 1\ntimezone: UTC\ngroups:\n  g: {name: G, managed: false}\n")
+        #expect(neither.errors().contains { $0.contains("missing key \"source\" (or \"sources\", a list of several)") })
+    }
+}

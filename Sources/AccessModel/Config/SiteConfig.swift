@@ -51,6 +51,9 @@ public enum SourceSpec: Sendable, Hashable {
     /// A program that prints every entity as one JSON object on stdout, stopped after `timeout`
     /// or once it has printed more than `maxOutput` bytes.
     case command(arguments: [String], timeout: TimeSpan, maxOutput: Int)
+    /// Several sources (`sources:`), merged per person by e-mail; each record's id is prefixed
+    /// with its source's name (`staff:7`), so ids of two sources never meet.
+    indirect case several([NamedSource])
 
     public static let defaultCommandTimeout = TimeSpan.minutes(2)
     /// 256 MiB: about two million customers' rows as JSON, far below what would exhaust memory.
@@ -256,4 +259,15 @@ extension MemberEntity {
 
     /// Fields holding a date (`starts_on`) or a time (`starts_at`), which a mapping may give a format.
     public static let datedFields: Set<String> = ["starts_on", "ends_on", "starts_at", "ends_at"]
+}
+
+/// One of several sources, by the name its records' ids carry.
+public struct NamedSource: Sendable, Hashable {
+    public var name: String
+    public var spec: SourceSpec
+
+    public init(name: String, spec: SourceSpec) {
+        self.name = name
+        self.spec = spec
+    }
 }

@@ -48,6 +48,13 @@ public struct Diagnostic: Hashable, Sendable {
     /// The key path in the config (`groups.classes.grant[0].window.before`) or the data column.
     public var path: String?
     public var message: String
+
+    /// The same diagnostic with words before its message (which source of several it is about).
+    public func prefixed(_ words: String) -> Diagnostic {
+        var copy = self
+        copy.message = words + message
+        return copy
+    }
     /// For a record left out of the evaluation: what it was, for the guards and the reasons.
     public var skipped: SkippedRecord?
 

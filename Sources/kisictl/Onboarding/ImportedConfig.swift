@@ -95,7 +95,9 @@ struct ImportedConfig {
         if let folder = MemberSource.folder(of: spec, relativeTo: origin.directory) {
             return "source:\n  files: \(YAMLText.quoted(Self.relative(folder, from: outputFolder)))\n"
         }
-        guard case .command(let arguments, _, _) = spec else { return "" }
+        guard case .command(let arguments, _, _) = spec else {
+            return "source:\n  files: data   # \(origin.directory)/kisictl.yaml reads several sources: copy its sources: list here instead\n"
+        }
         return "# Copied from \(MemberSource.join(origin.directory, "kisictl.yaml")): the command runs in the new config's folder.\n"
             + "source:\n  command: \(YAMLText.list(arguments))\n"
     }
