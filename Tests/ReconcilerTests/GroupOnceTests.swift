@@ -28,13 +28,14 @@ struct GroupOnceTests {
 
     @Test("a create still unseen at the deadline fails without a second create; the next plan finds the group")
     func createNeverSeen() async throws {
-        let site = try await FaultTests.busySite(faults: try FaultPlan(spec: "late-group-creates=2s"))
+        // Late enough that even a loaded machine's re-reads end before the group appears.
+        let site = try await FaultTests.busySite(faults: try FaultPlan(spec: "late-group-creates=6s"))
         let plan = try await site.plan().plan
         let report = await site.apply(plan, groupDeadline: .milliseconds(300), groupPoll: .milliseconds(100))
         let failure = try #require(report.failures.first { $0.address.kind == .group })
         #expect("\(failure.error)".contains("no group \"Evening\" appeared within 0.3 seconds"), "\(failure.error)")
         #expect("\(failure.error)".contains("not created again"))
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(7))
         #expect(await groups(named: "Evening", in: site).count == 1)
         let next = try await site.plan().plan
         #expect(!next.changes.contains { $0.address.kind == .group && $0.action == .create }, "the late group is found, not created")
