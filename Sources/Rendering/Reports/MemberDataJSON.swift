@@ -15,70 +15,42 @@ public enum MemberDataJSON {
         }
         func source(_ location: SourceLocation) -> (String, JSONValue) { ("source", .string("\(location.file):\(location.line)")) }
         var entities: [(String, JSONValue)] = []
-        if data.providedEntities.contains(.customers) {
-            entities.append(
-                (
-                    "customers",
-                    .array(
-                        data.customers.map { customer in
-                            .object([
-                                ("id", .string(customer.id)), ("name", .string(customer.name)), ("email", .string(customer.email)),
-                                ("company_id", text(customer.companyID)), source(customer.origin),
-                            ])
-                        })
-                ))
+        func add<Record>(_ entity: MemberEntity, _ records: [Record], _ fields: (Record) -> [(String, JSONValue)]) {
+            guard data.providedEntities.contains(entity) else { return }
+            entities.append((entity.rawValue, .array(records.map { .object(fields($0)) })))
         }
-        if data.providedEntities.contains(.memberships) {
-            entities.append(
-                (
-                    "memberships",
-                    .array(
-                        data.memberships.map { membership in
-                            var holder: (String, JSONValue)
-                            switch membership.holder {
-                            case .customer(let id): holder = ("customer_id", .string(id))
-                            case .company(let id): holder = ("company_id", .string(id))
-                            }
-                            return .object([
-                                ("id", .string(membership.id)), holder, ("type", .string(membership.type)),
-                                ("status", .string(membership.status.rawValue)), ("starts_on", .string(membership.startsOn.isoString)),
-                                ("ends_on", text(membership.endsOn?.isoString)),
-                                ("sessions_remaining", membership.sessionsRemaining.map { .int($0) } ?? .null),
-                                ("blocked_reason", text(membership.blockedReason)), source(membership.origin),
-                            ])
-                        })
-                ))
+        add(.customers, data.customers) { customer in
+            [
+                ("id", .string(customer.id)), ("name", .string(customer.name)), ("email", .string(customer.email)),
+                ("company_id", text(customer.companyID)), source(customer.origin),
+            ]
         }
-        if data.providedEntities.contains(.registrations) {
-            entities.append(
-                (
-                    "registrations",
-                    .array(
-                        data.registrations.map { registration in
-                            .object([
-                                ("id", .string(registration.id)), ("customer_id", .string(registration.customerID)),
-                                ("kind", .string(registration.kind.rawValue)), ("session", .string(registration.session)),
-                                ("starts_at", moment(registration.startsAt)), ("ends_at", moment(registration.endsAt)),
-                                ("status", .string(registration.status.rawValue)), source(registration.origin),
-                            ])
-                        })
-                ))
+        add(.memberships, data.memberships) { membership in
+            let holder: (String, JSONValue) =
+                switch membership.holder {
+                case .customer(let id): ("customer_id", .string(id))
+                case .company(let id): ("company_id", .string(id))
+                }
+            return [
+                ("id", .string(membership.id)), holder, ("type", .string(membership.type)), ("status", .string(membership.status.rawValue)),
+                ("starts_on", .string(membership.startsOn.isoString)), ("ends_on", text(membership.endsOn?.isoString)),
+                ("sessions_remaining", membership.sessionsRemaining.map { .int($0) } ?? .null), ("blocked_reason", text(membership.blockedReason)),
+                source(membership.origin),
+            ]
         }
-        if data.providedEntities.contains(.bookings) {
-            entities.append(
-                (
-                    "bookings",
-                    .array(
-                        data.bookings.map { booking in
-                            .object([
-                                ("id", .string(booking.id)), ("customer_id", .string(booking.customerID)),
-                                ("resource_type", .string(booking.resourceType.rawValue)), ("resource", .string(booking.resource)),
-                                ("starts_at", moment(booking.startsAt)), ("ends_at", moment(booking.endsAt)),
-                                ("status", .string(booking.status.rawValue)), ("invitees", .array(booking.invitees.map(JSONValue.string))),
-                                source(booking.origin),
-                            ])
-                        })
-                ))
+        add(.registrations, data.registrations) { registration in
+            [
+                ("id", .string(registration.id)), ("customer_id", .string(registration.customerID)), ("kind", .string(registration.kind.rawValue)),
+                ("session", .string(registration.session)), ("starts_at", moment(registration.startsAt)), ("ends_at", moment(registration.endsAt)),
+                ("status", .string(registration.status.rawValue)), source(registration.origin),
+            ]
+        }
+        add(.bookings, data.bookings) { booking in
+            [
+                ("id", .string(booking.id)), ("customer_id", .string(booking.customerID)), ("resource_type", .string(booking.resourceType.rawValue)),
+                ("resource", .string(booking.resource)), ("starts_at", moment(booking.startsAt)), ("ends_at", moment(booking.endsAt)),
+                ("status", .string(booking.status.rawValue)), ("invitees", .array(booking.invitees.map(JSONValue.string))), source(booking.origin),
+            ]
         }
         return .object(entities)
     }
