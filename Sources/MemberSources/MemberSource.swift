@@ -44,6 +44,28 @@ public enum MemberSource {
         }
     }
 
+    /// The export files a source reads, with their source's name when there are several: what
+    /// `doctor` checks for freshness. A command's output has no file.
+    public static func exports(of spec: SourceSpec, relativeTo directory: String) -> [(source: String?, path: String)] {
+        switch spec {
+        case .command: return []
+        case .several(let sources):
+            return sources.flatMap { source in exports(of: source.spec, relativeTo: directory).map { (source.name, $0.path) } }
+        case .files(_, let mappings):
+            guard let folder = folder(of: spec, relativeTo: directory) else { return [] }
+            var paths: [String] = []
+            for entity in MemberEntity.allCases {
+                if let mapping = mappings.first(where: { $0.entity == entity }) {
+                    paths.append(join(folder, mapping.file))
+                } else {
+                    paths += [entity.rawValue + ".csv", entity.rawValue + ".json"].map { join(folder, $0) }
+                        .filter { FileManager.default.fileExists(atPath: $0) }
+                }
+            }
+            return paths.map { (nil, $0) }
+        }
+    }
+
     /// The folder a `files` source reads, as a path from the working directory; nil for `command`.
     public static func folder(of spec: SourceSpec, relativeTo directory: String) -> String? {
         guard case .files(let folder, _) = spec else { return nil }

@@ -245,3 +245,32 @@ struct OnboardingTests {
         }
     }
 }
+
+@Suite("doctor with several sources")
+struct DoctorSourcesTests {
+    @Test("doctor checks each source: the one that does not load is named, a stale mapped export too")
+    func eachSource() throws {
+        let site = try copyExample("gym-mindbody")
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        let configPath = site + "/kisictl.yaml"
+        let config = try String(contentsOfFile: configPath, encoding: .utf8)
+        let start = try #require(config.range(of: "source:\n"))
+        let end = try #require(config.range(of: "policy:\n"))
+        let block = config[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+        // The gym's source: block, one level deeper, is the first of two sources.
+        let sources =
+            "sources:\n  - name: platform\n" + block.joined(separator: "\n").trimmingCharacters(in: .newlines)
+            + "\n  - name: staff\n    files: staff\n"
+        try (String(config[..<start.lowerBound]) + sources + String(config[end.lowerBound...])).write(
+            toFile: configPath, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: site + "/staff", withIntermediateDirectories: true)
+        try "id,name\n1,Front Desk\n".write(toFile: site + "/staff/customers.csv", atomically: true, encoding: .utf8)
+        let old = Date().addingTimeInterval(-3 * 86_400)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: site + "/export/Clients.csv")
+        let doctor = try Kisictl.run(["doctor", "--config", site, "--sandbox", "--rate", "0"])
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("source platform"), "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("source staff") && doctor.stdout.contains("does not load"), "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("source platform: \(site)/export/Clients.csv was last written 3d ago"), "\(doctor.stdout)")
+    }
+}

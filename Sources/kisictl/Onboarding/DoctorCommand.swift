@@ -338,26 +338,38 @@ struct DataChecks {
     let now: Date
 
     func run(into report: inout DoctorReport) {
-        if let path = MemberSource.folder(of: config.source, relativeTo: config.directory) {
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { name in
-                MemberEntity.allCases.contains { name == $0.rawValue + ".csv" || name == $0.rawValue + ".json" }
-            }.sorted()
-            var stale = false
-            for file in files {
-                let modified = (try? FileManager.default.attributesOfItem(atPath: MemberSource.join(path, file))[.modificationDate] as? Date) ?? now
-                let age = now.timeIntervalSince(modified)
-                if age > maximumAge {
-                    stale = true
-                    report.fail(
-                        "data age",
-                        "\(MemberSource.join(path, file)) was last written \(TimeSpan(seconds: Int64(age) / 60 * 60)) ago, more than --max-data-age \(TimeSpan(seconds: Int64(maximumAge)))",
-                        fix: "check that the platform export still runs; kisictl would grant and revoke from old data")
-                }
-            }
-            if !files.isEmpty, !stale {
-                report.ok(
+        let exports = MemberSource.exports(of: config.source, relativeTo: config.directory)
+        var stale = false
+        for export in exports {
+            let modified = (try? FileManager.default.attributesOfItem(atPath: export.path)[.modificationDate] as? Date) ?? now
+            let age = now.timeIntervalSince(modified)
+            if age > maximumAge {
+                stale = true
+                report.fail(
                     "data age",
-                    "\(files.count) export\(files.count == 1 ? "" : "s") in \(path), none older than \(TimeSpan(seconds: Int64(maximumAge)))")
+                    (export.source.map { "source \($0): " } ?? "")
+                        + "\(export.path) was last written \(TimeSpan(seconds: Int64(age) / 60 * 60)) ago, more than --max-data-age \(TimeSpan(seconds: Int64(maximumAge)))",
+                    fix: "check that the platform export still runs; kisictl would grant and revoke from old data")
+            }
+        }
+        if !exports.isEmpty, !stale {
+            report.ok("data age", "\(exports.count) export\(exports.count == 1 ? "" : "s"), none older than \(TimeSpan(seconds: Int64(maximumAge)))")
+        }
+        // Several sources: each on its own line, so that the failing one is named.
+        if case .several(let sources) = config.source {
+            for source in sources {
+                do {
+                    let loaded = try MemberSource.load(source.spec, relativeTo: config.directory, withholding: [config.kisi.apiKeyEnv])
+                    report.ok(
+                        "source \(source.name)",
+                        "\(loaded.origin): \(loaded.data.customers.count) customers, \(loaded.data.memberships.count) memberships")
+                } catch {
+                    let errors = error.diagnostics.filter { $0.severity == .error }
+                    report.fail(
+                        "source \(source.name)",
+                        "does not load: \(errors.count) error\(errors.count == 1 ? "" : "s"), first: \(errors.first?.description ?? "unknown")",
+                        fix: "run `kisictl validate` and correct this source's data (or its entry in sources:)")
+                }
             }
         }
         do {
