@@ -16,8 +16,7 @@ struct ClockSkewTests {
                 .init(
                     program: "python3", arguments: [repositoryRoot + "/Tests/Fixtures/skewed-proxy.py", upstream, String(skew), portFile],
                     timeout: .seconds(300)))
-            let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline, !FileManager.default.fileExists(atPath: portFile) { Thread.sleep(forTimeInterval: 0.05) }
+            waitUntil(seconds: 20) { FileManager.default.fileExists(atPath: portFile) }
             port = try String(contentsOfFile: portFile, encoding: .utf8)
             try? FileManager.default.removeItem(atPath: portFile)
         }

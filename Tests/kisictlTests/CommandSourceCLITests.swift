@@ -70,8 +70,7 @@ struct CommandSourceCLITests {
         defer { try? FileManager.default.removeItem(atPath: site) }
         let plan = try ProcessRunner.start(
             .init(program: Kisictl.binary, arguments: ["plan", "--config", site, "--sandbox", "--rate", "0"], timeout: .seconds(60)))
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !FileManager.default.fileExists(atPath: site + "/child.pid") { Thread.sleep(forTimeInterval: 0.05) }
+        waitUntil(seconds: 30) { FileManager.default.fileExists(atPath: site + "/child.pid") }
         Thread.sleep(forTimeInterval: 0.2)
         plan.send(SIGINT)
         let ended = plan.finish()

@@ -15,10 +15,7 @@ struct LockTests {
     private func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     private func waitUntilHeld(_ lock: String) {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, (try? String(contentsOfFile: lock, encoding: .utf8))?.contains("\"pid\"") != true {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        waitUntil(seconds: 60) { (try? String(contentsOfFile: lock, encoding: .utf8))?.contains("\"pid\"") == true }
     }
 
     @Test("two applies racing for a lock a killed apply left: exactly one runs, and it says whose lock it took over")
@@ -95,8 +92,7 @@ struct LockTests {
         // Stopped while it writes: the writes under way finish, the report says so.
         let writing = try applying(site, rate: "2")
         let log = site + "/.kisictl/audit.jsonl"
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, (try? String(contentsOfFile: log, encoding: .utf8))?.isEmpty ?? true { Thread.sleep(forTimeInterval: 0.05) }
+        waitUntil(seconds: 60) { hasContent(log) }
         #expect(try Kisictl.run(["force-unlock", "--config", site, "--stop"]).status == 0)
         let report = writing.finish()
         #expect(report.termination == .exited(143))

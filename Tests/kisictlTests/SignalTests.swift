@@ -19,8 +19,7 @@ struct SignalTests {
                 timeout: .seconds(300)))
         // The apply writes once the plan is shown; wait for its first audit line.
         let log = site + "/.kisictl/audit.jsonl"
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, (try? String(contentsOfFile: log, encoding: .utf8))?.isEmpty ?? true { Thread.sleep(forTimeInterval: 0.1) }
+        waitUntil(seconds: 60) { hasContent(log) }
         apply.send(number)
         let completion = apply.finish()
         let errors = String(decoding: completion.stderr, as: UTF8.self)

@@ -64,3 +64,12 @@ struct Kisictl {
         try Subprocess.run(binary, arguments, in: directory, environment: environment)
     }
 }
+
+/// Polls `condition` until it holds or `seconds` pass: for a file another process writes.
+func waitUntil(seconds: TimeInterval, _ condition: () -> Bool) {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline, !condition() { Thread.sleep(forTimeInterval: 0.05) }
+}
+
+/// Whether a file exists and holds something.
+func hasContent(_ path: String) -> Bool { !((try? String(contentsOfFile: path, encoding: .utf8))?.isEmpty ?? true) }

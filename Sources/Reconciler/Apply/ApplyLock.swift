@@ -73,15 +73,15 @@ public final class ApplyLock: @unchecked Sendable {
             }
             Thread.sleep(forTimeInterval: 0.2)
         }
-        let previous = read(path)
-        let leftover = (FileManager.default.contents(atPath: path)?.count ?? 0) > 0
+        let leftover = FileManager.default.contents(atPath: path) ?? Data()
+        let previous = try? JSONDecoder().decode(Holder.self, from: leftover)
         let holder = Holder(
             pid: getpid(), host: hostName(), user: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
             since: ISO8601DateFormatter().string(from: Date()))
         let data = (try? JSONEncoder().encode(holder)) ?? Data()
         ftruncate(descriptor, 0)
         _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, data.count, 0) }
-        return ApplyLock(path: path, descriptor: descriptor, previous: previous, previousUnreadable: previous == nil && leftover)
+        return ApplyLock(path: path, descriptor: descriptor, previous: previous, previousUnreadable: previous == nil && !leftover.isEmpty)
     }
 
     /// Whether an apply holds the lock now, and what the file says, without taking it. The file
