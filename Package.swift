@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // HMAC for saved plans and masked addresses (already built as part of hummingbird's graph).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Member data in PostgreSQL, and in SQLite (SQLite vendored: no system library needed).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Plain value types shared by every module: time, member records, the typed config, diagnostics.
@@ -33,7 +37,19 @@ let package = Package(
         // YAML -> typed, validated SiteConfig with file:line:column diagnostics.
         .target(name: "KisiConfig", dependencies: ["AccessModel", "JSONSupport", "Yams"]),
         // Member data from CSV/JSON exports or from a command's JSON output.
-        .target(name: "MemberSources", dependencies: ["AccessModel", "JSONSupport", "Subprocesses"]),
+        .target(
+            name: "MemberSources",
+            dependencies: [
+                "AccessModel", "JSONSupport", "KisiHTTP", "Subprocesses",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The one process runner: own process group, clean signal mask, bounded waits, capped output.
         .target(name: "Subprocesses", dependencies: ["CProcessSpawn"]),
         // posix_spawn with a working directory and pipe2, which Swift's Glibc module does not show.
@@ -86,7 +102,13 @@ let package = Package(
         .testTarget(name: "AccessModelTests", dependencies: ["AccessModel"]),
         .testTarget(name: "AccessRulesTests", dependencies: ["AccessModel", "AccessRules", "Rendering"]),
         .testTarget(name: "KisiConfigTests", dependencies: ["AccessModel", "KisiConfig", "SeededRandom", "TestSupport", "Yams"]),
-        .testTarget(name: "MemberSourcesTests", dependencies: ["AccessModel", "MemberSources"]),
+        .testTarget(
+            name: "MemberSourcesTests",
+            dependencies: [
+                "AccessModel", "JSONSupport", "MemberSources", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]),
         .testTarget(name: "KisiAPITests", dependencies: ["KisiAPI"]),
         .testTarget(name: "KisiSandboxTests", dependencies: ["KisiSandbox", "JSONSupport", "TestSupport"]),
         .testTarget(
@@ -105,6 +127,6 @@ let package = Package(
         .testTarget(name: "SubprocessesTests", dependencies: ["Subprocesses"]),
         .testTarget(name: "PlanModelTests", dependencies: ["AccessModel", "PlanModel"]),
         // Helpers shared by test targets: a JSON Schema validator for our schemas and Kisi's.
-        .target(name: "TestSupport", dependencies: ["SeededRandom", "Yams"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["SeededRandom", "Subprocesses", "Yams"], path: "Tests/TestSupport"),
     ]
 )

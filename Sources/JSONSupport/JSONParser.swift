@@ -1,5 +1,9 @@
 /// A strict RFC 8259 parser (no comments, no trailing commas) that records the line each object
 /// starts on.
+///
+/// Large arrays of records (an export, a command's output, an API's page) can be streamed: each
+/// element is handed out as soon as it is read and never kept, so a document of a million records
+/// costs the records, not a tree of them.
 public struct JSONParser {
     public struct Failure: Error, Equatable {
         public var line: Int
@@ -9,19 +13,41 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var line = 1
+    /// Paths (keys from the root; `[]` is the root) of the arrays whose elements are streamed.
+    private let streamed: Set<[String]>
+    private let element: ([String], JSONValue) -> Void
 
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
-        parser.skipWhitespace()
-        let value = try parser.value(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
-        return value
+        try parse(bytes, streaming: []) { _, _ in }
     }
 
-    private init(bytes: [UInt8]) {
+    /// Parses `bytes`, handing each element of an array found at one of `paths` to `element`
+    /// (with the array's path) instead of keeping it: those arrays are empty in the value returned.
+    public static func parse(
+        _ bytes: [UInt8], streaming paths: Set<[String]>, element: ([String], JSONValue) -> Void
+    ) throws(Failure) -> JSONValue {
+        try withoutActuallyEscaping(element) { element throws(Failure) in
+            var parser = JSONParser(bytes: bytes, streamed: paths, element: element)
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+            parser.skipWhitespace()
+            let value = try parser.value(depth: 0, path: paths.isEmpty ? nil : [])
+            parser.skipWhitespace()
+            guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+            return value
+        }
+    }
+
+    private init(bytes: [UInt8], streamed: Set<[String]>, element: @escaping ([String], JSONValue) -> Void) {
         self.bytes = bytes
+        self.streamed = streamed
+        self.element = element
+    }
+
+    /// The path of `key` inside `path`, while it can still lead to a streamed array.
+    private func path(_ path: [String]?, _ key: String) -> [String]? {
+        guard let path else { return nil }
+        let child = path + [key]
+        return streamed.contains { $0.starts(with: child) } ? child : nil
     }
 
     private func failure(_ message: String) -> Failure {
@@ -40,12 +66,12 @@ public struct JSONParser {
         }
     }
 
-    private mutating func value(depth: Int) throws(Failure) -> JSONValue {
+    private mutating func value(depth: Int, path: [String]? = nil) throws(Failure) -> JSONValue {
         guard depth < 64 else { throw failure("JSON nested too deeply") }
         guard index < bytes.count else { throw failure("unexpected end of JSON") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try object(depth: depth)
-        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "{"): return try object(depth: depth, path: path)
+        case UInt8(ascii: "["): return try array(depth: depth, path: path)
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"):
             try literal("true")
@@ -69,7 +95,7 @@ public struct JSONParser {
         index += utf8.count
     }
 
-    private mutating func object(depth: Int) throws(Failure) -> JSONValue {
+    private mutating func object(depth: Int, path: [String]?) throws(Failure) -> JSONValue {
         let startLine = line
         index += 1
         var members: [(key: String, value: JSONValue)] = []
@@ -86,7 +112,7 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after a key") }
             index += 1
             skipWhitespace()
-            members.append((key, try value(depth: depth + 1)))
+            members.append((key, try value(depth: depth + 1, path: self.path(path, key))))
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of JSON in an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -101,9 +127,10 @@ public struct JSONParser {
         }
     }
 
-    private mutating func array(depth: Int) throws(Failure) -> JSONValue {
+    private mutating func array(depth: Int, path: [String]?) throws(Failure) -> JSONValue {
         index += 1
         var elements: [JSONValue] = []
+        let streaming = path.map(streamed.contains) ?? false
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
@@ -111,7 +138,8 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
-            elements.append(try value(depth: depth + 1))
+            let value = try value(depth: depth + 1)
+            if streaming { element(path!, value) } else { elements.append(value) }
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of JSON in an array") }
             if bytes[index] == UInt8(ascii: ",") {

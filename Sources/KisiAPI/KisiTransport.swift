@@ -179,13 +179,7 @@ final class KisiTransport: Sendable {
     }
 
     static func retryAfter(_ headers: [String: String]) -> Duration? {
-        guard let value = headers["retry-after"] else { return nil }
-        if let seconds = Double(value.trimmingCharacters(in: .whitespaces)) { return .milliseconds(Int(seconds * 1000)) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: value) else { return nil }
-        return .milliseconds(max(0, Int(date.timeIntervalSinceNow * 1000)))
+        RetryAfter.delay(headers["retry-after"])
     }
 
     private enum Outcome {

@@ -20,6 +20,8 @@ import Yams
 /// ```
 enum FileMappingDecoder {
     static let keys = ["file", "delimiter", "encoding", "columns", "values", "formats"]
+    /// The keys of a mapping from records to kisictl's fields.
+    static let recordKeys = ["values", "formats"]
 
     static func mappings(_ node: Node, _ path: String, reader: inout NodeReader) -> [FileMapping] {
         let entities = MemberEntity.allCases.map(\.rawValue)
@@ -38,6 +40,8 @@ enum FileMappingDecoder {
             return nil
         }
         var mapping = FileMapping(entity: entity, file: file, columns: [:])
+        guard let record = record(fields, node, path, entity: entity, reader: &reader) else { return nil }
+        mapping.record = record
         if let node = fields["delimiter"], let text = reader.string(node, fields.path("delimiter"), nonEmpty: false) {
             switch text {
             case "tab", "\t": mapping.delimiter = "\t"
@@ -48,15 +52,26 @@ enum FileMappingDecoder {
         if let node = fields["encoding"], let encoding = reader.oneOf(FileMapping.Encoding.self, node, fields.path("encoding")) {
             mapping.encoding = encoding
         }
-        if let node = fields["columns"] {
-            mapping.columns = columns(node, fields.path("columns"), entity: entity, reader: &reader)
+        return mapping
+    }
+
+    /// The columns (`columnsKey`), values and formats of one entity's mapping, wherever it is:
+    /// an export's, a query's (`columns`) or an API endpoint's (`fields`).
+    static func record(
+        _ fields: Fields, _ node: Node, _ path: String, entity: MemberEntity, columnsKey: String = "columns", reader: inout NodeReader
+    ) -> RecordMapping? {
+        var mapping = RecordMapping(entity: entity, columns: [:])
+        if let node = fields[columnsKey] {
+            mapping.columns = columns(node, fields.path(columnsKey), entity: entity, reader: &reader)
         } else {
-            reader.error(node, path, "missing key \"columns\": which of the export's columns hold \(entity.requiredFields.joined(separator: ", "))")
+            reader.error(
+                node, path, "missing key \"\(columnsKey)\": which of the export's columns hold \(entity.requiredFields.joined(separator: ", "))")
+            return nil
         }
         for field in entity.requiredFields where !mapping.columns.isEmpty && mapping.columns[field] == nil {
             guard !(entity == .memberships && field == "customer_id") else { continue }
             reader.error(
-                fields.key("columns") ?? node, fields.path("columns"), "no column for \"\(field)\", which every \(entity.rawValue) record needs")
+                fields.key(columnsKey) ?? node, fields.path(columnsKey), "no column for \"\(field)\", which every \(entity.rawValue) record needs")
         }
         if let node = fields["values"] {
             mapping.values = values(node, fields.path("values"), mapping: mapping, reader: &reader)
@@ -82,7 +97,7 @@ enum FileMappingDecoder {
         return columns
     }
 
-    private static func values(_ node: Node, _ path: String, mapping: FileMapping, reader: inout NodeReader) -> [String: [String: [String]]] {
+    private static func values(_ node: Node, _ path: String, mapping: RecordMapping, reader: inout NodeReader) -> [String: [String: [String]]] {
         guard let fields = reader.mapping(node, path, allowed: mapping.entity.fields, expected: "a mapping of kisictl fields to their words")
         else { return [:] }
         var values: [String: [String: [String]]] = [:]
@@ -118,7 +133,7 @@ enum FileMappingDecoder {
         return values
     }
 
-    private static func formats(_ node: Node, _ path: String, mapping: FileMapping, reader: inout NodeReader) -> [String: String] {
+    private static func formats(_ node: Node, _ path: String, mapping: RecordMapping, reader: inout NodeReader) -> [String: String] {
         let dated = mapping.entity.fields.filter { MemberEntity.datedFields.contains($0) }
         guard let fields = reader.mapping(node, path, allowed: dated, expected: "a mapping of date and time fields to formats") else { return [:] }
         var formats: [String: String] = [:]

@@ -117,6 +117,12 @@ struct NodeReader {
         return value
     }
 
+    /// A plain number, whole or not; nil (without a diagnostic) for anything else.
+    mutating func number(_ node: Node, _ path: String) -> Double? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return nil }
+        return node.float
+    }
+
     mutating func duration(_ node: Node, _ path: String) -> TimeSpan? {
         guard case .scalar(let scalar) = node, !Self.isNull(node), let span = TimeSpan(parsing: scalar.string) else {
             expected("a duration such as 15m, 2h, 1d or 1h30m", node, path)

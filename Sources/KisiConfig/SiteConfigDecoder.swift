@@ -6,7 +6,8 @@ import Yams
 struct SiteConfigDecoder {
     static let topKeys = ["version", "timezone", "kisi", "source", "sources", "policy", "groups"]
     static let kisiKeys = ["api_key_env", "endpoint"]
-    static let sourceKeys = ["files", "command", "timeout", "max_output", "mapping"]
+    static let sourceKinds = ["files", "command", "postgres", "sqlite", "http"]
+    static let sourceKeys = sourceKinds + ["timeout", "max_output", "mapping"]
     static let policyKeys = [
         "notify", "unexplained_members", "max_revocations", "max_grants", "max_skipped_records", "max_missing_members", "max_data_shrink",
         "exempt", "lookahead",
@@ -147,32 +148,46 @@ struct SiteConfigDecoder {
                 node, path, allowed: sourceKeys + extraKeys,
                 expected: "a mapping with files: FOLDER or command: [PROGRAM, ARGS…]")
         else { return nil }
-        switch (fields["files"], fields["command"]) {
-        case (nil, nil):
-            reader.error(node, path, "expected files: FOLDER or command: [PROGRAM, ARGS…]")
+        let kinds = sourceKinds.filter(fields.has)
+        guard let kind = kinds.first else {
+            reader.error(node, path, "expected files: FOLDER, command: [PROGRAM, ARGS…], postgres:, sqlite: or http:")
             return nil
-        case (_?, _?):
-            reader.error(fields.key("command")!, path, "files and command are alternatives: keep one")
+        }
+        guard kinds.count == 1 else {
+            reader.error(fields.key(kinds[1])!, path, "\(kinds.joined(separator: " and ")) are alternatives: keep one")
             return nil
-        case (let files?, nil):
-            for key in ["timeout", "max_output"] {
-                if let node = fields.key(key) { reader.error(node, fields.path(key), "\(key) applies to command sources only") }
-            }
+        }
+        if kind != "files", let mapping = fields.key("mapping") {
+            let why = kind == "command" ? "a command prints kisictl's own fields" : "map a query's or an endpoint's fields next to it"
+            reader.error(mapping, fields.path("mapping"), "mapping applies to files sources only (\(why))")
+        }
+        if kind == "files", let node = fields.key("timeout") {
+            reader.error(node, fields.path("timeout"), "timeout applies to command, postgres, sqlite and http sources only")
+        }
+        if kind != "command", let node = fields.key("max_output") {
+            reader.error(node, fields.path("max_output"), "max_output applies to command sources only")
+        }
+        var timeout = SourceSpec.defaultCommandTimeout
+        if let node = fields["timeout"], let span = reader.duration(node, fields.path("timeout")) {
+            if span.seconds > 0 { timeout = span } else { reader.expected("a duration above zero", node, fields.path("timeout")) }
+        }
+        let body = fields[kind]!
+        switch kind {
+        case "files":
             let mappings = fields["mapping"].map { FileMappingDecoder.mappings($0, fields.path("mapping"), reader: &reader) } ?? []
-            return reader.string(files, fields.path("files")).map { .files(directory: $0, mappings: mappings) }
-        case (nil, let command?):
-            if let mapping = fields.key("mapping") {
-                reader.error(mapping, fields.path("mapping"), "mapping applies to files sources only (a command prints kisictl's own fields)")
-            }
+            return reader.string(body, fields.path("files")).map { .files(directory: $0, mappings: mappings) }
+        case "postgres":
+            return ServiceSourceDecoder.postgres(body, fields.path(kind), timeout: timeout, reader: &reader).map { .sql($0) }
+        case "sqlite":
+            return ServiceSourceDecoder.sqlite(body, fields.path(kind), timeout: timeout, reader: &reader).map { .sql($0) }
+        case "http":
+            return ServiceSourceDecoder.http(body, fields.path(kind), timeout: timeout, reader: &reader).map { .http($0) }
+        default:
             let arguments: [String]?
-            if case .scalar = command {
-                arguments = reader.string(command, fields.path("command")).map { [$0] }
+            if case .scalar = body {
+                arguments = reader.string(body, fields.path("command")).map { [$0] }
             } else {
-                arguments = reader.stringList(command, fields.path("command"), expected: "a list [PROGRAM, ARGS…]")
-            }
-            var timeout = SourceSpec.defaultCommandTimeout
-            if let node = fields["timeout"], let span = reader.duration(node, fields.path("timeout")) {
-                if span.seconds > 0 { timeout = span } else { reader.expected("a duration above zero", node, fields.path("timeout")) }
+                arguments = reader.stringList(body, fields.path("command"), expected: "a list [PROGRAM, ARGS…]")
             }
             var maxOutput = SourceSpec.defaultMaxOutput
             if let node = fields["max_output"], let size = reader.byteSize(node, fields.path("max_output")) {

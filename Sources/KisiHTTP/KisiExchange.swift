@@ -102,3 +102,16 @@ public final class URLSessionExchange: HTTPExchange {
         }
     }
 }
+
+/// A `Retry-After` header's wait: seconds, or an HTTP date (RFC 9110); nil when absent or unreadable.
+public enum RetryAfter {
+    public static func delay(_ value: String?, now: Date = Date()) -> Duration? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = Double(value), seconds >= 0 { return .milliseconds(Int(seconds * 1000)) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return .milliseconds(max(0, Int(date.timeIntervalSince(now) * 1000)))
+    }
+}

@@ -46,36 +46,33 @@ struct CommandSource {
             }
         }
         let outputName = "\(arguments[0]) output"
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(result.stdout)
-        } catch {
-            throw DiagnosticsError([
-                .error(
-                    at: SourceLocation(file: outputName, line: error.line),
-                    "source \(label) printed invalid JSON: \(error.message)\(stderr)")
-            ])
-        }
-        guard case .object(let members, _) = value else {
-            throw DiagnosticsError([
-                .error(
-                    "source \(label) printed \(value.kindDescription); expected one JSON object {\"customers\": [...], \"memberships\": [...], …}\(stderr)"
-                )
-            ])
-        }
         var builder = MemberDataBuilder()
-        let entities = MemberEntity.allCases.map(\.rawValue)
-        for (key, entityValue) in members {
-            guard let entity = MemberEntity(rawValue: key) else {
+        let document = builder.addJSON(
+            result.stdout, entities: Dictionary(uniqueKeysWithValues: MemberEntity.allCases.map { ($0, [$0.rawValue]) }), file: outputName)
+        switch document {
+        case nil:
+            throw DiagnosticsError(
+                builder.decoder.diagnostics.map { invalid in
+                    var diagnostic = invalid
+                    diagnostic.message = "source \(label) printed \(invalid.message)\(stderr)"
+                    return diagnostic
+                })
+        case .object(let members, _)?:
+            let entities = MemberEntity.allCases.map(\.rawValue)
+            for (key, _) in members where MemberEntity(rawValue: key) == nil {
                 if let suggestion = Suggestions.closest(to: key, in: entities) {
                     builder.decoder.append(
                         .error(
                             at: SourceLocation(file: outputName, line: 1), path: key,
                             "unknown key \"\(key)\" (did you mean \"\(suggestion)\"?)"))
                 }
-                continue
             }
-            builder.addJSONRows(entityValue, entity: entity, file: outputName, line: 1)
+        case let value?:
+            throw DiagnosticsError([
+                .error(
+                    "source \(label) printed \(value.kindDescription); expected one JSON object {\"customers\": [...], \"memberships\": [...], …}\(stderr)"
+                )
+            ])
         }
         let (data, warnings) = try builder.finish(customersLabel: "the \"customers\" array of \(label)")
         return LoadedMemberData(

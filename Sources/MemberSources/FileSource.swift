@@ -79,23 +79,9 @@ struct FileSource {
     private func readCSV(_ path: String, entity: MemberEntity, into builder: inout MemberDataBuilder) -> String {
         guard let bytes = bytes(path, into: &builder) else { return "" }
         builder.reserveCapacity(CSVReader.lineCount(bytes), for: entity)
-        let spec = EntitySpec.of(entity)
-        var columns: ColumnPositions?
-        var headerOK = true
+        var table = TableImport(entity: entity, origin: path)
         do {
-            try CSVReader.read(bytes) { record in
-                guard let columnIndex = columns else {
-                    let names = record.fields.map { $0.trimmingWhitespace().lowercased() }
-                    columns = ColumnPositions(header: names)
-                    headerOK = checkHeader(names, spec: spec, file: path, line: record.line, into: &builder)
-                    return
-                }
-                guard headerOK else { return }
-                builder.add(
-                    Row(
-                        storage: .csv(fields: record.fields, columns: columnIndex),
-                        location: SourceLocation(file: path, line: record.line)), as: entity)
-            }
+            try CSVReader.read(bytes) { record in table.add(record.fields, line: record.line, into: &builder) }
         } catch CSVReader.Failure.unterminatedQuote(let line) {
             builder.decoder.append(.error(at: SourceLocation(file: path, line: line), "a quoted field is never closed"))
         } catch CSVReader.Failure.invalidUTF8(let line) {
@@ -111,42 +97,9 @@ struct FileSource {
         return MemberEntity.allCases.first { name.hasPrefix($0.rawValue + ".") }!
     }
 
-    private func checkHeader(_ names: [String], spec: EntitySpec, file: String, line: Int, into builder: inout MemberDataBuilder) -> Bool {
-        var ok = true
-        let location = SourceLocation(file: file, line: line)
-        if names.count == 1, names[0].contains(";") {
-            builder.decoder.append(
-                .error(
-                    at: location,
-                    "the file is separated by semicolons; kisictl reads comma-separated CSV: export it with commas (a spreadsheet's \"CSV UTF-8\")"
-                ))
-            return false
-        }
-        for column in spec.required where !names.contains(column) {
-            let extras = names.filter { !spec.columns.contains($0) }
-            builder.decoder.append(.error(at: location, path: column, "missing column \"\(column)\"\(Suggestions.hint(for: column, in: extras))"))
-            ok = false
-        }
-        if spec.entity == .memberships, !names.contains("customer_id"), !names.contains("company_id") {
-            builder.decoder.append(
-                .error(at: location, path: "customer_id", "missing column \"customer_id\" (or \"company_id\" for company memberships)"))
-            ok = false
-        }
-        for (column, suggestion) in spec.misspelledColumns(in: names) where !spec.required.contains(suggestion) || names.contains(suggestion) {
-            builder.decoder.append(.error(at: location, path: column, "unknown column \"\(column)\" (did you mean \"\(suggestion)\"?)"))
-            ok = false
-        }
-        return ok
-    }
-
     private func readJSON(_ path: String, entity: MemberEntity, into builder: inout MemberDataBuilder) -> String {
         guard let bytes = bytes(path, into: &builder) else { return "" }
-        do {
-            let value = try JSONParser.parse(bytes)
-            builder.addJSONRows(value, entity: entity, file: path, line: 1)
-        } catch {
-            builder.decoder.append(.error(at: SourceLocation(file: path, line: error.line), "invalid JSON: \(error.message)"))
-        }
+        builder.addJSON(bytes, entities: [entity: []], file: path)
         return entity.rawValue + " " + Fingerprint.of(bytes: bytes)
     }
 }

@@ -27,33 +27,29 @@ struct MappedExport {
             // Every byte is a character in Windows-1252, so this never fails.
             bytes = Array((String(data: data, encoding: .windowsCP1252) ?? "").utf8)
         }
-        var reader = Translator(mapping: mapping, file: path)
-        if isJSON { readJSON(bytes, reader: &reader, into: &builder) } else { readCSV(bytes, reader: &reader, into: &builder) }
+        if isJSON {
+            var reader = Translator(mapping: mapping.record, file: path, prefix: configPath)
+            readJSON(bytes, reader: &reader, into: &builder)
+        } else {
+            readCSV(bytes, into: &builder)
+        }
         return mapping.entity.rawValue + " " + Fingerprint.of(bytes: [UInt8](data))
     }
 
-    private func readCSV(_ bytes: [UInt8], reader: inout Translator, into builder: inout MemberDataBuilder) {
+    private var configPath: String { "source.mapping.\(mapping.entity.rawValue)" }
+
+    private func readCSV(_ bytes: [UInt8], into builder: inout MemberDataBuilder) {
         let delimiter = mapping.delimiter.flatMap(\.asciiValue) ?? CSVReader.detectDelimiter(bytes)
-        var positions: [String: [Int]]?
+        var table = TableImport(entity: mapping.entity, origin: path, mapping: mapping.record, mappingPath: configPath)
         do {
-            try CSVReader.read(bytes, delimiter: delimiter) { record in
-                guard let positions else {
-                    positions = reader.positions(header: record.fields, line: record.line, into: &builder)
-                    if positions == nil { throw Translator.Stop() }
-                    return
-                }
-                reader.add(line: record.line, into: &builder) { field in
-                    positions[field]?.map { $0 < record.fields.count ? record.fields[$0] : "" }
-                }
-            }
-        } catch is Translator.Stop {
+            try CSVReader.read(bytes, delimiter: delimiter) { record in table.add(record.fields, line: record.line, into: &builder) }
         } catch CSVReader.Failure.unterminatedQuote(let line) {
             builder.decoder.append(.error(at: SourceLocation(file: path, line: line), "a quoted field is never closed"))
         } catch CSVReader.Failure.invalidUTF8(let line) {
             builder.decoder.append(
                 .error(
                     at: SourceLocation(file: path, line: line),
-                    "the file is not UTF-8 text: if it comes from Excel or an older platform, set source.mapping.\(mapping.entity.rawValue).encoding: windows-1252"
+                    "the file is not UTF-8 text: if it comes from Excel or an older platform, set \(configPath).encoding: windows-1252"
                 ))
         } catch {
             builder.decoder.append(.error(at: SourceLocation(file: path, line: 1), "cannot read CSV: \(error)"))
@@ -61,52 +57,40 @@ struct MappedExport {
     }
 
     private func readJSON(_ bytes: [UInt8], reader: inout Translator, into builder: inout MemberDataBuilder) {
-        let value: JSONValue
+        let document: JSONValue
         do {
-            value = try JSONParser.parse(bytes)
+            document = try JSONParser.parse(bytes, streaming: [[]]) { _, element in
+                reader.add(json: element, into: &builder)
+            }
         } catch {
             builder.decoder.append(.error(at: SourceLocation(file: path, line: error.line), "invalid JSON: \(error.message)"))
             return
         }
-        guard case .array(let elements) = value else {
-            builder.decoder.append(.error(at: SourceLocation(file: path, line: 1), "expected an array of objects, found \(value.kindDescription)"))
-            return
-        }
-        for element in elements {
-            guard case .object(let members, let line) = element else {
-                builder.decoder.append(
-                    .error(at: SourceLocation(file: path, line: 1), "expected an object for each record, found \(element.kindDescription)"))
-                continue
-            }
-            reader.add(line: line, into: &builder) { field in
-                mapping.columns[field]?.map { key in
-                    switch members.first(where: { $0.key == key })?.value {
-                    case .string(let text)?: text
-                    case .number(let text)?: text
-                    case .bool(let flag)?: flag ? "true" : "false"
-                    default: ""
-                    }
-                }
-            }
-        }
+        if case .array = document { return }
+        builder.decoder.append(.error(at: SourceLocation(file: path, line: 1), "expected an array of objects, found \(document.kindDescription)"))
     }
 }
 
 /// Turns one raw record (the export's values for each mapped field) into a row of kisictl's
 /// fields, or into errors.
-private struct Translator {
-    struct Stop: Error {}
-
-    let mapping: FileMapping
-    let file: String
+struct Translator {
+    let mapping: RecordMapping
+    /// Where the records come from, for locators: a file, a query, a page's URL.
+    var file: String
+    /// Where the mapping is in the config: `source.mapping.customers`.
+    let prefix: String
+    /// The mapping's key for its columns: `columns`, or an API endpoint's `fields`.
+    let columnsKey: String
     /// kisictl field → the export's lowercased word → kisictl's value.
     private let words: [String: [String: String]]
     private let formats: [String: DateFormat]
     private var errors = 0
 
-    init(mapping: FileMapping, file: String) {
+    init(mapping: RecordMapping, file: String, prefix: String, columnsKey: String = "columns") {
         self.mapping = mapping
         self.file = file
+        self.prefix = prefix
+        self.columnsKey = columnsKey
         var words: [String: [String: String]] = [:]
         for (field, values) in mapping.values {
             for (value, list) in values {
@@ -116,8 +100,6 @@ private struct Translator {
         self.words = words
         formats = mapping.formats.compactMapValues(DateFormat.init)
     }
-
-    private var prefix: String { "source.mapping.\(mapping.entity.rawValue)" }
 
     /// Where each mapped field's columns are in the header; nil (with errors) if any is missing.
     func positions(header: [String], line: Int, into builder: inout MemberDataBuilder) -> [String: [Int]]? {
@@ -130,7 +112,7 @@ private struct Translator {
                     let known = header.map { "\"\($0)\"" }.joined(separator: ", ")
                     builder.decoder.append(
                         .error(
-                            at: SourceLocation(file: file, line: line), path: "\(prefix).columns.\(field)",
+                            at: SourceLocation(file: file, line: line), path: "\(prefix).\(columnsKey).\(field)",
                             "no column \"\(column)\" (for \(field))\(Suggestions.hint(for: column, in: header)); the header has \(known)"))
                     complete = false
                     continue
@@ -178,6 +160,27 @@ private struct Translator {
         }
         guard !failed else { return }
         builder.add(Row(storage: .mapped(values), location: location), as: mapping.entity)
+    }
+
+    /// Adds one JSON record; a mapped key may be a path into nested objects (`contact.email`).
+    mutating func add(json element: JSONValue, line: Int? = nil, into builder: inout MemberDataBuilder) {
+        guard case .object(_, let objectLine) = element else {
+            report(
+                SourceLocation(file: file, line: line ?? 1), mapping.entity.rawValue,
+                "expected an object for each record, found \(element.kindDescription)", into: &builder)
+            return
+        }
+        let columns = mapping.columns
+        add(line: line ?? objectLine, into: &builder) { field in
+            columns[field]?.map { key in
+                switch element[key] ?? key.split(separator: ".").reduce(Optional(element), { $0?[String($1)] }) {
+                case .string(let text)?: text
+                case .number(let text)?: text
+                case .bool(let flag)?: flag ? "true" : "false"
+                default: ""
+                }
+            }
+        }
     }
 
     private mutating func report(_ location: SourceLocation, _ field: String, _ message: String, into builder: inout MemberDataBuilder) {

@@ -28,8 +28,10 @@ public struct LoadedMemberData: Sendable {
 /// row, a failing command — is an error: an empty source must never read as "nobody qualifies".
 public enum MemberSource {
     /// `withholding` names environment variables a command must not see: the Kisi key's.
+    /// `environment` holds the variables a database URL or an API credential is read from.
     public static func load(
-        _ spec: SourceSpec, relativeTo directory: String, withholding secrets: [String] = []
+        _ spec: SourceSpec, relativeTo directory: String, withholding secrets: [String] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(DiagnosticsError) -> LoadedMemberData {
         switch spec {
         case .files(_, let mappings):
@@ -39,8 +41,12 @@ public enum MemberSource {
                 arguments: arguments, directory: directory, timeout: timeout, maxOutput: maxOutput,
                 secrets: secrets + [KisiSettings.defaultAPIKeyEnv]
             ).load()
+        case .sql(let source):
+            return try DatabaseSource(source: source, directory: directory, environment: environment).load()
+        case .http(let source):
+            return try APISource(source: source, environment: environment).load()
         case .several(let sources):
-            return try SeveralSources.load(sources, relativeTo: directory, withholding: secrets)
+            return try SeveralSources.load(sources, relativeTo: directory, withholding: secrets, environment: environment)
         }
     }
 
@@ -48,7 +54,10 @@ public enum MemberSource {
     /// `doctor` checks for freshness. A command's output has no file.
     public static func exports(of spec: SourceSpec, relativeTo directory: String) -> [(source: String?, path: String)] {
         switch spec {
-        case .command: return []
+        case .command, .http: return []
+        case .sql(let source):
+            guard case .sqlite(let path) = source.database else { return [] }
+            return [(nil, path.hasPrefix("/") ? path : join(directory, path))]
         case .several(let sources):
             return sources.flatMap { source in exports(of: source.spec, relativeTo: directory).map { (source.name, $0.path) } }
         case .files(_, let mappings):
@@ -153,32 +162,65 @@ struct MemberDataBuilder {
     }
 }
 
-/// JSON rows (an array of objects) from a parsed value, checking keys like CSV columns.
+/// JSON records, read as a stream: each object is checked like a CSV row and decoded at once.
 extension MemberDataBuilder {
-    mutating func addJSONRows(_ value: JSONValue, entity: MemberEntity, file: String, line: Int) {
-        data.providedEntities.insert(entity)
-        guard case .array(let elements) = value else {
+    /// Reads the records of each entity in `bytes` from the array at its path (`[]`: the
+    /// document is the array). Returns the document without those arrays' elements.
+    ///
+    /// Records are located by line, or `byIndex` by their place in the list (an API's page, often
+    /// one line); `count` is increased by the records read.
+    @discardableResult
+    mutating func addJSON(
+        _ bytes: [UInt8], entities: [MemberEntity: [String]], file: String, byIndex: Bool = false, count: inout Int
+    ) -> JSONValue? {
+        var reportedKeys = Set<String>()
+        let byPath = Dictionary(uniqueKeysWithValues: entities.map { ($0.value, $0.key) })
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes, streaming: Set(byPath.keys)) { path, element in
+                count += 1
+                addJSONRecord(element, entity: byPath[path]!, file: file, index: byIndex ? count : nil, reportedKeys: &reportedKeys)
+            }
+        } catch {
+            decoder.append(.error(at: SourceLocation(file: file, line: error.line), "invalid JSON: \(error.message)"))
+            return nil
+        }
+        for (entity, path) in entities.sorted(by: { $0.key < $1.key }) {
+            guard let value = path.reduce(Optional(document), { $0?[$1] }) else { continue }
+            data.providedEntities.insert(entity)
+            if case .array = value { continue }
+            let what = path.isEmpty ? "the file holds" : "\"\(path.joined(separator: "."))\" is"
             decoder.append(
                 .error(
-                    at: SourceLocation(file: file, line: line), path: entity.rawValue,
-                    "expected an array of \(entity.rawValue) objects, found \(value.kindDescription)"))
+                    at: SourceLocation(file: file, line: 1), path: entity.rawValue,
+                    "expected an array of \(entity.rawValue) objects; \(what) \(value.kindDescription)"))
+        }
+        return document
+    }
+
+    @discardableResult
+    mutating func addJSON(_ bytes: [UInt8], entities: [MemberEntity: [String]], file: String) -> JSONValue? {
+        var count = 0
+        return addJSON(bytes, entities: entities, file: file, count: &count)
+    }
+
+    private mutating func addJSONRecord(
+        _ element: JSONValue, entity: MemberEntity, file: String, index: Int?, reportedKeys: inout Set<String>
+    ) {
+        guard case .object(let members, let line) = element else {
+            decoder.append(
+                .error(
+                    at: SourceLocation(file: file, line: index ?? 1), path: entity.rawValue,
+                    "expected an object for each of the \(entity.rawValue), found \(element.kindDescription)"))
             return
         }
-        let spec = EntitySpec.of(entity)
-        var reportedKeys = Set<String>()
-        for element in elements {
-            guard case .object(let members, let objectLine) = element else {
-                decoder.append(
-                    .error(
-                        at: SourceLocation(file: file, line: line), path: entity.rawValue,
-                        "expected an object for each of the \(entity.rawValue), found \(element.kindDescription)"))
-                continue
-            }
-            let location = SourceLocation(file: file, line: objectLine)
-            for (column, suggestion) in spec.misspelledColumns(in: members.map(\.key)) where reportedKeys.insert(column).inserted {
+        let location = SourceLocation(file: file, line: index ?? line)
+        if members.contains(where: { Column(rawValue: $0.key) == nil }) {
+            for (column, suggestion) in EntitySpec.of(entity).misspelledColumns(in: members.map(\.key))
+            where reportedKeys.insert(column).inserted {
                 decoder.append(.error(at: location, path: column, "unknown key \"\(column)\" (did you mean \"\(suggestion)\"?)"))
             }
-            add(Row(storage: .json(members), location: location), as: entity)
         }
+        add(Row(storage: .json(members), location: location), as: entity)
     }
 }

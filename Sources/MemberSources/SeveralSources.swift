@@ -6,7 +6,9 @@ import AccessModel
 /// membership of another. People are merged by e-mail when the site is evaluated; a person two
 /// sources name differently is a warning there.
 enum SeveralSources {
-    static func load(_ sources: [NamedSource], relativeTo directory: String, withholding secrets: [String]) throws(DiagnosticsError)
+    static func load(
+        _ sources: [NamedSource], relativeTo directory: String, withholding secrets: [String], environment: [String: String]
+    ) throws(DiagnosticsError)
         -> LoadedMemberData
     {
         var diagnostics: [Diagnostic] = []
@@ -18,7 +20,7 @@ enum SeveralSources {
         for source in sources {
             let loaded: LoadedMemberData
             do {
-                loaded = try MemberSource.load(source.spec, relativeTo: directory, withholding: secrets)
+                loaded = try MemberSource.load(source.spec, relativeTo: directory, withholding: secrets, environment: environment)
             } catch {
                 diagnostics += error.diagnostics.map { $0.prefixed("source \(source.name): ") }
                 continue

@@ -37,8 +37,8 @@ struct MappedExportTests {
         let export = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/gym-mindbody/export").path
         var memberships = Self.memberships
-        memberships.values["status"]!["cancelled"] = ["Cancelled"]
-        memberships.values["status"]!["expired"] = ["Expired"]
+        memberships.record.values["status"]!["cancelled"] = ["Cancelled"]
+        memberships.record.values["status"]!["expired"] = ["Expired"]
         var clients = Self.clients
         clients.encoding = .windows1252
         let loaded = try MemberSource.load(.files(directory: export, mappings: [clients, memberships]), relativeTo: "/")

@@ -51,6 +51,10 @@ public enum SourceSpec: Sendable, Hashable {
     /// A program that prints every entity as one JSON object on stdout, stopped after `timeout`
     /// or once it has printed more than `maxOutput` bytes.
     case command(arguments: [String], timeout: TimeSpan, maxOutput: Int)
+    /// A PostgreSQL or SQLite database, one query per entity.
+    case sql(SQLSource)
+    /// A REST API answering JSON, one endpoint per entity.
+    case http(HTTPSource)
     /// Several sources (`sources:`), merged per person by e-mail; each record's id is prefixed
     /// with its source's name (`staff:7`), so ids of two sources never meet.
     indirect case several([NamedSource])
@@ -198,21 +202,10 @@ public struct GroupConfig: Sendable, Hashable {
     }
 }
 
-/// One entity's export in another platform's shape: its file, its columns (or JSON keys), its
-/// words for kisictl's values and its date formats, read into kisictl's fields.
-public struct FileMapping: Sendable, Hashable {
-    public enum Encoding: String, Sendable, Hashable, CaseIterable {
-        /// With or without a byte-order mark.
-        case utf8 = "utf-8"
-        case windows1252 = "windows-1252"
-    }
-
+/// How one entity's records in another platform's shape become kisictl's fields: which of its
+/// columns (or JSON keys) hold each field, its words for our values, its date formats.
+public struct RecordMapping: Sendable, Hashable {
     public var entity: MemberEntity
-    /// The export, relative to the source folder.
-    public var file: String
-    /// The CSV separator; nil: found from the header line.
-    public var delimiter: Character?
-    public var encoding: Encoding
     /// kisictl field → the export's columns, whose non-empty values are joined with a space.
     public var columns: [String: [String]]
     /// kisictl field → kisictl value → the export's words for it (compared ignoring case).
@@ -220,17 +213,153 @@ public struct FileMapping: Sendable, Hashable {
     /// kisictl field → the export's date or time format, such as `MM/dd/yyyy` or `dd.MM.yyyy HH:mm`.
     public var formats: [String: String]
 
+    public init(entity: MemberEntity, columns: [String: [String]], values: [String: [String: [String]]] = [:], formats: [String: String] = [:]) {
+        self.entity = entity
+        self.columns = columns
+        self.values = values
+        self.formats = formats
+    }
+}
+
+/// One export in another platform's shape (`source.mapping`): its file, how it is written, and
+/// how its records map to kisictl's.
+public struct FileMapping: Sendable, Hashable {
+    public enum Encoding: String, Sendable, Hashable, CaseIterable {
+        /// With or without a byte-order mark.
+        case utf8 = "utf-8"
+        case windows1252 = "windows-1252"
+    }
+
+    /// The export, relative to the source folder.
+    public var file: String
+    /// The CSV separator; nil: found from the header line.
+    public var delimiter: Character?
+    public var encoding: Encoding
+    public var record: RecordMapping
+
+    public var entity: MemberEntity { record.entity }
+
     public init(
         entity: MemberEntity, file: String, delimiter: Character? = nil, encoding: Encoding = .utf8, columns: [String: [String]],
         values: [String: [String: [String]]] = [:], formats: [String: String] = [:]
     ) {
-        self.entity = entity
         self.file = file
         self.delimiter = delimiter
         self.encoding = encoding
-        self.columns = columns
-        self.values = values
-        self.formats = formats
+        record = RecordMapping(entity: entity, columns: columns, values: values, formats: formats)
+    }
+}
+
+/// A database holding member data, read by one query per entity (`source.postgres`, `source.sqlite`).
+public struct SQLSource: Sendable, Hashable {
+    public enum Database: Sendable, Hashable {
+        /// The connection URL is read from this environment variable: it carries a password.
+        case postgres(urlEnv: String)
+        /// A database file, relative to the config's folder.
+        case sqlite(path: String)
+    }
+
+    /// One entity's query; its result has kisictl's column names, or is read through `mapping`.
+    public struct Query: Sendable, Hashable {
+        public var entity: MemberEntity
+        public var sql: String
+        public var mapping: RecordMapping?
+
+        public init(entity: MemberEntity, sql: String, mapping: RecordMapping? = nil) {
+            self.entity = entity
+            self.sql = sql
+            self.mapping = mapping
+        }
+    }
+
+    public var database: Database
+    /// In entity order.
+    public var queries: [Query]
+    /// For connecting and for all the queries together.
+    public var timeout: TimeSpan
+
+    public init(database: Database, queries: [Query], timeout: TimeSpan = SourceSpec.defaultCommandTimeout) {
+        self.database = database
+        self.queries = queries.sorted { $0.entity < $1.entity }
+        self.timeout = timeout
+    }
+}
+
+/// A platform's REST API answering JSON (`source.http`): one endpoint per entity, read page by
+/// page, paced, retried on 429 and 5xx; every page is read or the source fails.
+public struct HTTPSource: Sendable, Hashable {
+    /// The header that carries the credential: `Authorization: Bearer $TOKEN`.
+    public struct Auth: Sendable, Hashable {
+        public var header: String
+        /// The variable holding the credential: it never appears in the config or in output.
+        public var valueEnv: String
+        /// Written before the value, such as `Bearer`; nil: the value alone.
+        public var scheme: String?
+
+        public init(header: String = "Authorization", valueEnv: String, scheme: String? = nil) {
+            self.header = header
+            self.valueEnv = valueEnv
+            self.scheme = scheme
+        }
+    }
+
+    /// How an endpoint's records are split into pages.
+    public enum Paging: Sendable, Hashable {
+        /// One answer holds every record.
+        case none
+        /// Each page names the next one's URL at a JSON path (`links.next`), or, with no path, in
+        /// its `Link: <…>; rel="next"` header; the last has none.
+        case nextLink(path: String?)
+        /// `?page=1`, `?page=2`, … (with `size` records per page asked for by `sizeParameter`),
+        /// until a page holds fewer than `size`.
+        case page(parameter: String, sizeParameter: String, size: Int)
+        /// `?offset=0&limit=100`, `?offset=100&limit=100`, … until a page holds fewer than `size`.
+        case offset(parameter: String, limitParameter: String, size: Int)
+    }
+
+    public struct Endpoint: Sendable, Hashable {
+        public var entity: MemberEntity
+        /// Relative to the base URL, with any fixed query: `/v1/clients?status=all`.
+        public var path: String
+        /// The dotted JSON path to the page's list of records; empty: the answer is the list.
+        public var items: String
+        public var paging: Paging
+        /// When the records are not in kisictl's own fields (`fields:`, `values:`, `formats:`).
+        public var mapping: RecordMapping?
+
+        public init(entity: MemberEntity, path: String, items: String = "", paging: Paging = .none, mapping: RecordMapping? = nil) {
+            self.entity = entity
+            self.path = path
+            self.items = items
+            self.paging = paging
+            self.mapping = mapping
+        }
+    }
+
+    public var baseURL: String
+    public var auth: Auth?
+    /// In entity order.
+    public var endpoints: [Endpoint]
+    /// Requests per second at most; 0: unpaced.
+    public var requestsPerSecond: Double
+    /// Attempts per page, the first included, on 429, 5xx and lost connections.
+    public var attempts: Int
+    /// For the whole read.
+    public var timeout: TimeSpan
+
+    public static let defaultRequestsPerSecond = 5.0
+    public static let defaultAttempts = 5
+
+    public init(
+        baseURL: String, auth: Auth? = nil, endpoints: [Endpoint], requestsPerSecond: Double = HTTPSource.defaultRequestsPerSecond,
+        attempts: Int = HTTPSource.defaultAttempts, timeout: TimeSpan = SourceSpec.defaultCommandTimeout
+    ) {
+        self.baseURL = baseURL
+        self.auth = auth
+        self.endpoints = endpoints.sorted { $0.entity < $1.entity }
+        self.requestsPerSecond = requestsPerSecond
+        self.attempts = attempts
+        self.timeout = timeout
     }
 }
 
