@@ -84,7 +84,7 @@ let package = Package(
             ]
         ),
         // Deterministic synthetic sites for benchmarks and scale tests.
-        .target(name: "SyntheticSites", dependencies: ["AccessModel", "AccessRules", "KisiConfig", "SeededRandom"]),
+        .target(name: "SyntheticSites", dependencies: ["AccessModel", "AccessRules", "JSONSupport", "KisiConfig", "SeededRandom"]),
         .executableTarget(
             name: "kisictl",
             dependencies: [
@@ -97,6 +97,7 @@ let package = Package(
             dependencies: [
                 "AccessModel", "AccessRules", "KisiAPI", "KisiConfig", "KisiSandbox", "MemberSources", "Pipeline", "PlanModel", "Reconciler",
                 "Subprocesses", "SyntheticSites", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
         .testTarget(name: "AccessModelTests", dependencies: ["AccessModel"]),

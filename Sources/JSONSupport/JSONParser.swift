@@ -14,17 +14,18 @@ public struct JSONParser {
     private var index = 0
     private var line = 1
     /// Paths (keys from the root; `[]` is the root) of the arrays whose elements are streamed.
-    private let streamed: Set<[String]>
-    private let element: ([String], JSONValue) -> Void
+    private let streamed: [[String]]
+    private let element: (Int, JSONValue) -> Void
 
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         try parse(bytes, streaming: []) { _, _ in }
     }
 
     /// Parses `bytes`, handing each element of an array found at one of `paths` to `element`
-    /// (with the array's path) instead of keeping it: those arrays are empty in the value returned.
+    /// (with the path's position in `paths`) instead of keeping it: those arrays are empty in the
+    /// value returned.
     public static func parse(
-        _ bytes: [UInt8], streaming paths: Set<[String]>, element: ([String], JSONValue) -> Void
+        _ bytes: [UInt8], streaming paths: [[String]], element: (Int, JSONValue) -> Void
     ) throws(Failure) -> JSONValue {
         try withoutActuallyEscaping(element) { element throws(Failure) in
             var parser = JSONParser(bytes: bytes, streamed: paths, element: element)
@@ -37,7 +38,7 @@ public struct JSONParser {
         }
     }
 
-    private init(bytes: [UInt8], streamed: Set<[String]>, element: @escaping ([String], JSONValue) -> Void) {
+    private init(bytes: [UInt8], streamed: [[String]], element: @escaping (Int, JSONValue) -> Void) {
         self.bytes = bytes
         self.streamed = streamed
         self.element = element
@@ -99,6 +100,7 @@ public struct JSONParser {
         let startLine = line
         index += 1
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -130,7 +132,7 @@ public struct JSONParser {
     private mutating func array(depth: Int, path: [String]?) throws(Failure) -> JSONValue {
         index += 1
         var elements: [JSONValue] = []
-        let streaming = path.map(streamed.contains) ?? false
+        let streaming = path.flatMap(streamed.firstIndex)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
@@ -139,7 +141,7 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             let value = try value(depth: depth + 1)
-            if streaming { element(path!, value) } else { elements.append(value) }
+            if let streaming { element(streaming, value) } else { elements.append(value) }
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of JSON in an array") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -177,7 +179,27 @@ public struct JSONParser {
 
     private mutating func string() throws(Failure) -> String {
         index += 1
-        var utf8: [UInt8] = []
+        // Most strings have no escapes: scan to the closing quote and make the String from the
+        // bytes in place, without an intermediate buffer.
+        let start = index
+        var high: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            high |= byte
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            let end = index
+            index += 1
+            let text: String? = bytes.withUnsafeBufferPointer { buffer in
+                let slice = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                return high < 0x80 ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+            }
+            guard let text else { throw failure("invalid UTF-8 in a string") }
+            return text
+        }
+        var utf8 = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {

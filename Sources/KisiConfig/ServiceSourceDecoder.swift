@@ -36,7 +36,7 @@ enum ServiceSourceDecoder {
         return SQLSource(database: .postgres(urlEnv: variable), queries: queries, timeout: timeout)
     }
 
-    static func sqlite(_ node: Node, _ path: String, timeout: TimeSpan, reader: inout NodeReader) -> SQLSource? {
+    static func sqlite(_ node: Node, _ path: String, reader: inout NodeReader) -> SQLSource? {
         guard let fields = reader.mapping(node, path, allowed: ["path", "queries"], expected: "a mapping with path and queries") else {
             return nil
         }
@@ -46,7 +46,7 @@ enum ServiceSourceDecoder {
         }
         guard let file = reader.string(fileNode, fields.path("path")) else { return nil }
         guard let queries = queries(fields, node, path, reader: &reader) else { return nil }
-        return SQLSource(database: .sqlite(path: file), queries: queries, timeout: timeout)
+        return SQLSource(database: .sqlite(path: file), queries: queries)
     }
 
     /// `queries:`: per entity, the SQL text, or `{query, columns, values, formats}`.

@@ -161,8 +161,8 @@ struct SiteConfigDecoder {
             let why = kind == "command" ? "a command prints kisictl's own fields" : "map a query's or an endpoint's fields next to it"
             reader.error(mapping, fields.path("mapping"), "mapping applies to files sources only (\(why))")
         }
-        if kind == "files", let node = fields.key("timeout") {
-            reader.error(node, fields.path("timeout"), "timeout applies to command, postgres, sqlite and http sources only")
+        if kind == "files" || kind == "sqlite", let node = fields.key("timeout") {
+            reader.error(node, fields.path("timeout"), "timeout applies to command, postgres and http sources only")
         }
         if kind != "command", let node = fields.key("max_output") {
             reader.error(node, fields.path("max_output"), "max_output applies to command sources only")
@@ -179,7 +179,7 @@ struct SiteConfigDecoder {
         case "postgres":
             return ServiceSourceDecoder.postgres(body, fields.path(kind), timeout: timeout, reader: &reader).map { .sql($0) }
         case "sqlite":
-            return ServiceSourceDecoder.sqlite(body, fields.path(kind), timeout: timeout, reader: &reader).map { .sql($0) }
+            return ServiceSourceDecoder.sqlite(body, fields.path(kind), reader: &reader).map { .sql($0) }
         case "http":
             return ServiceSourceDecoder.http(body, fields.path(kind), timeout: timeout, reader: &reader).map { .http($0) }
         default:

@@ -78,6 +78,11 @@ struct ColumnPositions {
         positions = Column.allCases.map { column in header.firstIndex(of: column.rawValue) ?? -1 }
     }
 
+    /// Positions by column slot (-1: absent).
+    init(slots: [Int]) {
+        positions = slots
+    }
+
     subscript(column: Column) -> Int { positions[column.slot] }
 }
 
@@ -85,7 +90,8 @@ struct ColumnPositions {
 struct Row {
     enum Storage {
         case csv(fields: [String], columns: ColumnPositions)
-        case json([(key: String, value: JSONValue)])
+        /// A JSON object's members, with where each column is among them.
+        case json([(key: String, value: JSONValue)], columns: ColumnPositions)
         /// A record read through a mapping: kisictl's text for each column, by slot.
         case mapped([String?])
     }
@@ -108,8 +114,10 @@ struct Row {
             return fields[position].isEmpty ? .missing : .text(fields[position])
         case .mapped(let values):
             return values[column.slot].map { .text($0) } ?? .missing
-        case .json(let members):
-            guard let value = members.first(where: { $0.key == column.rawValue })?.value else { return .missing }
+        case .json(let members, let columns):
+            let position = columns[column]
+            guard position >= 0 else { return .missing }
+            let value = members[position].value
             switch value {
             case .null: return .missing
             case .string(let text): return text.isEmpty ? .missing : .text(text)

@@ -74,6 +74,30 @@ struct MappedExport {
 /// Turns one raw record (the export's values for each mapped field) into a row of kisictl's
 /// fields, or into errors.
 struct Translator {
+    /// One mapped field, worked out once for the whole export. A class: every row reads each
+    /// field, and a struct of this many references would be retained member by member.
+    final class Field: Sendable {
+        /// kisictl's name for it: `status`.
+        let name: String
+        let column: Column
+        /// The export's columns (or JSON keys) whose values make it.
+        let sources: [String]
+        /// The export's lowercased word → kisictl's value.
+        let words: [String: String]?
+        let format: DateFormat?
+
+        init(name: String, column: Column, sources: [String], words: [String: String]?, format: DateFormat?) {
+            self.name = name
+            self.column = column
+            self.sources = sources
+            self.words = words
+            self.format = format
+        }
+
+        /// `column "First Name" + "Last Name"`, for messages.
+        var described: String { "column \"\(sources.joined(separator: "\" + \""))\"" }
+    }
+
     let mapping: RecordMapping
     /// Where the records come from, for locators: a file, a query, a page's URL.
     var file: String
@@ -81,9 +105,8 @@ struct Translator {
     let prefix: String
     /// The mapping's key for its columns: `columns`, or an API endpoint's `fields`.
     let columnsKey: String
-    /// kisictl field → the export's lowercased word → kisictl's value.
-    private let words: [String: [String: String]]
-    private let formats: [String: DateFormat]
+    /// In the order of their names, so errors come out in a stable order.
+    let fields: [Field]
     private var errors = 0
 
     init(mapping: RecordMapping, file: String, prefix: String, columnsKey: String = "columns") {
@@ -91,100 +114,152 @@ struct Translator {
         self.file = file
         self.prefix = prefix
         self.columnsKey = columnsKey
-        var words: [String: [String: String]] = [:]
-        for (field, values) in mapping.values {
-            for (value, list) in values {
-                for word in list { words[field, default: [:]][word.trimmingWhitespace().lowercased()] = value }
+        fields = mapping.columns.sorted { $0.key < $1.key }.compactMap { name, sources in
+            guard let column = Column(rawValue: name) else { return nil }
+            let words = mapping.values[name].map { values in
+                var table: [String: String] = [:]
+                for (value, list) in values {
+                    for word in list { table[word.trimmingWhitespace().lowercased()] = value }
+                }
+                return table
             }
+            return Field(name: name, column: column, sources: sources, words: words, format: mapping.formats[name].flatMap(DateFormat.init))
         }
-        self.words = words
-        formats = mapping.formats.compactMapValues(DateFormat.init)
     }
 
-    /// Where each mapped field's columns are in the header; nil (with errors) if any is missing.
-    func positions(header: [String], line: Int, into builder: inout MemberDataBuilder) -> [String: [Int]]? {
+    /// How a table's rows become records, worked out from its header once: fields taken from
+    /// one column as they are read straight from the row; the others (joined, translated,
+    /// reformatted) are worked out and appended to it.
+    struct Layout {
+        let columns: ColumnPositions
+        /// Fields that need work, with the positions of their columns.
+        let worked: [(field: Int, positions: [Int])]
+    }
+
+    /// The layout of a table with this header; nil (with errors) if a mapped column is missing.
+    func layout(header: [String], line: Int, into builder: inout MemberDataBuilder) -> Layout? {
         let names = header.map { $0.trimmingWhitespace().lowercased() }
-        var positions: [String: [Int]] = [:]
+        var slots = [Int](repeating: -1, count: Column.allCases.count)
+        var worked: [(field: Int, positions: [Int])] = []
         var complete = true
-        for (field, columns) in mapping.columns.sorted(by: { $0.key < $1.key }) {
-            for column in columns {
+        for (index, field) in fields.enumerated() {
+            var found: [Int] = []
+            for column in field.sources {
                 guard let position = names.firstIndex(of: column.trimmingWhitespace().lowercased()) else {
                     let known = header.map { "\"\($0)\"" }.joined(separator: ", ")
                     builder.decoder.append(
                         .error(
-                            at: SourceLocation(file: file, line: line), path: "\(prefix).\(columnsKey).\(field)",
-                            "no column \"\(column)\" (for \(field))\(Suggestions.hint(for: column, in: header)); the header has \(known)"))
+                            at: SourceLocation(file: file, line: line), path: "\(prefix).\(columnsKey).\(field.name)",
+                            "no column \"\(column)\" (for \(field.name))\(Suggestions.hint(for: column, in: header)); the header has \(known)"))
                     complete = false
                     continue
                 }
-                positions[field, default: []].append(position)
+                found.append(position)
+            }
+            if found.count == 1, field.words == nil, field.format == nil {
+                slots[field.column.slot] = found[0]
+            } else {
+                slots[field.column.slot] = header.count + worked.count
+                worked.append((index, found))
             }
         }
-        return complete ? positions : nil
+        return complete ? Layout(columns: ColumnPositions(slots: slots), worked: worked) : nil
     }
 
-    /// Adds one record: `raw(field)` gives the export's values for a mapped field.
-    mutating func add(line: Int, into builder: inout MemberDataBuilder, raw: (String) -> [String]?) {
-        let location = SourceLocation(file: file, line: line)
-        var values = [String?](repeating: nil, count: Column.allCases.count)
+    /// Adds one row of a table laid out by `layout`.
+    mutating func add(row fields: [String], line: Int, layout: Layout, width: Int, into builder: inout MemberDataBuilder) {
+        var row = fields
+        // Worked fields go after the header's width: a short row is padded, a long one cut (its
+        // extra fields have no column).
+        if row.count > width { row.removeLast(row.count - width) }
+        while row.count < width { row.append("") }
         var failed = false
-        for (field, columns) in mapping.columns {
-            guard let column = Column(rawValue: field), let parts = raw(field) else { continue }
-            let text = parts.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
-            guard !text.isEmpty else { continue }
-            var value = text
-            if let table = words[field] {
-                guard let word = table[text.lowercased()] else {
-                    let known = (mapping.values[field] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
-                    report(
-                        location, field,
-                        "column \"\(columns.joined(separator: "\" + \""))\": \"\(text)\" is not in \(prefix).values.\(field) (\(known.joined(separator: "; "))): add it to one of them",
-                        into: &builder)
-                    failed = true
-                    continue
-                }
-                value = word
+        for (field, positions) in layout.worked {
+            let parts = positions.map { $0 < fields.count ? fields[$0] : "" }
+            switch translated(field, parts, line: line, into: &builder) {
+            case .failed: failed = true
+            case .value(let text): row.append(text ?? "")
             }
-            if let format = formats[field] {
-                guard let normalized = format.normalized(value) else {
-                    report(
-                        location, field,
-                        "column \"\(columns.joined(separator: "\" + \""))\": \"\(text)\" does not match the format \(mapping.formats[field] ?? "") (\(prefix).formats.\(field))",
-                        into: &builder)
-                    failed = true
-                    continue
-                }
-                value = normalized
-            }
-            values[column.slot] = value
         }
         guard !failed else { return }
-        builder.add(Row(storage: .mapped(values), location: location), as: mapping.entity)
+        builder.add(Row(storage: .csv(fields: row, columns: layout.columns), location: SourceLocation(file: file, line: line)), as: mapping.entity)
+    }
+
+    /// Adds one record: `part(field, n)` gives the export's value for the field's `n`th column.
+    mutating func add(line: Int, into builder: inout MemberDataBuilder, part: (_ field: Int, _ source: Int) -> String) {
+        var values = [String?](repeating: nil, count: Column.allCases.count)
+        var failed = false
+        for index in fields.indices {
+            switch translated(index, fields[index].sources.indices.map { part(index, $0) }, line: line, into: &builder) {
+            case .failed: failed = true
+            case .value(let text): values[fields[index].column.slot] = text
+            }
+        }
+        guard !failed else { return }
+        builder.add(Row(storage: .mapped(values), location: SourceLocation(file: file, line: line)), as: mapping.entity)
+    }
+
+    private enum Translated {
+        /// The value in kisictl's words; nil when the export has none.
+        case value(String?)
+        /// An error was reported.
+        case failed
+    }
+
+    /// A field's value from the export's `parts`: joined, translated, reformatted.
+    private mutating func translated(_ index: Int, _ parts: [String], line: Int, into builder: inout MemberDataBuilder) -> Translated {
+        let field = fields[index]
+        let written =
+            parts.count == 1
+            ? parts[0].trimmingWhitespace() : parts.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
+        guard !written.isEmpty else { return .value(nil) }
+        var text = written
+        if let words = field.words {
+            guard let word = words[text.lowercased()] else {
+                let known = (mapping.values[field.name] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
+                report(
+                    line, field.name,
+                    "\(field.described): \"\(written)\" is not in \(prefix).values.\(field.name) (\(known.joined(separator: "; "))): add it to one of them",
+                    into: &builder)
+                return .failed
+            }
+            text = word
+        }
+        if let format = field.format {
+            guard let normalized = format.normalized(text) else {
+                report(
+                    line, field.name,
+                    "\(field.described): \"\(written)\" does not match the format \(mapping.formats[field.name] ?? "") (\(prefix).formats.\(field.name))",
+                    into: &builder)
+                return .failed
+            }
+            text = normalized
+        }
+        return .value(text)
     }
 
     /// Adds one JSON record; a mapped key may be a path into nested objects (`contact.email`).
     mutating func add(json element: JSONValue, line: Int? = nil, into builder: inout MemberDataBuilder) {
         guard case .object(_, let objectLine) = element else {
-            report(
-                SourceLocation(file: file, line: line ?? 1), mapping.entity.rawValue,
-                "expected an object for each record, found \(element.kindDescription)", into: &builder)
+            report(line ?? 1, mapping.entity.rawValue, "expected an object for each record, found \(element.kindDescription)", into: &builder)
             return
         }
-        let columns = mapping.columns
-        add(line: line ?? objectLine, into: &builder) { field in
-            columns[field]?.map { key in
-                switch element[key] ?? key.split(separator: ".").reduce(Optional(element), { $0?[String($1)] }) {
-                case .string(let text)?: text
-                case .number(let text)?: text
-                case .bool(let flag)?: flag ? "true" : "false"
-                default: ""
-                }
+        let fields = self.fields
+        add(line: line ?? objectLine, into: &builder) { field, source in
+            let key = fields[field].sources[source]
+            switch element[key] ?? key.split(separator: ".").reduce(Optional(element), { $0?[String($1)] }) {
+            case .string(let text)?: return text
+            case .number(let text)?: return text
+            case .bool(let flag)?: return flag ? "true" : "false"
+            default: return ""
             }
         }
     }
 
-    private mutating func report(_ location: SourceLocation, _ field: String, _ message: String, into builder: inout MemberDataBuilder) {
+    private mutating func report(_ line: Int, _ field: String, _ message: String, into builder: inout MemberDataBuilder) {
         errors += 1
-        if errors <= RowDecoder.maximumErrorsPerFile { builder.decoder.append(.error(at: location, path: field, message)) }
+        if errors <= RowDecoder.maximumErrorsPerFile {
+            builder.decoder.append(.error(at: SourceLocation(file: file, line: line), path: field, message))
+        }
     }
 }

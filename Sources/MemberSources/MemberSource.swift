@@ -173,13 +173,16 @@ extension MemberDataBuilder {
     mutating func addJSON(
         _ bytes: [UInt8], entities: [MemberEntity: [String]], file: String, byIndex: Bool = false, count: inout Int
     ) -> JSONValue? {
+        var keySets = KeySets()
         var reportedKeys = Set<String>()
-        let byPath = Dictionary(uniqueKeysWithValues: entities.map { ($0.value, $0.key) })
+        let streamed = entities.sorted { $0.key < $1.key }
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes, streaming: Set(byPath.keys)) { path, element in
+            document = try JSONParser.parse(bytes, streaming: streamed.map(\.value)) { position, element in
                 count += 1
-                addJSONRecord(element, entity: byPath[path]!, file: file, index: byIndex ? count : nil, reportedKeys: &reportedKeys)
+                addJSONRecord(
+                    element, entity: streamed[position].key, file: file, index: byIndex ? count : nil, keySets: &keySets,
+                    reportedKeys: &reportedKeys)
             }
         } catch {
             decoder.append(.error(at: SourceLocation(file: file, line: error.line), "invalid JSON: \(error.message)"))
@@ -205,7 +208,8 @@ extension MemberDataBuilder {
     }
 
     private mutating func addJSONRecord(
-        _ element: JSONValue, entity: MemberEntity, file: String, index: Int?, reportedKeys: inout Set<String>
+        _ element: JSONValue, entity: MemberEntity, file: String, index: Int?, keySets: inout KeySets,
+        reportedKeys: inout Set<String>
     ) {
         guard case .object(let members, let line) = element else {
             decoder.append(
@@ -215,12 +219,32 @@ extension MemberDataBuilder {
             return
         }
         let location = SourceLocation(file: file, line: index ?? line)
-        if members.contains(where: { Column(rawValue: $0.key) == nil }) {
-            for (column, suggestion) in EntitySpec.of(entity).misspelledColumns(in: members.map(\.key))
-            where reportedKeys.insert(column).inserted {
+        let columns = keySets.columns(of: members) { keys in
+            // A set of keys not seen before in this export: checked for misspellings once.
+            guard keys.contains(where: { Column(rawValue: $0) == nil }) else { return }
+            for (column, suggestion) in EntitySpec.of(entity).misspelledColumns(in: keys) where reportedKeys.insert(column).inserted {
                 decoder.append(.error(at: location, path: column, "unknown key \"\(column)\" (did you mean \"\(suggestion)\"?)"))
             }
         }
-        add(Row(storage: .json(members), location: location), as: entity)
+        add(Row(storage: .json(members, columns: columns), location: location), as: entity)
+    }
+}
+
+/// The sets of keys an export's records have, each with where kisictl's columns are among them.
+/// An export has few (its records leave out empty fields in a handful of ways), so each record
+/// finds its own by comparing keys instead of looking each column up.
+struct KeySets {
+    private var known: [(keys: [String], columns: ColumnPositions)] = []
+
+    /// The columns of `members`; `new` sees each set of keys the first time it comes.
+    mutating func columns(of members: [(key: String, value: JSONValue)], new: ([String]) -> Void) -> ColumnPositions {
+        for entry in known where entry.keys.count == members.count {
+            if zip(entry.keys, members).allSatisfy({ $0 == $1.key }) { return entry.columns }
+        }
+        let keys = members.map(\.key)
+        new(keys)
+        let columns = ColumnPositions(header: keys)
+        if known.count < 64 { known.append((keys, columns)) }
+        return columns
     }
 }

@@ -12,7 +12,8 @@ struct TableImport {
     let origin: String
     private var translator: Translator?
     private var columns: ColumnPositions?
-    private var mapped: [String: [Int]]?
+    private var layout: Translator.Layout?
+    private var width = 0
     private var readable = true
 
     /// `mappingPath` is where the mapping is in the config, for messages: `source.mapping.customers`.
@@ -25,16 +26,14 @@ struct TableImport {
     /// Takes the header first, then each row.
     mutating func add(_ fields: [String], line: Int, into builder: inout MemberDataBuilder) {
         guard readable else { return }
-        if var translator {
-            guard let mapped else {
-                mapped = translator.positions(header: fields, line: line, into: &builder)
-                readable = mapped != nil
+        if translator != nil {
+            guard let layout else {
+                layout = translator!.layout(header: fields, line: line, into: &builder)
+                width = fields.count
+                readable = layout != nil
                 return
             }
-            translator.add(line: line, into: &builder) { field in
-                mapped[field]?.map { $0 < fields.count ? fields[$0] : "" }
-            }
-            self.translator = translator
+            translator!.add(row: fields, line: line, layout: layout, width: width, into: &builder)
             return
         }
         guard let columns else {

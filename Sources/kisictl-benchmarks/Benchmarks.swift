@@ -16,7 +16,10 @@ struct Benchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kisictl-benchmarks",
         abstract: "Measure kisictl on synthetic sites.",
-        subcommands: [EngineBenchmark.self, EngineRun.self, SandboxBenchmark.self, RequestsBenchmark.self, ApplyBenchmark.self]
+        subcommands: [
+            EngineBenchmark.self, EngineRun.self, SourcesBenchmark.self, SourcesRun.self, SandboxBenchmark.self, RequestsBenchmark.self,
+            ApplyBenchmark.self,
+        ]
     )
 }
 

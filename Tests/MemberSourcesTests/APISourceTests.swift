@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 import MemberSources
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 /// A platform's API, faked over real HTTP on loopback: `answer` gets each request's path,
 /// query and headers and says what to send back. Requests are recorded.
@@ -109,7 +109,9 @@ struct APISourceTests {
         defer { api.stop() }
         let source = HTTPSource(
             baseURL: api.base, auth: auth,
-            endpoints: [.init(entity: .customers, path: "/clients", items: "data.clients", paging: .nextLink(path: "links.next"), mapping: clientFields)])
+            endpoints: [
+                .init(entity: .customers, path: "/clients", items: "data.clients", paging: .nextLink(path: "links.next"), mapping: clientFields)
+            ])
         let loaded = try await load(source).get()
         #expect(loaded.data.customers.count == 9)
         #expect(loaded.data.customers.last?.name == "C8 Doe")
@@ -144,7 +146,8 @@ struct APISourceTests {
             baseURL: api.base,
             endpoints: [
                 .init(
-                    entity: .customers, path: "/clients?active=true", items: "items", paging: .page(parameter: "page", sizeParameter: "per_page", size: 100),
+                    entity: .customers, path: "/clients?active=true", items: "items",
+                    paging: .page(parameter: "page", sizeParameter: "per_page", size: 100),
                     mapping: clientFields)
             ], requestsPerSecond: 0)
         let loaded = try await load(source).get()
@@ -220,11 +223,16 @@ struct APISourceTests {
         #expect(found.count == 1)
         #expect(found.first?.contains("answered 401 (check the credential in source.http.auth)") == true, "\(found)")
         #expect(!found.joined().contains("tok-secret-99"))
-        #expect(errors(await load(source, environment: [:])) == ["error: source API at \(api.base): $PLATFORM_TOKEN is not set (source.http.auth.value_env)"])
+        #expect(
+            errors(await load(source, environment: [:])) == [
+                "error: source API at \(api.base): $PLATFORM_TOKEN is not set (source.http.auth.value_env)"
+            ])
     }
 
     @Test func aBadRecordIsNamedByItsPageAndIndex() async throws {
-        let api = FakeAPI { _, _ in .init(body: #"{"items": [{"id": "1", "name": "A", "email": "a@example.org"}, {"id": "2", "name": true, "email": "b@example.org"}]}"#) }
+        let api = FakeAPI { _, _ in
+            .init(body: #"{"items": [{"id": "1", "name": "A", "email": "a@example.org"}, {"id": "2", "name": true, "email": "b@example.org"}]}"#)
+        }
         try await api.start()
         defer { api.stop() }
         let source = HTTPSource(baseURL: api.base, endpoints: [.init(entity: .customers, path: "/customers", items: "items")])
@@ -233,19 +241,26 @@ struct APISourceTests {
     }
 
     @Test func aNextLinkToAnotherHostIsNotFollowed() async throws {
-        let api = FakeAPI { _, _ in .init(body: #"{"items": [{"id": "1", "name": "A", "email": "a@example.org"}], "next": "https://elsewhere.example/steal"}"#) }
+        let api = FakeAPI { _, _ in
+            .init(body: #"{"items": [{"id": "1", "name": "A", "email": "a@example.org"}], "next": "https://elsewhere.example/steal"}"#)
+        }
         try await api.start()
         defer { api.stop() }
         let source = HTTPSource(
-            baseURL: api.base, auth: auth, endpoints: [.init(entity: .customers, path: "/customers", items: "items", paging: .nextLink(path: "next"))])
+            baseURL: api.base, auth: auth, endpoints: [.init(entity: .customers, path: "/customers", items: "items", paging: .nextLink(path: "next"))]
+        )
         let found = errors(await load(source))
-        #expect(found == ["error: source API at \(api.base): the next link leads to elsewhere.example, off the API's host 127.0.0.1: not followed with the credential"])
+        #expect(
+            found == [
+                "error: source API at \(api.base): the next link leads to elsewhere.example, off the API's host 127.0.0.1: not followed with the credential"
+            ])
         #expect(api.requests.count == 1)
     }
 
     @Test func anUnreachableAPIFailsAfterItsAttempts() async throws {
         var source = HTTPSource(
-            baseURL: "http://127.0.0.1:\(PostgresServer.freePort())/v1", endpoints: [.init(entity: .customers, path: "/customers")], requestsPerSecond: 0)
+            baseURL: "http://127.0.0.1:\(PostgresServer.freePort())/v1", endpoints: [.init(entity: .customers, path: "/customers")],
+            requestsPerSecond: 0)
         source.attempts = 2
         let found = errors(await load(source))
         #expect(found.count == 1)

@@ -11,6 +11,7 @@ public struct DateFormat: Sendable, Hashable {
     }
 
     let tokens: [Token]
+    public let hasTime: Bool
 
     public init?(_ pattern: String) {
         var tokens: [Token] = []
@@ -35,35 +36,70 @@ public struct DateFormat: Sendable, Hashable {
         let parts = tokens.filter { if case .literal = $0 { false } else { true } }
         guard parts.count == Set(parts).count else { return nil }
         self.tokens = tokens
+        hasTime = tokens.contains(.hour)
     }
 
-    public var hasTime: Bool { tokens.contains(.hour) }
-
     /// The text as kisictl's contract writes it, or nil when it does not match the format or
-    /// names no real date.
+    /// names no real date. Read byte by byte: a mapped export runs every date through here.
     public func normalized(_ text: String) -> String? {
-        var rest = Substring(text.trimmingWhitespace())
-        var fields: [Token: Int] = [:]
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        var end = bytes.endIndex
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        while index < end, isSpace(bytes[index]) { index = bytes.index(after: index) }
+        while end > index, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        var (year, month, day, hour, minute, second) = (0, 0, 0, 0, 0, 0)
         for token in tokens {
             switch token {
             case .literal(let character):
-                guard rest.first == character else { return nil }
-                rest = rest.dropFirst()
+                for byte in character.utf8 {
+                    guard index < end, bytes[index] == byte else { return nil }
+                    index = bytes.index(after: index)
+                }
             default:
-                let digits = rest.prefix { $0.isASCII && $0.isNumber }.prefix(token == .year ? 4 : 2)
-                guard token == .year ? digits.count == 4 : !digits.isEmpty, let value = Int(digits) else { return nil }
-                fields[token] = value
-                rest = rest.dropFirst(digits.count)
+                let limit = token == .year ? 4 : 2
+                var value = 0
+                var digits = 0
+                while digits < limit, index < end, (48...57).contains(bytes[index]) {
+                    value = value * 10 + Int(bytes[index] - 48)
+                    digits += 1
+                    index = bytes.index(after: index)
+                }
+                guard token == .year ? digits == 4 : digits > 0 else { return nil }
+                switch token {
+                case .year: year = value
+                case .month: month = value
+                case .day: day = value
+                case .hour: hour = value
+                case .minute: minute = value
+                default: second = value
+                }
             }
         }
-        guard rest.isEmpty, let year = fields[.year], let month = fields[.month], let day = fields[.day],
-            CivilCalendar.isValid(year: year, month: month, day: day)
-        else { return nil }
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let date = "\(year)-\(two(month))-\(two(day))"
-        guard hasTime else { return date }
-        let hour = fields[.hour] ?? 0, minute = fields[.minute] ?? 0, second = fields[.second] ?? 0
-        guard hour < 24, minute < 60, second < 60 else { return nil }
-        return date + "T\(two(hour)):\(two(minute)):\(two(second))"
+        guard index == end, CivilCalendar.isValid(year: year, month: month, day: day) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(19)
+        func append(_ value: Int, width: Int) {
+            var divisor = width == 4 ? 1000 : 10
+            while divisor > 0 {
+                out.append(UInt8(48 + value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        append(year, width: 4)
+        out.append(UInt8(ascii: "-"))
+        append(month, width: 2)
+        out.append(UInt8(ascii: "-"))
+        append(day, width: 2)
+        if hasTime {
+            guard hour < 24, minute < 60, second < 60 else { return nil }
+            out.append(UInt8(ascii: "T"))
+            append(hour, width: 2)
+            out.append(UInt8(ascii: ":"))
+            append(minute, width: 2)
+            out.append(UInt8(ascii: ":"))
+            append(second, width: 2)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -2,10 +2,7 @@ import AccessModel
 import Foundation
 
 /// A query's result as a table of text: what each database driver hands over.
-struct QueryResult {
-    var columns: [String]
-    var rows: [[Cell]]
-
+enum QueryResult {
     enum Cell {
         case text(String)
         case null
@@ -21,7 +18,8 @@ struct DatabaseFailure: Error {
 
 /// Runs queries on one database. Each driver is behind this so the source reads both the same way.
 protocol DatabaseConnection {
-    func run(_ sql: String) throws(DatabaseFailure) -> QueryResult
+    /// Hands over the result's column names, then each row as it comes.
+    func run(_ sql: String, columns: ([String]) -> Void, row: ([QueryResult.Cell]) -> Void) throws(DatabaseFailure)
     func close()
 }
 
@@ -49,54 +47,69 @@ struct DatabaseSource {
         }
     }
 
+    private func connect() throws(DatabaseFailure) -> any DatabaseConnection {
+        switch source.database {
+        case .postgres(let variable):
+            try PostgresDatabase.connect(url: environment[variable], variable: variable, timeout: source.timeout)
+        case .sqlite(let path):
+            try SQLiteDatabase.open(path: path.hasPrefix("/") ? path : MemberSource.join(directory, path))
+        }
+    }
+
     func load() throws(DiagnosticsError) -> LoadedMemberData {
-        let connection: any DatabaseConnection
-        do {
-            switch source.database {
-            case .postgres(let variable):
-                connection = try PostgresDatabase.connect(url: environment[variable], variable: variable, timeout: source.timeout)
-            case .sqlite(let path):
-                connection = try SQLiteDatabase.open(path: path.hasPrefix("/") ? path : MemberSource.join(directory, path))
-            }
-        } catch {
-            throw DiagnosticsError([.error("source \(origin): cannot connect: \(error.message)")])
-        }
-        defer { connection.close() }
-        var builder = MemberDataBuilder()
-        var fingerprints: [String] = []
-        for query in source.queries {
-            let label = "\(kind) query \(query.entity.rawValue)"
-            let result: QueryResult
+        // One connection per query, so the entities are read side by side, one core each.
+        var connections: [any DatabaseConnection] = []
+        defer { for connection in connections { connection.close() } }
+        for _ in source.queries {
             do {
-                result = try connection.run(query.sql)
+                connections.append(try connect())
             } catch {
-                throw DiagnosticsError(
-                    builder.decoder.diagnostics + [
-                        .error(at: SourceLocation(file: label, line: 0), path: "source.\(kind).queries.\(query.entity.rawValue)", error.message)
-                    ])
+                throw DiagnosticsError([.error("source \(origin): cannot connect: \(error.message)")])
             }
-            fingerprints.append(read(result, query: query, label: label, into: &builder))
         }
+        let parts = source.queries.indices.parallelMap { index in
+            let (query, connection) = (source.queries[index], connections[index])
+            var part = MemberDataBuilder()
+            let label = "\(kind) query \(query.entity.rawValue)"
+            do throws(DatabaseFailure) {
+                let fingerprint = try read(query, from: connection, label: label, into: &part)
+                return (part, fingerprint, nil as Diagnostic?)
+            } catch {
+                let failure = Diagnostic.error(
+                    at: SourceLocation(file: label, line: 0), path: "source.\(kind).queries.\(query.entity.rawValue)", error.message)
+                return (part, "", failure)
+            }
+        }
+        var builder = MemberDataBuilder()
+        for (part, _, _) in parts { builder.absorb(part) }
+        let failures = parts.compactMap { $0.2 }
+        if !failures.isEmpty { throw DiagnosticsError(builder.decoder.diagnostics + failures) }
         let (data, warnings) = try builder.finish(customersLabel: "the customers query of the \(origin)")
-        let fingerprint = Fingerprint.of(fingerprints.joined(separator: "\n"))
+        let fingerprint = Fingerprint.of(parts.map { $0.1 }.joined(separator: "\n"))
         return LoadedMemberData(data: data, warnings: warnings, origin: origin, fingerprint: fingerprint, files: [origin: fingerprint])
     }
 
-    /// Adds a query's rows to `builder`; returns a fingerprint of them.
-    private func read(_ result: QueryResult, query: SQLSource.Query, label: String, into builder: inout MemberDataBuilder) -> String {
+    /// Runs a query and adds its rows to `builder`; returns a fingerprint of them.
+    private func read(
+        _ query: SQLSource.Query, from connection: any DatabaseConnection, label: String, into builder: inout MemberDataBuilder
+    ) throws(DatabaseFailure) -> String {
         builder.data.providedEntities.insert(query.entity)
-        builder.reserveCapacity(result.rows.count, for: query.entity)
         var table = TableImport(
             entity: query.entity, origin: label, mapping: query.mapping, mappingPath: "source.\(kind).queries.\(query.entity.rawValue)")
-        // No rows may mean no columns either (SQLite names them with its first row): an empty
-        // result is reported for what it lacks, not for its header.
-        if !result.rows.isEmpty { table.add(result.columns, line: 0, into: &builder) }
         var hasher = Fingerprint.Builder()
         var unreadable = 0
-        for (index, row) in result.rows.enumerated() {
+        var columns: [String] = []
+        var line = 0
+        try connection.run(query.sql) { names in
+            columns = names
+        } row: { row in
+            // No rows may mean no columns either (SQLite names them with its first row): an
+            // empty result is reported for what it lacks, not for its header.
+            if line == 0 { table.add(columns, line: 0, into: &builder) }
+            line += 1
             var fields: [String] = []
             fields.reserveCapacity(row.count)
-            for (column, cell) in zip(result.columns, row) {
+            for (column, cell) in zip(columns, row) {
                 switch cell {
                 case .text(let text): fields.append(text)
                 case .null: fields.append("")
@@ -105,14 +118,14 @@ struct DatabaseSource {
                     if unreadable <= RowDecoder.maximumErrorsPerFile {
                         builder.decoder.append(
                             .error(
-                                at: SourceLocation(file: label, line: index + 1), path: column,
+                                at: SourceLocation(file: label, line: line), path: column,
                                 "column \"\(column)\" is of type \(type), which kisictl does not read: cast it in the query (\(column)::text)"))
                     }
                     fields.append("")
                 }
             }
             for field in fields { hasher.add(field) }
-            table.add(fields, line: index + 1, into: &builder)
+            table.add(fields, line: line, into: &builder)
         }
         return query.entity.rawValue + " " + hasher.value
     }

@@ -62,7 +62,7 @@ struct PostgresDatabase: DatabaseConnection {
         return (configuration, password)
     }
 
-    func run(_ sql: String) throws(DatabaseFailure) -> QueryResult {
+    func run(_ sql: String, columns: ([String]) -> Void, row: ([QueryResult.Cell]) -> Void) throws(DatabaseFailure) {
         // A query past the timeout is stopped by closing the connection under it.
         let timedOut = NIOLockedValueBox(false)
         let connection = self.connection
@@ -78,18 +78,10 @@ struct PostgresDatabase: DatabaseConnection {
             if timedOut.withLockedValue({ $0 }) { throw DatabaseFailure(message: "the query did not finish within \(timeout) (source.timeout)") }
             throw DatabaseFailure(message: Self.describe(error, password: password))
         }
-        var columns: [String] = []
-        var rows: [[QueryResult.Cell]] = []
-        rows.reserveCapacity(result.rows.count)
-        for row in result.rows {
-            var cells: [QueryResult.Cell] = []
-            for cell in row {
-                if rows.isEmpty { columns.append(cell.columnName) }
-                cells.append(Self.text(of: cell))
-            }
-            rows.append(cells)
+        columns(result.rows.first.map { $0.map(\.columnName) } ?? [])
+        for cells in result.rows {
+            row(cells.map(Self.text(of:)))
         }
-        return QueryResult(columns: columns, rows: rows)
     }
 
     func close() {
