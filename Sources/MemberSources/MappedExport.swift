@@ -23,6 +23,7 @@ struct MappedExport {
             return ""
         }
         var bytes = [UInt8](data)
+        let fingerprint = Fingerprint.of(bytes: bytes)
         if mapping.encoding == .windows1252 {
             // Every byte is a character in Windows-1252, so this never fails.
             bytes = Array((String(data: data, encoding: .windowsCP1252) ?? "").utf8)
@@ -33,7 +34,7 @@ struct MappedExport {
         } else {
             readCSV(bytes, into: &builder)
         }
-        return mapping.entity.rawValue + " " + Fingerprint.of(bytes: [UInt8](data))
+        return mapping.entity.rawValue + " " + fingerprint
     }
 
     private var configPath: String { "source.mapping.\(mapping.entity.rawValue)" }
@@ -116,10 +117,15 @@ struct Translator {
         self.columnsKey = columnsKey
         fields = mapping.columns.sorted { $0.key < $1.key }.compactMap { name, sources in
             guard let column = Column(rawValue: name) else { return nil }
+            // Each word as written and lowercased: an export writes its words one way, so the
+            // exact form is found without lowercasing every value.
             let words = mapping.values[name].map { values in
                 var table: [String: String] = [:]
                 for (value, list) in values {
-                    for word in list { table[word.trimmingWhitespace().lowercased()] = value }
+                    for word in list {
+                        table[word.trimmingWhitespace()] = value
+                        table[word.trimmingWhitespace().lowercased()] = value
+                    }
                 }
                 return table
             }
@@ -169,14 +175,20 @@ struct Translator {
     /// Adds one row of a table laid out by `layout`.
     mutating func add(row fields: [String], line: Int, layout: Layout, width: Int, into builder: inout MemberDataBuilder) {
         var row = fields
+        row.reserveCapacity(width + layout.worked.count)
         // Worked fields go after the header's width: a short row is padded, a long one cut (its
         // extra fields have no column).
         if row.count > width { row.removeLast(row.count - width) }
         while row.count < width { row.append("") }
         var failed = false
         for (field, positions) in layout.worked {
-            let parts = positions.map { $0 < fields.count ? fields[$0] : "" }
-            switch translated(field, parts, line: line, into: &builder) {
+            let written: String
+            if positions.count == 1 {
+                written = positions[0] < fields.count ? fields[positions[0]].trimmingWhitespace() : ""
+            } else {
+                written = positions.map { $0 < fields.count ? fields[$0].trimmingWhitespace() : "" }.filter { !$0.isEmpty }.joined(separator: " ")
+            }
+            switch translated(field, written, line: line, into: &builder) {
             case .failed: failed = true
             case .value(let text): row.append(text ?? "")
             }
@@ -190,7 +202,8 @@ struct Translator {
         var values = [String?](repeating: nil, count: Column.allCases.count)
         var failed = false
         for index in fields.indices {
-            switch translated(index, fields[index].sources.indices.map { part(index, $0) }, line: line, into: &builder) {
+            let parts = fields[index].sources.indices.map { part(index, $0).trimmingWhitespace() }
+            switch translated(index, parts.filter { !$0.isEmpty }.joined(separator: " "), line: line, into: &builder) {
             case .failed: failed = true
             case .value(let text): values[fields[index].column.slot] = text
             }
@@ -206,16 +219,14 @@ struct Translator {
         case failed
     }
 
-    /// A field's value from the export's `parts`: joined, translated, reformatted.
-    private mutating func translated(_ index: Int, _ parts: [String], line: Int, into builder: inout MemberDataBuilder) -> Translated {
+    /// A field's value from what the export wrote (its columns trimmed and joined): translated
+    /// and reformatted.
+    private mutating func translated(_ index: Int, _ written: String, line: Int, into builder: inout MemberDataBuilder) -> Translated {
         let field = fields[index]
-        let written =
-            parts.count == 1
-            ? parts[0].trimmingWhitespace() : parts.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
         guard !written.isEmpty else { return .value(nil) }
         var text = written
         if let words = field.words {
-            guard let word = words[text.lowercased()] else {
+            guard let word = words[text] ?? words[text.lowercased()] else {
                 let known = (mapping.values[field.name] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
                 report(
                     line, field.name,

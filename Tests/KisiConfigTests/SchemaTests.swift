@@ -45,6 +45,10 @@ struct SchemaTests {
             "version: 1\ntimezone: Europe/London\nsource: {files: data}\npolicy: {max_revocations: 120%}\ngroups: {}\n",
             "version: 1\ntimezone: Europe/London\nsource: {files: data}\npolicy: {unexplained_members: delete}\ngroups: {}\n",
             "version: 1\nsource: {files: data}\ngroups: {}\n",
+            "version: 1\ntimezone: UTC\nsource: {sqlite: {path: m.sqlite, queries: {customers: x}}, timeout: 1m}\ngroups: {}\n",
+            "version: 1\ntimezone: UTC\nsource: {postgres: {url_env: DB, queries: {memberships: x}}}\ngroups: {}\n",
+            "version: 1\ntimezone: UTC\nsource: {http: {base_url: 'https://a.example', entities: {customers: {path: /c, paging: pages}}}}\ngroups: {}\n",
+            "version: 1\ntimezone: UTC\nsource: {http: {base_url: 'https://a.example', entities: {customers: {path: /c}}}, postgres: {url_env: DB, queries: {customers: x}}}\ngroups: {}\n",
         ])
     func rejectsInvalid(yaml: String) throws {
         let site = try TemporarySite(yaml)
@@ -60,6 +64,10 @@ struct SchemaTests {
         "the schema accepts the forms the loader accepts",
         arguments: [
             "version: 1\ntimezone: UTC\nsource: {command: ./export.sh, timeout: 30s}\ngroups: {}\n",
+            "version: 1\ntimezone: UTC\nsource: {postgres: {url_env: DATABASE_URL, queries: {customers: 'select id, name, email from c', memberships: {query: 'select * from p', columns: {id: i, customer_id: c, type: t, status: s, starts_on: d}, values: {status: {active: [A]}}, formats: {starts_on: MM/dd/yyyy}}}}, timeout: 30s}\ngroups: {}\n",
+            "version: 1\ntimezone: UTC\nsource: {sqlite: {path: members.sqlite, queries: {customers: 'select * from customers'}}}\ngroups: {}\n",
+            "version: 1\ntimezone: UTC\nsource: {http: {base_url: 'https://api.example.com/v1', auth: {header: Authorization, value_env: T, scheme: Bearer}, requests_per_second: 2, attempts: 3, entities: {customers: {path: /c, items: data, paging: {next_link: links.next}, fields: {id: Id, name: [F, L], email: E}}, memberships: {path: /m, paging: {page: p, size_param: n, size: 50}}, bookings: {path: /b, paging: offset}}}, timeout: 5m}\ngroups: {}\n",
+            "version: 1\ntimezone: UTC\nsources: [{name: platform, http: {base_url: 'https://api.example.com', entities: {customers: {path: /c, paging: next_link}}}}, {name: staff, sqlite: {path: s.sqlite, queries: {customers: x}}}]\ngroups: {}\n",
             "version: 1\ntimezone: America/New_York\nsource: {command: [./export.sh, --all]}\npolicy: {max_revocations: 25, lookahead: 1h30m, exempt: [a@example.com]}\ngroups: {g: {name: G, grant: []}}\n",
             "version: 1\ntimezone: Europe/London\nkisi: {endpoint: 'http://127.0.0.1:8787'}\nsource: {files: data}\ngroups: {g: {name: G, managed: false}, h: {name: H, grant: [{bookings: ['room:Board *'], invitees: false}, {registrations: {sessions: ['Yoga *']}}]}}\n",
         ])

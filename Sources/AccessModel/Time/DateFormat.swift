@@ -42,19 +42,23 @@ public struct DateFormat: Sendable, Hashable {
     /// The text as kisictl's contract writes it, or nil when it does not match the format or
     /// names no real date. Read byte by byte: a mapped export runs every date through here.
     public func normalized(_ text: String) -> String? {
-        let bytes = text.utf8
-        var index = bytes.startIndex
-        var end = bytes.endIndex
+        var text = text
+        return text.withUTF8 { normalized($0) }
+    }
+
+    private func normalized(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-        while index < end, isSpace(bytes[index]) { index = bytes.index(after: index) }
-        while end > index, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        var index = 0
+        var end = bytes.count
+        while index < end, isSpace(bytes[index]) { index += 1 }
+        while end > index, isSpace(bytes[end - 1]) { end -= 1 }
         var (year, month, day, hour, minute, second) = (0, 0, 0, 0, 0, 0)
         for token in tokens {
             switch token {
             case .literal(let character):
                 for byte in character.utf8 {
                     guard index < end, bytes[index] == byte else { return nil }
-                    index = bytes.index(after: index)
+                    index += 1
                 }
             default:
                 let limit = token == .year ? 4 : 2
@@ -63,7 +67,7 @@ public struct DateFormat: Sendable, Hashable {
                 while digits < limit, index < end, (48...57).contains(bytes[index]) {
                     value = value * 10 + Int(bytes[index] - 48)
                     digits += 1
-                    index = bytes.index(after: index)
+                    index += 1
                 }
                 guard token == .year ? digits == 4 : digits > 0 else { return nil }
                 switch token {
@@ -77,29 +81,35 @@ public struct DateFormat: Sendable, Hashable {
             }
         }
         guard index == end, CivilCalendar.isValid(year: year, month: month, day: day) else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(19)
-        func append(_ value: Int, width: Int) {
-            var divisor = width == 4 ? 1000 : 10
-            while divisor > 0 {
-                out.append(UInt8(48 + value / divisor % 10))
-                divisor /= 10
+        if hasTime, hour >= 24 || minute >= 60 || second >= 60 { return nil }
+        return String(unsafeUninitializedCapacity: hasTime ? 19 : 10) { out in
+            var at = 0
+            func append(_ value: Int, width: Int) {
+                var divisor = width == 4 ? 1000 : 10
+                while divisor > 0 {
+                    out[at] = UInt8(48 + value / divisor % 10)
+                    at += 1
+                    divisor /= 10
+                }
             }
+            func append(_ character: Unicode.Scalar) {
+                out[at] = UInt8(character.value)
+                at += 1
+            }
+            append(year, width: 4)
+            append("-")
+            append(month, width: 2)
+            append("-")
+            append(day, width: 2)
+            if hasTime {
+                append("T")
+                append(hour, width: 2)
+                append(":")
+                append(minute, width: 2)
+                append(":")
+                append(second, width: 2)
+            }
+            return at
         }
-        append(year, width: 4)
-        out.append(UInt8(ascii: "-"))
-        append(month, width: 2)
-        out.append(UInt8(ascii: "-"))
-        append(day, width: 2)
-        if hasTime {
-            guard hour < 24, minute < 60, second < 60 else { return nil }
-            out.append(UInt8(ascii: "T"))
-            append(hour, width: 2)
-            out.append(UInt8(ascii: ":"))
-            append(minute, width: 2)
-            out.append(UInt8(ascii: ":"))
-            append(second, width: 2)
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -33,6 +33,7 @@ struct APISource {
         var client = PageClient(
             headers: headers, requestsPerSecond: source.requestsPerSecond, attempts: source.attempts, backoff: backoff,
             deadline: Date().addingTimeInterval(TimeInterval(source.timeout.seconds)), timeout: source.timeout)
+        defer { client.close() }
         var builder = MemberDataBuilder()
         var fingerprint = Fingerprint.Builder()
         for endpoint in source.endpoints {
@@ -238,6 +239,10 @@ struct PageClient {
             }
             Thread.sleep(forTimeInterval: wait.seconds)
         }
+    }
+
+    func close() {
+        session.finishTasksAndInvalidate()
     }
 
     /// Spaces requests at the configured rate.
