@@ -30,24 +30,29 @@ struct SourcesBenchmark: ParsableCommand {
         for size in customers {
             let folder = try EngineBenchmark.prepare(customers: size, groups: shape.groups, churn: shape.churn, seed: shape.seed)
             let variants = try SourceVariants.prepare(folder)
-            var native: Double?
-            for (name, directory) in variants {
-                // One load per process: a second load in the same process lands in other threads'
-                // malloc arenas and doubles the peak without holding any more data.
-                var times: [Double] = [], peaks: [Double] = [], count = 0
-                for _ in 0..<runs {
+            // Formats take turns, one load per process, so a machine that slows down part-way
+            // slows every format alike: the ratios are measured in one run. (A second load in the
+            // same process lands in other threads' malloc arenas and doubles the peak.)
+            var times = [[Double]](repeating: [], count: variants.count)
+            var peaks = [[Double]](repeating: [], count: variants.count)
+            var counts = [Int](repeating: 0, count: variants.count)
+            for _ in 0..<runs {
+                for (index, (_, directory)) in variants.enumerated() {
                     let child = try ProcessRunner.run(
                         .init(program: CommandLine.arguments[0], arguments: ["sources-run", "--dir", directory, "--runs", "1"]))
                     FileHandle.standardError.write(Data(child.stderr))
                     guard child.succeeded else { throw ExitCode(1) }
                     let fields = String(decoding: child.stdout, as: UTF8.self).split(whereSeparator: \.isWhitespace)
-                    count = Int(fields[0])!
-                    times.append(Double(fields[1])!)
-                    peaks.append(Double(fields[2])!)
+                    counts[index] = Int(fields[0])!
+                    times[index].append(Double(fields[1])!)
+                    peaks[index].append(Double(fields[2])!)
                 }
-                let seconds = median(times)
-                native = native ?? seconds
-                let figures = String(format: "%9d  %8.3f  %12.2f  %13.0f  %4d", count, seconds, seconds / native!, median(peaks), runs)
+            }
+            let native = median(times[0])
+            for (index, (name, _)) in variants.enumerated() {
+                let seconds = median(times[index])
+                let figures = String(
+                    format: "%9d  %8.3f  %12.2f  %13.0f  %4d", counts[index], seconds, seconds / native, median(peaks[index]), runs)
                 print(name.padding(toLength: 11, withPad: " ", startingAt: 0) + "  " + figures)
             }
         }
