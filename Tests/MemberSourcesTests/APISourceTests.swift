@@ -240,6 +240,23 @@ struct APISourceTests {
         #expect(found.contains { $0.hasPrefix("\(api.base)/customers:2: error: name: expected text, found a boolean") }, "\(found)")
     }
 
+    @Test func aListMissingFromItsPathIsAnErrorNotNoRecords() async throws {
+        let api = FakeAPI { _, _ in .init(body: #"{"results": [{"id": "1", "name": "A", "email": "a@example.org"}]}"#) }
+        try await api.start()
+        defer { api.stop() }
+        let source = HTTPSource(
+            baseURL: api.base,
+            endpoints: [
+                .init(entity: .customers, path: "/customers", items: "results"),
+                .init(entity: .memberships, path: "/memberships", items: "data"),
+            ])
+        let found = errors(await load(source))
+        #expect(
+            found == [
+                "error: source API at \(api.base): \(api.base)/memberships has nothing at \"data\", not a list of records (source.http.entities.memberships.items)"
+            ])
+    }
+
     @Test func aNextLinkToAnotherHostIsNotFollowed() async throws {
         let api = FakeAPI { _, _ in
             .init(body: #"{"items": [{"id": "1", "name": "A", "email": "a@example.org"}], "next": "https://elsewhere.example/steal"}"#)
@@ -259,7 +276,7 @@ struct APISourceTests {
 
     @Test func anUnreachableAPIFailsAfterItsAttempts() async throws {
         var source = HTTPSource(
-            baseURL: "http://127.0.0.1:\(PostgresServer.freePort())/v1", endpoints: [.init(entity: .customers, path: "/customers")],
+            baseURL: "http://127.0.0.1:\(LoopbackPort.free())/v1", endpoints: [.init(entity: .customers, path: "/customers")],
             requestsPerSecond: 0)
         source.attempts = 2
         let found = errors(await load(source))

@@ -187,7 +187,7 @@ struct PostgresSourceTests {
 
     @Test func anUnreachableServerFails() throws {
         let server = try PostgresServer.shared()
-        let errors = messages { () throws(DiagnosticsError) in try load(server.url(port: PostgresServer.freePort()), nativeQueries) }
+        let errors = messages { () throws(DiagnosticsError) in try load(server.url(port: LoopbackPort.free()), nativeQueries) }
         #expect(errors.count == 1)
         #expect(errors.first?.hasPrefix("error: source postgres database at $MEMBERS_URL: cannot connect: ") == true, "\(errors)")
         #expect(!errors.joined().contains(PostgresServer.password))

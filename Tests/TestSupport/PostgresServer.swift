@@ -53,7 +53,7 @@ public final class PostgresServer: Sendable {
     private init() throws {
         guard let bin = Self.binaries() else { throw Failure.notInstalled }
         directory = "/tmp/kisictl-pg-\(getpid())-\(UUID().uuidString.prefix(8))"
-        port = Self.freePort()
+        port = LoopbackPort.free()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let passwordFile = directory + "/password"
         try Self.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
@@ -91,8 +91,21 @@ public final class PostgresServer: Sendable {
             .first { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }
     }
 
+    nonisolated(unsafe) private static var stopCommand: [String] = []
+
+    private static func stopAtExit(_ pgctl: String, _ data: String) {
+        stopCommand = (getuid() == 0 ? ["runuser", "-u", "postgres", "--"] : []) + [pgctl, "-D", data, "-m", "immediate", "stop"]
+        atexit {
+            _ = try? ProcessRunner.run(
+                .init(program: PostgresServer.stopCommand[0], arguments: Array(PostgresServer.stopCommand.dropFirst()), timeout: .seconds(30)))
+        }
+    }
+}
+
+/// Loopback ports for servers the tests start.
+public enum LoopbackPort {
     /// A port nobody listens on now.
-    public static func freePort() -> Int {
+    public static func free() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -103,15 +116,5 @@ public final class PostgresServer: Sendable {
         _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    nonisolated(unsafe) private static var stopCommand: [String] = []
-
-    private static func stopAtExit(_ pgctl: String, _ data: String) {
-        stopCommand = (getuid() == 0 ? ["runuser", "-u", "postgres", "--"] : []) + [pgctl, "-D", data, "-m", "immediate", "stop"]
-        atexit {
-            _ = try? ProcessRunner.run(
-                .init(program: PostgresServer.stopCommand[0], arguments: Array(PostgresServer.stopCommand.dropFirst()), timeout: .seconds(30)))
-        }
     }
 }

@@ -90,6 +90,9 @@ struct APISource {
             }
             let list = items.reduce(Optional(document)) { $0?[$1] }
             guard case .array? = list else {
+                // Something other than a list, in kisictl's own keys: the reader has reported it,
+                // and the run stops on it. Nothing at all would read as no records: an error here.
+                guard translator != nil || list == nil else { return }
                 let found = list.map(\.kindDescription) ?? "nothing"
                 throw PageFailure(
                     message:
