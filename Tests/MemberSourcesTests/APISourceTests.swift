@@ -2,6 +2,7 @@ import AccessModel
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import MemberSources
 import NIOCore
 import TestSupport
@@ -55,9 +56,11 @@ private final class FakeAPI: @unchecked Sendable {
                 status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
         let (ready, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "kisictl.tests.fake-api")
+        logger.logLevel = .critical
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         task = Task { try await app.run() }
         var iterator = ready.makeAsyncIterator()
         port = await iterator.next() ?? 0
