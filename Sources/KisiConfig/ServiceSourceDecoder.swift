@@ -24,29 +24,32 @@ import Yams
 /// ```
 enum ServiceSourceDecoder {
     static func postgres(_ node: Node, _ path: String, timeout: TimeSpan, reader: inout NodeReader) -> SQLSource? {
-        guard let fields = reader.mapping(node, path, allowed: ["url_env", "queries"], expected: "a mapping with url_env and queries") else {
-            return nil
-        }
-        guard let urlNode = fields["url_env"] else {
-            reader.error(node, path, "missing key \"url_env\": the environment variable holding the database URL (postgres://user:password@host/db)")
-            return nil
-        }
-        guard let variable = reader.string(urlNode, fields.path("url_env")) else { return nil }
-        guard let queries = queries(fields, node, path, reader: &reader) else { return nil }
-        return SQLSource(database: .postgres(urlEnv: variable), queries: queries, timeout: timeout)
+        database(
+            node, path, key: "url_env", means: "the environment variable holding the database URL (postgres://user:password@host/db)", reader: &reader
+        )
+        .map { SQLSource(database: .postgres(urlEnv: $0), queries: $1, timeout: timeout) }
     }
 
     static func sqlite(_ node: Node, _ path: String, reader: inout NodeReader) -> SQLSource? {
-        guard let fields = reader.mapping(node, path, allowed: ["path", "queries"], expected: "a mapping with path and queries") else {
+        database(node, path, key: "path", means: "the database file, relative to the config", reader: &reader)
+            .map { SQLSource(database: .sqlite(path: $0), queries: $1) }
+    }
+
+    /// A database's one setting (`url_env`, `path`) and its queries.
+    private static func database(
+        _ node: Node, _ path: String, key: String, means: String, reader: inout NodeReader
+    ) -> (String, [SQLSource.Query])? {
+        guard let fields = reader.mapping(node, path, allowed: [key, "queries"], expected: "a mapping with \(key) and queries") else {
             return nil
         }
-        guard let fileNode = fields["path"] else {
-            reader.error(node, path, "missing key \"path\": the database file, relative to the config")
+        guard let settingNode = fields[key] else {
+            reader.error(node, path, "missing key \"\(key)\": \(means)")
             return nil
         }
-        guard let file = reader.string(fileNode, fields.path("path")) else { return nil }
-        guard let queries = queries(fields, node, path, reader: &reader) else { return nil }
-        return SQLSource(database: .sqlite(path: file), queries: queries)
+        guard let setting = reader.string(settingNode, fields.path(key)), let queries = queries(fields, node, path, reader: &reader) else {
+            return nil
+        }
+        return (setting, queries)
     }
 
     /// `queries:`: per entity, the SQL text, or `{query, columns, values, formats}`.

@@ -61,10 +61,10 @@ struct APISource {
         var seen = Set<String>()
         while let page = next {
             next = nil
-            guard seen.insert(page.absoluteString).inserted else {
-                throw PageFailure(message: "\(page.absoluteString) links to a page already read: the paging never ends")
-            }
             let request = paged(page, endpoint.paging, number: number)
+            guard seen.insert(request.absoluteString).inserted else {
+                throw PageFailure(message: "\(request.absoluteString) links to a page already read: the paging never ends")
+            }
             let (body, headers) = try client.get(request)
             fingerprint.add(request.absoluteString)
             fingerprint.add(Fingerprint.of(bytes: body))
@@ -119,7 +119,6 @@ struct APISource {
                 }
                 // A full page may have more after it; a short one (or an empty one) is the last.
                 if count == size { next = page }
-                seen.remove(page.absoluteString)
             }
         }
     }
@@ -139,9 +138,10 @@ struct APISource {
         return components.url!
     }
 
+    /// `base_url` and an endpoint's path, joined by one `/`.
     private func url(_ base: String, _ path: String) throws(PageFailure) -> URL {
-        let joined = base.hasSuffix("/") || path.hasPrefix("/") ? base + path : base + "/" + path
-        guard let url = URL(string: base.hasSuffix("/") && path.hasPrefix("/") ? base + path.dropFirst() : joined) else {
+        let joined = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + (path.hasPrefix("/") ? String(path.dropFirst()) : path)
+        guard let url = URL(string: joined) else {
             throw PageFailure(message: "\(base) with \(path) is not a URL")
         }
         return url
