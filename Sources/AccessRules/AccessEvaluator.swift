@@ -13,32 +13,74 @@ public struct AccessEvaluator: Sendable {
     public let directory: PeopleDirectory
     /// Data warnings (skipped records, duplicates) and mismatches between rules and data;
     /// errors here mean the data cannot be evaluated safely.
-    public let diagnostics: [Diagnostic]
+    public private(set) var diagnostics: [Diagnostic]
 
     let index: RecordIndex
     let groups: [CompiledGroup]
+    /// The tags rules name (`require`, `unless`), as written: what a ``Evidence/Note/tag(_:)`` means.
+    let ruleTags: [String]
 
     public init(config: SiteConfig, data: MemberData) {
         self.config = config
         self.data = data
-        let directory = PeopleDirectory(data: data)
+        let directory = PeopleDirectory(data: data, alsoEmails: config.managedGroups.flatMap { $0.extra.map(\.email) })
         let index = RecordIndex(data: data, directory: directory, zone: config.timeZone)
         self.directory = directory
         self.index = index
-        groups = config.managedGroups.map { CompiledGroup($0, index: index) }
+        var ruleTags: [String] = []
+        groups = config.managedGroups.enumerated().map { position, group in
+            CompiledGroup(group, position: position, index: index, directory: directory, zone: config.timeZone, ruleTags: &ruleTags)
+        }
+        self.ruleTags = ruleTags
         diagnostics = directory.warnings + index.warnings + RuleChecks.diagnostics(config: config, data: data, index: index)
+        diagnostics += ageWarnings()
+    }
+
+    /// A rule's `min_age` cannot be checked for people with no birth date: they are granted, and
+    /// the plan says how many of the people the rule's records name.
+    private func ageWarnings() -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        for group in groups {
+            for (position, rule) in group.rules.enumerated() where rule.minAge != nil {
+                let undated = (0..<directory.count).filter { p in
+                    index.birthDays[p] == RecordIndex.noBirthDate && selects(rule, p)
+                }
+                guard let first = undated.first else { continue }
+                let config = group.config.rules[position]
+                let customer = directory.person(PersonID(first)).customerIDs.first.map { "customer #\($0)" } ?? "a booking invitee"
+                warnings.append(
+                    .warning(
+                        at: config.location, path: "groups.\(group.config.address).grant[\(position)].min_age",
+                        "\(RuleChecks.count(undated.count, "person")) this rule's records name \(undated.count == 1 ? "has" : "have") no birth_date (first: \(customer)): their age is not checked and they are granted"
+                    ))
+            }
+        }
+        return warnings
+    }
+
+    /// Whether any of the person's records is one the rule looks at, whatever it says.
+    private func selects(_ rule: CompiledGroup.Rule, _ p: Int) -> Bool {
+        switch rule.matcher {
+        case .memberships(let types, _): index.memberships[p].contains { types[Int(index.membershipTypeOf[Int($0)])] }
+        case .registrations(let kinds, let sessions):
+            index.registrations[p].contains { kinds[index.registrationKind[Int($0)]] && sessions[Int(index.sessionNameOf[Int($0)])] }
+        case .bookings(let resources):
+            index.bookings[p].contains { resources[Int(index.resourceKeyOf[Int($0)])] }
+                || (rule.invitees && index.invitations[p].contains { resources[Int(index.resourceKeyOf[Int($0)])] })
+        }
     }
 
     /// Every managed group's desired members at `instant`, groups evaluated in parallel.
     /// Grants carry no evidence (``decision(for:in:at:)`` gives it for the few that need reasons),
     /// which keeps a million-customer site in memory.
     public func evaluate(at instant: Instant) -> DesiredAccess {
+        let clock = Clock(instant, zone: config.timeZone)
         let results = groups.parallelMap { group in
             var scratch = Scratch()
             var grants: [DesiredGrant] = []
             for person in 0..<directory.count {
                 let id = PersonID(person)
-                if let window = decide(id, group, at: instant, explaining: false, scratch: &scratch).window {
+                if let window = decide(id, group, at: clock, explaining: false, scratch: &scratch).window {
                     grants.append(DesiredGrant(person: id, window: window))
                 }
             }
@@ -51,13 +93,55 @@ public struct AccessEvaluator: Sendable {
     public func decision(for person: PersonID, in address: String, at instant: Instant) -> AccessDecision? {
         guard let group = groups.first(where: { $0.config.address == address }) else { return nil }
         var scratch = Scratch()
-        return decide(person, group, at: instant, explaining: true, scratch: &scratch)
+        return decide(person, group, at: Clock(instant, zone: config.timeZone), explaining: true, scratch: &scratch)
     }
 
     /// One decision per managed group, sorted by address.
     public func decisions(for person: PersonID, at instant: Instant) -> [AccessDecision] {
         var scratch = Scratch()
-        return groups.map { decide(person, $0, at: instant, explaining: true, scratch: &scratch) }
+        let clock = Clock(instant, zone: config.timeZone)
+        return groups.map { decide(person, $0, at: clock, explaining: true, scratch: &scratch) }
+    }
+
+    /// Warnings that depend on the instant: `extra` grants that have ended (to be removed from
+    /// the config), and ones without `from` that run longer than `max_extra_grant` from now (not
+    /// granted).
+    public func warnings(at instant: Instant) -> [Diagnostic] {
+        let now = instant.secondsSinceEpoch, zone = config.timeZone
+        var warnings: [Diagnostic] = []
+        for group in config.managedGroups {
+            for (position, extra) in group.extra.enumerated() {
+                let until = extra.until.instant(in: zone)
+                let path = "groups.\(group.address).extra[\(position)]"
+                if until.secondsSinceEpoch <= now {
+                    warnings.append(
+                        .warning(
+                            at: extra.location, path: path,
+                            "extra grant \"\(extra.reason)\" ended \(zone.localDateTime(for: until).displayString); remove it from the config"))
+                } else if extra.from == nil, until.secondsSinceEpoch - now > config.policy.maxExtraGrant.seconds {
+                    warnings.append(
+                        .warning(
+                            at: extra.location, path: path,
+                            "extra grant \"\(extra.reason)\" has no from and ends more than policy.max_extra_grant (\(config.policy.maxExtraGrant)) from now, so it is not granted: give from, or an earlier until"
+                        ))
+                }
+            }
+        }
+        return warnings
+    }
+
+    /// The instant, with the site's local day it falls on: ages and payment graces without a
+    /// start count in days.
+    struct Clock {
+        var now: Int64
+        var today: LocalDate
+        var startOfToday: Int64
+
+        init(_ instant: Instant, zone: SiteTimeZone) {
+            now = instant.secondsSinceEpoch
+            today = zone.localDateTime(for: instant).date
+            startOfToday = zone.startOfDay(today).secondsSinceEpoch
+        }
     }
 
     // MARK: - Deciding
@@ -74,18 +158,19 @@ public struct AccessEvaluator: Sendable {
     }
 
     private func decide(
-        _ person: PersonID, _ group: CompiledGroup, at instant: Instant, explaining: Bool,
+        _ person: PersonID, _ group: CompiledGroup, at clock: Clock, explaining: Bool,
         scratch: inout Scratch
     ) -> AccessDecision {
         scratch.candidates.removeAll(keepingCapacity: true)
         scratch.denials.removeAll(keepingCapacity: true)
-        let now = instant.secondsSinceEpoch
+        let now = clock.now
         let p = Int(person.index)
         for rule in group.rules {
+            let firstCandidate = scratch.candidates.count
             switch rule.matcher {
             case .memberships(let types, let blocked):
                 for m in index.memberships[p] where types[Int(index.membershipTypeOf[Int(m)])] {
-                    judgeMembership(m, window: rule.window, blocked: blocked, now: now, scratch: &scratch)
+                    judgeMembership(m, window: rule.window, blocked: blocked, clock: clock, explaining: explaining, scratch: &scratch)
                 }
             case .registrations(let kinds, let sessions):
                 for r in index.registrations[p] {
@@ -110,28 +195,83 @@ public struct AccessEvaluator: Sendable {
                     }
                 }
             }
+            // The rule's records grant only a person who meets its conditions.
+            if rule.hasConditions, scratch.candidates.count > firstCandidate, let unmet = unmetCondition(p, rule, clock) {
+                if explaining {
+                    for candidate in scratch.candidates[firstCandidate...] {
+                        scratch.denials.append(Evidence(candidate.evidence.record, unmet.finding, unmet.note))
+                    }
+                }
+                scratch.candidates.removeSubrange(firstCandidate...)
+            }
+        }
+        for extra in group.extras where extra.person == person {
+            // One without `from` may run at most max_extra_grant from now (``warnings(at:)`` says so).
+            if extra.startsOpen, extra.span.until - now > config.policy.maxExtraGrant.seconds { continue }
+            scratch.candidates.append(Candidate(span: extra.span, evidence: Evidence(.extra(group: group.position, extra.position), .grants)))
         }
         return choose(group: group.config.address, now: now, explaining: explaining, scratch: &scratch)
     }
 
-    private func judgeMembership(_ m: Int32, window ruleWindow: RuleWindow, blocked: BlockedMemberships, now: Int64, scratch: inout Scratch) {
+    /// The first of the rule's conditions the person does not meet, if any. A person with no
+    /// birth date passes `min_age` (the plan warns about them).
+    private func unmetCondition(_ p: Int, _ rule: CompiledGroup.Rule, _ clock: Clock) -> (finding: Evidence.Finding, note: Evidence.Note)? {
+        if let minAge = rule.minAge, index.birthDays[p] != RecordIndex.noBirthDate {
+            let (year, month, day) = LocalDate(daysSinceEpoch: index.birthDays[p]).components
+            let today = clock.today.components
+            if (year + minAge, month, day) > (today.year, today.month, today.day) {
+                return (.underAge, .minAge(Int32(minAge)))
+            }
+        }
+        let tags = index.personTags[p]
+        for (tag, id) in rule.requiredTags where id < 0 || !tags.contains(id) {
+            return (.missingTag, .tag(tag))
+        }
+        for (tag, id) in rule.blockingTags where id >= 0 && tags.contains(id) {
+            return (.blockedByTag, .tag(tag))
+        }
+        return nil
+    }
+
+    private func judgeMembership(
+        _ m: Int32, window ruleWindow: RuleWindow, blocked: BlockedMemberships, clock: Clock, explaining: Bool, scratch: inout Scratch
+    ) {
+        let now = clock.now
         let span = index.membershipSpans[Int(m)]
         let record = Evidence.Record.membership(m)
+        let holds = index.membershipHolds[Int(m)]
         var finding = Evidence.Finding.grants
+        var note = Evidence.Note.none
+        var graceEnds = Span.open
         switch index.membershipStatus[Int(m)] {
         case .active: break
         case .paused:
-            scratch.denials.append(Evidence(record, .paused))
-            return
+            // A paused membership with dated holds is frozen by them; without, until further notice.
+            guard !holds.isEmpty else {
+                scratch.denials.append(Evidence(record, .paused))
+                return
+            }
         case .cancelled:
             scratch.denials.append(Evidence(record, .cancelled))
             return
         case .blocked:
-            guard blocked == .allow else {
+            switch blocked {
+            case .deny:
                 scratch.denials.append(Evidence(record, .blocked))
                 return
+            case .allow:
+                finding = .grantsWhileBlocked
+            case .allowFor(let grace):
+                // Without blocked_since the block counts from today: the plan warns.
+                let since = index.blockedSince[Int(m)]
+                graceEnds = (since == Span.open ? clock.startOfToday : since) + grace.seconds
+                note = .graceEnds(graceEnds)
+                guard graceEnds > now else {
+                    scratch.denials.append(Evidence(record, .paymentGraceOver, note))
+                    return
+                }
+                finding = .grantsInPaymentGrace
             }
-            finding = .grantsWhileBlocked
         case .expired:
             // An expired membership grants only inside the renewal grace after its last day.
             guard span.until != Span.open, ruleWindow.after.seconds > 0, now >= span.until else {
@@ -146,7 +286,35 @@ public struct AccessEvaluator: Sendable {
         }
         var window = span.widened(by: ruleWindow)
         if finding == .grantsInRenewalGrace { window.from = span.until }
-        scratch.candidates.append(Candidate(span: window, evidence: Evidence(record, finding)))
+        window.until = min(window.until, graceEnds)
+        guard !holds.isEmpty else {
+            scratch.candidates.append(Candidate(span: window, evidence: Evidence(record, finding, note)))
+            return
+        }
+        // Holds cut the window into the pieces around them; a piece keeps a special finding
+        // (a grace), else says which hold it ends at or follows.
+        var from = window.from
+        var after: Int32?
+        for h in holds {
+            let hold = index.holdSpans[Int(h)]
+            if hold.until <= from { continue }
+            if hold.from >= window.until { break }
+            if hold.from > from {
+                let piece = Span(from: from, until: hold.from)
+                let evidence =
+                    finding != .grants
+                    ? Evidence(record, finding, note)
+                    : after.map { Evidence(record, .grantsAfterHold, .hold($0)) } ?? Evidence(record, .grantsUntilHold, .hold(h))
+                scratch.candidates.append(Candidate(span: piece, evidence: evidence))
+            }
+            if explaining, hold.from <= now, now < hold.until { scratch.denials.append(Evidence(record, .onHold, .hold(h))) }
+            from = hold.until
+            after = h
+        }
+        if from < window.until {
+            let evidence = finding != .grants ? Evidence(record, finding, note) : after.map { Evidence(record, .grantsAfterHold, .hold($0)) }
+            scratch.candidates.append(Candidate(span: Span(from: from, until: window.until), evidence: evidence ?? Evidence(record, finding, note)))
+        }
     }
 
     private func judgeBooking(_ b: Int32, as record: Evidence.Record, window: RuleWindow, scratch: inout Scratch) {
@@ -193,8 +361,11 @@ public struct AccessEvaluator: Sendable {
         }
         guard explaining else { return AccessDecision(group: group, window: nil, evidence: []) }
         // No window qualifies: every granting record has ended or starts beyond the look-ahead.
-        let lapsed = scratch.candidates.map { candidate in
-            Evidence(candidate.evidence.record, candidate.span.until <= now ? .ended : .startsBeyondLookahead)
+        let lapsed = scratch.candidates.compactMap { candidate -> Evidence? in
+            let ended = candidate.span.until <= now
+            // A piece cut short by a hold is explained by the hold, not by an end of its own.
+            if ended, candidate.evidence.finding == .grantsUntilHold { return nil }
+            return Evidence(candidate.evidence.record, ended ? .ended : .startsBeyondLookahead, candidate.evidence.note)
         }
         return AccessDecision(group: group, window: nil, evidence: Self.unique(scratch.denials + lapsed))
     }
@@ -218,27 +389,65 @@ struct CompiledGroup: Sendable {
         var matcher: Matcher
         var window: RuleWindow
         var invitees: Bool
+        var minAge: Int?
+        /// (index into the evaluator's rule tags, interned id among people's tags or -1 when nobody has it).
+        var requiredTags: [(Int32, Int32)] = []
+        var blockingTags: [(Int32, Int32)] = []
+
+        var hasConditions: Bool { minAge != nil || !requiredTags.isEmpty || !blockingTags.isEmpty }
+    }
+
+    /// An `extra` grant, its person found and its window resolved.
+    struct Extra: Sendable {
+        var position: Int32
+        var person: PersonID
+        var span: Span
+        /// No `from`: open since ever.
+        var startsOpen: Bool
     }
 
     let config: GroupConfig
+    /// Among the managed groups.
+    let position: Int32
     let rules: [Rule]
+    let extras: [Extra]
 
-    init(_ config: GroupConfig, index: RecordIndex) {
+    init(_ config: GroupConfig, position: Int, index: RecordIndex, directory: PeopleDirectory, zone: SiteTimeZone, ruleTags: inout [String]) {
         self.config = config
+        self.position = Int32(position)
+        func tags(_ names: [String]) -> [(Int32, Int32)] {
+            names.map { name in
+                let position = ruleTags.firstIndex(of: name) ?? ruleTags.count
+                if position == ruleTags.count { ruleTags.append(name) }
+                return (Int32(position), index.tagNames.existingID(name) ?? -1)
+            }
+        }
         rules = config.rules.map { rule in
+            var compiled: Rule
             switch rule.selector {
             case .memberships(let types, let blocked):
                 let wanted = Set(types.map(RecordIndex.key))
-                return Rule(
+                compiled = Rule(
                     matcher: .memberships(index.membershipTypes.table(wanted.contains), blocked), window: rule.window, invitees: rule.invitees)
             case .registrations(let selector):
                 let patterns = selector.sessions.map(GlobPattern.init)
                 let sessions = index.sessionNames.table { name in patterns.isEmpty || patterns.contains { $0.matches(name) } }
-                return Rule(matcher: .registrations(KindSet(selector.kinds), sessions), window: rule.window, invitees: rule.invitees)
+                compiled = Rule(matcher: .registrations(KindSet(selector.kinds), sessions), window: rule.window, invitees: rule.invitees)
             case .bookings(let resources):
                 let table = index.resourceKeys.table { key in resources.contains { $0.matches(resourceKey: key) } }
-                return Rule(matcher: .bookings(table), window: rule.window, invitees: rule.invitees)
+                compiled = Rule(matcher: .bookings(table), window: rule.window, invitees: rule.invitees)
             }
+            compiled.minAge = rule.conditions.minAge
+            compiled.requiredTags = tags(rule.conditions.requiredTags)
+            compiled.blockingTags = tags(rule.conditions.blockingTags)
+            return compiled
+        }
+        extras = config.extra.enumerated().compactMap { position, extra in
+            guard let person = directory.personID(normalizedEmail: EmailAddress.normalized(extra.email)) else { return nil }
+            let from = extra.from.map { $0.instant(in: zone).secondsSinceEpoch } ?? Span.beginning
+            return Extra(
+                position: Int32(position), person: person, span: Span(from: from, until: extra.until.instant(in: zone).secondsSinceEpoch),
+                startsOpen: extra.from == nil)
         }
     }
 }

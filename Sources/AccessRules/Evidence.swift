@@ -14,21 +14,37 @@ public struct Evidence: Hashable, Comparable, Sendable {
         case booking(Int32)
         /// Index into ``MemberData/bookings``: the person is invited to it.
         case invitation(Int32)
+        /// A group's `extra` grant: the group's index among the managed groups, and the grant's.
+        case extra(group: Int32, Int32)
+    }
+
+    /// What else the finding needs to be told: the hold, the tag, the age or the end of a grace.
+    public enum Note: Hashable, Comparable, Sendable {
+        case none
+        /// Index into ``MemberData/holds``.
+        case hold(Int32)
+        /// Index into the evaluator's list of the tags rules name.
+        case tag(Int32)
+        case minAge(Int32)
+        /// Seconds since the epoch.
+        case graceEnds(Int64)
     }
 
     public typealias Finding = RecordFinding
 
     public var record: Record
     public var finding: Finding
+    public var note: Note
 
-    public init(_ record: Record, _ finding: Finding) {
+    public init(_ record: Record, _ finding: Finding, _ note: Note = .none) {
         self.record = record
         self.finding = finding
+        self.note = note
     }
 
     public var grants: Bool { finding.grants }
 
     public static func < (lhs: Evidence, rhs: Evidence) -> Bool {
-        (lhs.record, lhs.finding) < (rhs.record, rhs.finding)
+        (lhs.record, lhs.finding, lhs.note) < (rhs.record, rhs.finding, rhs.note)
     }
 }

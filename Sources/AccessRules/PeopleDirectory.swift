@@ -41,9 +41,12 @@ public struct PeopleDirectory: Sendable {
     /// Customer id → the record's person, or nil when the record was skipped (no valid address).
     private var byCustomer: [String: PersonID?] = [:]
     private var byCompany: [String: [PersonID]] = [:]
+    private var byHousehold: [String: [PersonID]] = [:]
     public private(set) var warnings: [Diagnostic] = []
 
-    public init(data: MemberData) {
+    /// `alsoEmails`: addresses the config itself grants (`extra`), people even when the data
+    /// does not know them.
+    public init(data: MemberData, alsoEmails: [String] = []) {
         let customers = data.customers
         emails.reserveCapacity(customers.count)
         normalizedEmails.reserveCapacity(customers.count)
@@ -51,11 +54,12 @@ public struct PeopleDirectory: Sendable {
         firstCustomerIDs.reserveCapacity(customers.count)
         byEmail.reserveCapacity(customers.count)
         byCustomer.reserveCapacity(customers.count)
-        struct CompanyMember: Hashable {
-            var company: String
+        struct Member: Hashable {
+            var holder: String
             var person: PersonID
         }
-        var companyMembers = Set<CompanyMember>()
+        var companyMembers = Set<Member>()
+        var householdMembers = Set<Member>()
         /// The first record of each customer id, looked up only when an id comes twice.
         func firstRecord(of id: String) -> Customer { customers.first { $0.id == id }! }
 
@@ -112,8 +116,11 @@ public struct PeopleDirectory: Sendable {
             } else {
                 add(email: trimmed, normalized: normalized!, name: customer.name.isEmpty ? nil : customer.name, customerID: customer.id)
             }
-            if let company = customer.companyID, !company.isEmpty, companyMembers.insert(CompanyMember(company: company, person: person)).inserted {
+            if let company = customer.companyID, !company.isEmpty, companyMembers.insert(Member(holder: company, person: person)).inserted {
                 byCompany[company, default: []].append(person)
+            }
+            if let household = customer.householdID, householdMembers.insert(Member(holder: household, person: person)).inserted {
+                byHousehold[household, default: []].append(person)
             }
         }
 
@@ -131,6 +138,12 @@ public struct PeopleDirectory: Sendable {
                 if byEmail[normalized] == nil {
                     add(email: trimmed, normalized: normalized, name: nil, customerID: nil)
                 }
+            }
+        }
+        for email in alsoEmails {
+            let trimmed = EmailAddress.trimmed(email), normalized = EmailAddress.normalized(trimmed)
+            if byEmail[normalized] == nil {
+                add(email: trimmed, normalized: normalized, name: nil, customerID: nil)
             }
         }
     }
@@ -180,4 +193,7 @@ public struct PeopleDirectory: Sendable {
 
     /// People who are customers of a company, for company memberships.
     public func people(company: String) -> [PersonID] { byCompany[company] ?? [] }
+
+    /// People of a household, for household memberships.
+    public func people(household: String) -> [PersonID] { byHousehold[household] ?? [] }
 }

@@ -31,7 +31,22 @@ struct RecordIndex: Sendable {
     var resourceKeys: Interner
     var resourceKeyOf: [Int32]
 
-    /// Records naming a customer id or company nobody in the directory has.
+    /// Per membership: its holds, in order of start.
+    var membershipHolds: PersonLists
+    /// Per hold: [start of starts_on, start of the day after ends_on).
+    var holdSpans: [Span]
+    /// Per membership: when its block began (`blocked_since`); ``Span/open`` when not given.
+    var blockedSince: [Int64]
+
+    /// Per person: their tags (every customer record's), interned.
+    var personTags: PersonLists
+    var tagNames: Interner
+    /// Per person: the birth date (days since the epoch) of their first customer record having
+    /// one; ``RecordIndex/noBirthDate`` when none has.
+    var birthDays: [Int64]
+    static let noBirthDate = Int64.min
+
+    /// Records naming a customer id, company, household or membership nobody has.
     var warnings: [Diagnostic] = []
 
     init(data: MemberData, directory: PeopleDirectory, zone: SiteTimeZone) {
@@ -64,7 +79,80 @@ struct RecordIndex: Sendable {
         bookingStatus = data.bookings.map(\.status)
         resourceKeys = b.names
         resourceKeyOf = b.nameOf
-        warnings = m.warnings + r.warnings + b.warnings
+        let holds = Holds(data: data, zone: zone), people = PersonAttributes(data: data, directory: directory)
+        membershipHolds = holds.lists
+        holdSpans = holds.spans
+        blockedSince = holds.blockedSince
+        personTags = people.tags
+        tagNames = people.tagNames
+        birthDays = people.birthDays
+        warnings = m.warnings + r.warnings + b.warnings + holds.warnings
+    }
+
+    /// Holds by membership, and when blocked memberships were blocked.
+    private struct Holds {
+        var lists: PersonLists
+        var spans: [Span]
+        var blockedSince: [Int64]
+        var warnings: [Diagnostic] = []
+
+        init(data: MemberData, zone: SiteTimeZone) {
+            var zone = ZoneCache(zone)
+            blockedSince = data.memberships.map { $0.blockedSince.map { zone.instant($0) } ?? Span.open }
+            var builder = PersonLists.Builder(people: data.memberships.count)
+            spans = []
+            guard !data.holds.isEmpty else {
+                lists = builder.build()
+                return
+            }
+            var membershipIndex: [String: Int32] = [:]
+            membershipIndex.reserveCapacity(data.memberships.count)
+            for (position, membership) in data.memberships.enumerated() where membershipIndex[membership.id] == nil {
+                membershipIndex[membership.id] = Int32(position)
+            }
+            spans.reserveCapacity(data.holds.count)
+            // Added in order of start, so each membership's list is sorted.
+            let order = data.holds.indices.sorted { (data.holds[$0].startsOn, $0) < (data.holds[$1].startsOn, $1) }
+            var spanOf = [Span](repeating: Span(from: 0, until: 0), count: data.holds.count)
+            for position in order {
+                let hold = data.holds[position]
+                spanOf[position] = Span(from: zone.startOfDay(hold.startsOn), until: zone.startOfDay(hold.endsOn.adding(days: 1)))
+                guard let membership = membershipIndex[hold.membershipID] else {
+                    warnings.append(
+                        .warning(
+                            at: hold.origin, path: "membership_id",
+                            "hold #\(hold.id): membership_id \(hold.membershipID) matches no membership; the hold is ignored"))
+                    continue
+                }
+                builder.add(Int32(position), toOwner: membership)
+            }
+            spans = spanOf
+            lists = builder.build()
+        }
+    }
+
+    /// What rules ask of a person beside their records: tags and age.
+    private struct PersonAttributes {
+        var tags: PersonLists
+        var tagNames = Interner()
+        var birthDays: [Int64]
+
+        init(data: MemberData, directory: PeopleDirectory) {
+            var builder = PersonLists.Builder(people: directory.count)
+            birthDays = [Int64](repeating: RecordIndex.noBirthDate, count: directory.count)
+            var seen = Set<Int64>()
+            for customer in data.customers where !customer.tags.isEmpty || customer.birthDate != nil {
+                guard let person = directory.person(customerID: customer.id) else { continue }
+                let p = Int(person.index)
+                if let birth = customer.birthDate, birthDays[p] == RecordIndex.noBirthDate { birthDays[p] = birth.daysSinceEpoch }
+                for tag in customer.tags {
+                    let id = tagNames.id(tag)
+                    // A person's tag once, however many of their records carry it.
+                    if seen.insert(Int64(p) << 32 | Int64(id)).inserted { builder.add(id, toOwner: person.index) }
+                }
+            }
+            tags = builder.build()
+        }
     }
 
     /// The index of one kind of record, built record by record: owners, time spans and one
@@ -124,14 +212,16 @@ struct RecordIndex: Sendable {
                 let customer: String?
                 switch membership.holder {
                 case .customer(let id): customer = id
-                case .company(let company):
+                case .company(let holder), .household(let holder):
                     customer = nil
-                    let people = directory.people(company: company)
+                    let isCompany = if case .company = membership.holder { true } else { false }
+                    let people = isCompany ? directory.people(company: holder) : directory.people(household: holder)
                     if people.isEmpty {
+                        let (kind, field) = isCompany ? ("company", "company_id") : ("household", "household_id")
                         warnings.append(
                             .warning(
-                                at: membership.origin, path: "company_id",
-                                "company membership #\(membership.id): no customer has company_id \(company); it grants nobody"))
+                                at: membership.origin, path: field,
+                                "\(kind) membership #\(membership.id): no customer has \(field) \(holder); it grants nobody"))
                     }
                     for person in people { owners.add(Int32(spans.count), to: person) }
                 }
@@ -207,7 +297,8 @@ struct ZoneCache {
     mutating func startOfDay(_ date: LocalDate) -> Int64 { instant(LocalDateTime(date: date)) }
 }
 
-/// Record indexes per person, in one flat array (compressed rows): no array per person.
+/// Record indexes per person (or per membership, for its holds), in one flat array (compressed
+/// rows): no array per owner.
 struct PersonLists: Sendable {
     /// `items[offsets[p] ..< offsets[p + 1]]` are person p's records.
     private let offsets: [Int32]
@@ -228,6 +319,10 @@ struct PersonLists: Sendable {
             pairs.append((person.index, record))
         }
 
+        mutating func add(_ record: Int32, toOwner owner: Int32) {
+            pairs.append((owner, record))
+        }
+
         func build() -> PersonLists {
             var offsets = [Int32](repeating: 0, count: people + 1)
             for pair in pairs { offsets[Int(pair.person) + 1] += 1 }
@@ -246,6 +341,8 @@ struct PersonLists: Sendable {
 /// A half-open interval of seconds since the epoch; `until == Span.open` means no end.
 struct Span: Hashable, Sendable {
     static let open = Int64.max
+    /// A start long past: a window that has always been open (an `extra` grant without `from`).
+    static let beginning = Int64(-62_135_596_800)
 
     var from: Int64
     var until: Int64
@@ -274,6 +371,9 @@ struct Interner: Sendable {
         spellings[spelling] = id
         return id
     }
+
+    /// The id of a name already interned (compared trimmed and lower-cased).
+    func existingID(_ spelling: String) -> Int32? { ids[RecordIndex.key(spelling)] }
 
     /// A table saying, for each interned name, whether it satisfies a predicate.
     func table(_ predicate: (String) -> Bool) -> [Bool] { names.map(predicate) }

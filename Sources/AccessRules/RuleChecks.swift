@@ -40,8 +40,22 @@ enum RuleChecks {
                         ))
                     continue
                 }
+                diagnostics += conditionChecks(rule, path: path, data: data, index: index)
                 switch rule.selector {
-                case .memberships(let types, _):
+                case .memberships(let types, let blocked):
+                    if case .allowFor(let grace) = blocked {
+                        let wanted = Set(types.map(RecordIndex.key))
+                        let undated = data.memberships.filter {
+                            $0.status == .blocked && $0.blockedSince == nil && wanted.contains(RecordIndex.key($0.type))
+                        }
+                        if let first = undated.first {
+                            diagnostics.append(
+                                .warning(
+                                    at: first.origin, path: "blocked_since",
+                                    "\(count(undated.count, "blocked membership")) of the rule at \(path) \(undated.count == 1 ? "has" : "have") no blocked_since (first: #\(first.id)): treated as blocked since today, so the \(grace) grace restarts every day and never runs out; export blocked_since"
+                                ))
+                        }
+                    }
                     for type in types where !index.membershipTypes.names.contains(RecordIndex.key(type)) {
                         diagnostics.append(
                             .warning(
@@ -75,4 +89,22 @@ enum RuleChecks {
         }
         return diagnostics
     }
+
+    /// Tags no customer has: a `require` of one grants nobody (usually a typo).
+    private static func conditionChecks(_ rule: GrantRule, path: String, data: MemberData, index: RecordIndex) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let known = index.tagNames.names.sorted()
+        for (key, tags) in [("require", rule.conditions.requiredTags), ("unless", rule.conditions.blockingTags)] {
+            for tag in tags where index.tagNames.existingID(tag) == nil {
+                let consequence = key == "require" ? "so this rule grants nobody" : "so it excludes nobody"
+                diagnostics.append(
+                    .warning(
+                        at: rule.location, path: path + ".\(key).tags",
+                        "tag \"\(tag)\" is on no customer, \(consequence)\(Suggestions.hint(for: tag, in: known))"))
+            }
+        }
+        return diagnostics
+    }
+
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }

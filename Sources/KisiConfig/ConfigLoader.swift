@@ -61,9 +61,34 @@ public enum ConfigLoader {
         let config = SiteConfig(
             version: version, timeZone: zone, kisi: settings.kisi, source: source, policy: settings.policy,
             groups: groups, directory: files.directory, files: files.paths)
+        let extraErrors = extraGrantLengths(config)
+        if !extraErrors.isEmpty { throw DiagnosticsError((diagnostics + extraErrors).sortedByLocation()) }
         return LoadedConfig(
             config: config, warnings: diagnostics.sortedByLocation(), fingerprint: Fingerprint.of(texts.joined(separator: "\n")),
             files: fingerprints)
+    }
+
+    /// An `extra` grant with a `from` must end after it, and within `policy.max_extra_grant`.
+    private static func extraGrantLengths(_ config: SiteConfig) -> [Diagnostic] {
+        var errors: [Diagnostic] = []
+        let limit = config.policy.maxExtraGrant
+        for group in config.groups {
+            for (position, extra) in group.extra.enumerated() {
+                guard let from = extra.from?.instant(in: config.timeZone) else { continue }
+                let length = extra.until.instant(in: config.timeZone).secondsSinceEpoch - from.secondsSinceEpoch
+                let path = "groups.\(group.address).extra[\(position)].until"
+                if length <= 0 {
+                    errors.append(.error(at: extra.location, path: path, "until is not after from"))
+                } else if length > limit.seconds {
+                    errors.append(
+                        .error(
+                            at: extra.location, path: path,
+                            "an extra grant runs at most policy.max_extra_grant (\(limit)) after from; this one runs \(TimeSpan(seconds: length)): end it sooner, or raise policy.max_extra_grant"
+                        ))
+                }
+            }
+        }
+        return errors
     }
 
     /// Parses one YAML file; syntax errors and duplicate keys become diagnostics.

@@ -10,10 +10,12 @@ struct SiteConfigDecoder {
     static let sourceKeys = sourceKinds + ["timeout", "max_output", "mapping"]
     static let policyKeys = [
         "notify", "unexplained_members", "max_revocations", "max_grants", "max_skipped_records", "max_missing_members", "max_data_shrink",
-        "exempt", "lookahead",
+        "exempt", "lookahead", "max_extra_grant",
     ]
-    static let groupKeys = ["name", "description", "place", "doors", "managed", "grant", "previously", "kisi_id"]
-    static let ruleKeys = ["memberships", "blocked", "registrations", "bookings", "window", "invitees"]
+    static let groupKeys = ["name", "description", "place", "doors", "managed", "grant", "previously", "kisi_id", "extra"]
+    static let ruleKeys = ["memberships", "blocked", "registrations", "bookings", "window", "invitees", "min_age", "require", "unless"]
+    static let conditionKeys = ["tags"]
+    static let extraKeys = ["email", "until", "from", "reason"]
     static let selectorKeys = ["memberships", "registrations", "bookings"]
     static let registrationKeys = ["kinds", "sessions"]
     static let windowKeys = ["before", "after"]
@@ -236,6 +238,9 @@ struct SiteConfigDecoder {
         if let node = fields["lookahead"], let span = reader.duration(node, fields.path("lookahead")) {
             policy.lookahead = span
         }
+        if let node = fields["max_extra_grant"], let span = reader.duration(node, fields.path("max_extra_grant")) {
+            policy.maxExtraGrant = span
+        }
         return policy
     }
 
@@ -308,6 +313,12 @@ struct SiteConfigDecoder {
                 group.kisiID = id
             }
         }
+        if let node = fields["extra"] {
+            group.extra =
+                reader.list(node, fields.path("extra"), expected: "a list of {email, until, reason}", nonEmpty: false) { reader, element, path in
+                    extra(element, path: path, reader: &reader)
+                } ?? []
+        }
         if let node = fields["grant"] {
             group.rules =
                 reader.list(node, fields.path("grant"), expected: "a list of rules", nonEmpty: false) { reader, element, path -> GrantRule? in
@@ -350,7 +361,7 @@ struct SiteConfigDecoder {
             let types = reader.stringList(
                 fields["memberships"]!, fields.path("memberships"), expected: "a list of membership types such as [Unlimited]")
             var blocked = BlockedMemberships.deny
-            if let node = fields["blocked"], let value = reader.oneOf(BlockedMemberships.self, node, fields.path("blocked")) {
+            if let node = fields["blocked"], let value = self.blocked(node, fields.path("blocked"), reader: &reader) {
                 blocked = value
             }
             selector = types.map { .memberships(types: $0, blocked: blocked) }
@@ -386,8 +397,76 @@ struct SiteConfigDecoder {
                 if key == "before" { window.before = span } else { window.after = span }
             }
         }
+        var conditions = PersonConditions()
+        if let node = fields["min_age"], let age = reader.int(node, fields.path("min_age")) {
+            if (1...120).contains(age) {
+                conditions.minAge = age
+            } else {
+                reader.error(node, fields.path("min_age"), "expected an age in years from 1 to 120, found \(age)")
+            }
+        }
+        for key in ["require", "unless"] {
+            guard let node = fields[key],
+                let condition = reader.mapping(node, fields.path(key), allowed: conditionKeys, expected: "a mapping such as {tags: [waiver]}"),
+                let tagsNode = condition["tags"]
+            else { continue }
+            let tags = reader.stringList(tagsNode, condition.path("tags"), expected: "a list of tags such as [waiver]") ?? []
+            if key == "require" { conditions.requiredTags = tags } else { conditions.blockingTags = tags }
+        }
         guard let selector, reader.diagnostics.errors.count == before else { return nil }
-        return GrantRule(selector, window: window, invitees: invitees, location: reader.location(node))
+        return GrantRule(selector, window: window, invitees: invitees, conditions: conditions, location: reader.location(node))
+    }
+
+    /// `allow`, `deny`, or a payment grace `{allow_for: 7d}`.
+    private static func blocked(_ node: Node, _ path: String, reader: inout NodeReader) -> BlockedMemberships? {
+        let what = "allow, deny or a payment grace such as {allow_for: 7d}"
+        if case .scalar(let scalar) = node {
+            switch scalar.string {
+            case "allow": return .allow
+            case "deny": return .deny
+            default:
+                reader.expected(what, node, path)
+                return nil
+            }
+        }
+        guard let fields = reader.mapping(node, path, allowed: ["allow_for"], expected: what) else { return nil }
+        guard let spanNode = fields["allow_for"] else {
+            reader.error(node, path, "missing key \"allow_for\": how long a blocked membership keeps access, such as 7d")
+            return nil
+        }
+        return reader.duration(spanNode, fields.path("allow_for")).map { .allowFor($0) }
+    }
+
+    /// One `extra` grant. A date alone means its whole day: `until: 2026-12-04` runs to the end
+    /// of that Friday.
+    private static func extra(_ node: Node, path: String, reader: inout NodeReader) -> ExtraGrant? {
+        guard let fields = reader.mapping(node, path, allowed: extraKeys, expected: "a mapping with email, until and reason") else {
+            return nil
+        }
+        let before = reader.diagnostics.errors.count
+        for key in ["email", "until", "reason"] where !fields.has(key) && !fields.misspelled.contains(key) {
+            reader.error(node, path, "missing key \"\(key)\"")
+        }
+        var email: String?
+        if let node = fields["email"], let text = reader.string(node, fields.path("email")) {
+            if EmailAddress.isValid(EmailAddress.trimmed(text)) {
+                email = EmailAddress.trimmed(text)
+            } else {
+                reader.expected("an e-mail address", node, fields.path("email"))
+            }
+        }
+        func moment(_ key: String, endOfDay: Bool) -> Moment? {
+            guard let node = fields[key], let text = reader.string(node, fields.path(key)) else { return nil }
+            if let date = TimeParsing.localDate(text) { return .local(LocalDateTime(date: endOfDay ? date.adding(days: 1) : date)) }
+            if let moment = TimeParsing.moment(text) { return moment }
+            reader.expected("a date such as 2026-12-04 or a time such as 2026-12-04T18:00", node, fields.path(key))
+            return nil
+        }
+        let until = moment("until", endOfDay: true)
+        let from = moment("from", endOfDay: false)
+        let reason = fields["reason"].flatMap { reader.string($0, fields.path("reason")) }
+        guard let email, let until, let reason, reader.diagnostics.errors.count == before else { return nil }
+        return ExtraGrant(email: email, from: from, until: until, reason: reason, location: reader.location(node))
     }
 
     private static func registrations(_ node: Node, path: String, reader: inout NodeReader) -> RegistrationSelector? {

@@ -44,6 +44,11 @@ enum Column: String, CaseIterable {
     case endsAt = "ends_at"
     case resourceType = "resource_type"
     case resource, invitees
+    case householdID = "household_id"
+    case birthDate = "birth_date"
+    case tags
+    case blockedSince = "blocked_since"
+    case membershipID = "membership_id"
 
     /// The column's position in ``allCases``, for position tables.
     var slot: Int {
@@ -66,6 +71,11 @@ enum Column: String, CaseIterable {
         case .resourceType: 15
         case .resource: 16
         case .invitees: 17
+        case .householdID: 18
+        case .birthDate: 19
+        case .tags: 20
+        case .blockedSince: 21
+        case .membershipID: 22
         }
     }
 }
@@ -215,6 +225,17 @@ struct RowDecoder {
 
     mutating func moment(_ row: Row, _ column: Column) -> Moment? {
         guard let text = required(row, column) else { return nil }
+        return moment(text, row, column)
+    }
+
+    /// A date (the start of that local day) or a time; nil when absent.
+    mutating func optionalDateOrMoment(_ row: Row, _ column: Column) -> Moment? {
+        guard let text = optional(row, column) else { return nil }
+        if let date = TimeParsing.localDate(text) { return .local(LocalDateTime(date: date)) }
+        return moment(text, row, column)
+    }
+
+    private mutating func moment(_ text: String, _ row: Row, _ column: Column) -> Moment? {
         guard let moment = TimeParsing.moment(text) else {
             error(row, column, "expected a time such as 2026-11-23T07:00 (site time) or 2026-11-23T07:00:00-05:00, found \"\(text)\"")
             return nil
@@ -264,8 +285,13 @@ struct RowDecoder {
         let name = raw(row, .name).trimmingWhitespace()
         let email = raw(row, .email)
         let company = optional(row, .companyID)
+        let household = optional(row, .householdID)
+        let birthDate = date(row, .birthDate, required: false)
+        let tags = list(row, .tags)
         guard let id, !rowFailed else { return nil }
-        return Customer(id: id, name: name, email: email, companyID: company, origin: row.location)
+        return Customer(
+            id: id, name: name, email: email, companyID: company, householdID: household, birthDate: birthDate, tags: tags,
+            origin: row.location)
     }
 
     mutating func membership(_ row: Row) -> Membership? {
@@ -278,13 +304,19 @@ struct RowDecoder {
         let startsOn = date(row, .startsOn)
         let endsOn = date(row, .endsOn, required: false)
         let sessions = count(row, .sessionsRemaining)
+        let household = optional(row, .householdID)
         let reason = optional(row, .blockedReason)
+        let blockedSince = optionalDateOrMoment(row, .blockedSince)
         var holder: Membership.Holder?
-        switch (customer, company) {
-        case (let c?, nil): holder = .customer(c)
-        case (nil, let c?): holder = .company(c)
-        case (nil, nil): error(row, .customerID, "a membership needs customer_id or company_id")
-        case (_?, _?): error(row, .companyID, "a membership belongs to a customer or to a company, not both: empty one of customer_id and company_id")
+        switch (customer, company, household) {
+        case (let c?, nil, nil): holder = .customer(c)
+        case (nil, let c?, nil): holder = .company(c)
+        case (nil, nil, let h?): holder = .household(h)
+        case (nil, nil, nil): error(row, .customerID, "a membership needs customer_id, company_id or household_id")
+        default:
+            error(
+                row, company != nil ? .companyID : .householdID,
+                "a membership belongs to one customer, company or household: fill only one of customer_id, company_id and household_id")
         }
         if let startsOn, let endsOn, endsOn < startsOn {
             error(row, .endsOn, "ends_on \(endsOn) is before starts_on \(startsOn)")
@@ -292,7 +324,20 @@ struct RowDecoder {
         guard let id, let holder, let type, let status, let startsOn, !rowFailed else { return nil }
         return Membership(
             id: id, holder: holder, type: type, status: status, startsOn: startsOn, endsOn: endsOn,
-            sessionsRemaining: sessions, blockedReason: reason, origin: row.location)
+            sessionsRemaining: sessions, blockedReason: reason, blockedSince: blockedSince, origin: row.location)
+    }
+
+    mutating func hold(_ row: Row) -> Hold? {
+        beginRow()
+        let id = required(row, .id)
+        let membership = required(row, .membershipID)
+        let startsOn = date(row, .startsOn)
+        let endsOn = date(row, .endsOn)
+        if let startsOn, let endsOn, endsOn < startsOn {
+            error(row, .endsOn, "ends_on \(endsOn) is before starts_on \(startsOn)")
+        }
+        guard let id, let membership, let startsOn, let endsOn, !rowFailed else { return nil }
+        return Hold(id: id, membershipID: membership, startsOn: startsOn, endsOn: endsOn, origin: row.location)
     }
 
     mutating func registration(_ row: Row) -> Registration? {

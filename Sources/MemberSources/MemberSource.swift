@@ -100,6 +100,7 @@ struct MemberDataBuilder {
         case .memberships: decoder.membership(row).map { data.memberships.append($0) }
         case .registrations: decoder.registration(row).map { data.registrations.append($0) }
         case .bookings: decoder.booking(row).map { data.bookings.append($0) }
+        case .holds: decoder.hold(row).map { data.holds.append($0) }
         }
     }
 
@@ -109,6 +110,7 @@ struct MemberDataBuilder {
         case .memberships: data.memberships.reserveCapacity(rows)
         case .registrations: data.registrations.reserveCapacity(rows)
         case .bookings: data.bookings.reserveCapacity(rows)
+        case .holds: data.holds.reserveCapacity(rows)
         }
     }
 
@@ -119,6 +121,7 @@ struct MemberDataBuilder {
         if !other.data.memberships.isEmpty { data.memberships = other.data.memberships }
         if !other.data.registrations.isEmpty { data.registrations = other.data.registrations }
         if !other.data.bookings.isEmpty { data.bookings = other.data.bookings }
+        if !other.data.holds.isEmpty { data.holds = other.data.holds }
         decoder.absorb(other.decoder)
         warnings += other.warnings
     }
@@ -134,10 +137,11 @@ struct MemberDataBuilder {
         }
         let data = self.data
         // Independent checks over large arrays: one core each.
-        diagnostics += [MemberEntity.memberships, .registrations, .bookings].parallelMap { entity in
+        diagnostics += [MemberEntity.memberships, .registrations, .bookings, .holds].parallelMap { entity in
             switch entity {
             case .memberships: duplicateIDs(data.memberships.map(\.id), { data.memberships[$0].origin }, entity: "membership")
             case .registrations: duplicateIDs(data.registrations.map(\.id), { data.registrations[$0].origin }, entity: "registration")
+            case .holds: duplicateIDs(data.holds.map(\.id), { data.holds[$0].origin }, entity: "hold")
             default: duplicateIDs(data.bookings.map(\.id), { data.bookings[$0].origin }, entity: "booking")
             }
         }.joined()

@@ -44,6 +44,7 @@ enum SeveralSources {
             var customer = customer
             customer.id = id(customer.id)
             customer.companyID = customer.companyID.map(id)
+            customer.householdID = customer.householdID.map(id)
             return customer
         }
         merged.memberships += data.memberships.map { membership in
@@ -52,6 +53,7 @@ enum SeveralSources {
             switch membership.holder {
             case .customer(let customer): membership.holder = .customer(id(customer))
             case .company(let company): membership.holder = .company(id(company))
+            case .household(let household): membership.holder = .household(id(household))
             }
             return membership
         }
@@ -66,6 +68,12 @@ enum SeveralSources {
             booking.id = id(booking.id)
             booking.customerID = id(booking.customerID)
             return booking
+        }
+        merged.holds += data.holds.map { hold in
+            var hold = hold
+            hold.id = id(hold.id)
+            hold.membershipID = id(hold.membershipID)
+            return hold
         }
     }
 }

@@ -41,6 +41,7 @@ public struct Site: Sendable {
                         case .memberships: data.memberships.count
                         case .registrations: data.registrations.count
                         case .bookings: data.bookings.count
+                        case .holds: data.holds.count
                         }
                     return (entity, count)
                 }))

@@ -28,7 +28,7 @@ public enum SiteFiles {
             for rule in group.rules {
                 switch rule.selector {
                 case .memberships(let types, let blocked):
-                    out += "      - memberships: \(YAMLText.list(types))\n        blocked: \(blocked.rawValue)\n"
+                    out += "      - memberships: \(YAMLText.list(types))\n        blocked: \(blocked)\n"
                 case .registrations(let selector):
                     var fields: [String] = []
                     if !selector.kinds.isEmpty { fields.append("kinds: [" + selector.kinds.map(\.rawValue).joined(separator: ", ") + "]") }
@@ -41,6 +41,9 @@ public enum SiteFiles {
                 if rule.window != .none {
                     out += "        window: {before: \(rule.window.before), after: \(rule.window.after)}\n"
                 }
+                if let age = rule.conditions.minAge { out += "        min_age: \(age)\n" }
+                if !rule.conditions.requiredTags.isEmpty { out += "        require: {tags: \(YAMLText.list(rule.conditions.requiredTags))}\n" }
+                if !rule.conditions.blockingTags.isEmpty { out += "        unless: {tags: \(YAMLText.list(rule.conditions.blockingTags))}\n" }
             }
         }
         return out

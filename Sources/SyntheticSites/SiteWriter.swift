@@ -13,27 +13,38 @@ public enum SiteWriter {
         public let row: (Int) -> [String]
     }
 
+    /// The tables of `data`; the columns of households, ages, tags, payment graces and the holds
+    /// table only when some record has them, so data without them is written as before.
     public static func tables(_ data: MemberData) -> [Table] {
-        [
-            Table(entity: .customers, header: ["id", "name", "email", "company_id"], count: data.customers.count) {
+        let people = data.customers.contains { $0.householdID != nil || $0.birthDate != nil || !$0.tags.isEmpty }
+        let households = data.memberships.contains { if case .household = $0.holder { true } else { false } }
+        let graces = data.memberships.contains { $0.blockedSince != nil }
+        var tables = [
+            Table(
+                entity: .customers, header: ["id", "name", "email", "company_id"] + (people ? ["household_id", "birth_date", "tags"] : []),
+                count: data.customers.count
+            ) {
                 let customer = data.customers[$0]
                 return [customer.id, customer.name, customer.email, customer.companyID ?? ""]
+                    + (people ? [customer.householdID ?? "", customer.birthDate?.isoString ?? "", customer.tags.joined(separator: ";")] : [])
             },
             Table(
                 entity: .memberships,
-                header: ["id", "customer_id", "company_id", "type", "status", "starts_on", "ends_on", "sessions_remaining", "blocked_reason"],
+                header: ["id", "customer_id", "company_id", "type", "status", "starts_on", "ends_on", "sessions_remaining", "blocked_reason"]
+                    + (households ? ["household_id"] : []) + (graces ? ["blocked_since"] : []),
                 count: data.memberships.count
             ) {
                 let membership = data.memberships[$0]
-                let (customer, company): (String, String) =
-                    switch membership.holder {
-                    case .customer(let id): (id, "")
-                    case .company(let id): ("", id)
-                    }
+                var holders = ["", "", ""]
+                switch membership.holder {
+                case .customer(let id): holders[0] = id
+                case .company(let id): holders[1] = id
+                case .household(let id): holders[2] = id
+                }
                 return [
-                    membership.id, customer, company, membership.type, membership.status.rawValue, membership.startsOn.isoString,
+                    membership.id, holders[0], holders[1], membership.type, membership.status.rawValue, membership.startsOn.isoString,
                     membership.endsOn?.isoString ?? "", membership.sessionsRemaining.map(String.init) ?? "", membership.blockedReason ?? "",
-                ]
+                ] + (households ? [holders[2]] : []) + (graces ? [membership.blockedSince.map(text) ?? ""] : [])
             },
             Table(
                 entity: .registrations, header: ["id", "customer_id", "kind", "session", "starts_at", "ends_at", "status"],
@@ -56,6 +67,14 @@ public enum SiteWriter {
                 ]
             },
         ]
+        if !data.holds.isEmpty {
+            tables.append(
+                Table(entity: .holds, header: ["id", "membership_id", "starts_on", "ends_on"], count: data.holds.count) {
+                    let hold = data.holds[$0]
+                    return [hold.id, hold.membershipID, hold.startsOn.isoString, hold.endsOn.isoString]
+                })
+        }
+        return tables
     }
 
     public static func writeCSV(_ data: MemberData, to folder: String) throws {

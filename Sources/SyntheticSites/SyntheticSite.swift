@@ -15,11 +15,15 @@ public struct SyntheticSite: Sendable {
         public var customers: Int
         public var groups: Int
         public var seed: UInt64
+        /// Households, ages, tags, holds and payment graces in the data, and rules using them
+        /// (2.6); without, the site is exactly the one earlier benchmarks measured.
+        public var operatorRules: Bool
 
-        public init(customers: Int, groups: Int = 20, seed: UInt64 = 1) {
+        public init(customers: Int, groups: Int = 20, seed: UInt64 = 1, operatorRules: Bool = false) {
             self.customers = customers
             self.groups = groups
             self.seed = seed
+            self.operatorRules = operatorRules
         }
     }
 
@@ -52,12 +56,20 @@ public struct SyntheticSite: Sendable {
         func origin(_ file: String, _ line: Int) -> SourceLocation { SourceLocation(file: file, line: line) }
 
         let companies = max(1, parameters.customers / 200)
+        // Operator data draws from its own generator, so the base site stays the same.
+        var extra = SplitMix64(seed: parameters.seed &+ 0x2_6)
         for index in 0..<parameters.customers {
             let company = random.chance(0.05) ? "co-\(random.below(companies))" : nil
-            data.customers.append(
-                Customer(
-                    id: "c-\(index)", name: "Member \(index)", email: "member\(index)@example.com",
-                    companyID: company, origin: origin("customers.csv", index + 2)))
+            var customer = Customer(
+                id: "c-\(index)", name: "Member \(index)", email: "member\(index)@example.com",
+                companyID: company, origin: origin("customers.csv", index + 2))
+            if parameters.operatorRules {
+                // One customer in ten lives in a household of three; everyone has an age; most signed the waiver.
+                if index % 30 < 3 { customer.householdID = "hh-\(index / 30)" }
+                customer.birthDate = today.adding(days: -Int64(365 * (8 + extra.below(60)) + extra.below(365)))
+                customer.tags = (extra.chance(0.9) ? ["waiver"] : []) + (extra.chance(0.01) ? ["banned"] : [])
+            }
+            data.customers.append(customer)
             for _ in 0..<(1 + random.below(2)) {
                 let type = Self.membershipTypes[random.below(Self.membershipTypes.count)]
                 let status: Membership.Status =
@@ -67,11 +79,21 @@ public struct SyntheticSite: Sendable {
                 let start = day(-random.below(400) + (random.chance(0.03) ? 400 + random.below(10) : 0))
                 let end: LocalDate? = random.chance(0.3) ? nil : start.adding(days: Int64(30 + random.below(400)))
                 let pack = type.contains("Pack")
-                data.memberships.append(
-                    Membership(
-                        id: "m-\(data.memberships.count)", holder: .customer("c-\(index)"), type: type, status: status, startsOn: start,
-                        endsOn: end, sessionsRemaining: pack ? random.below(10) : nil,
-                        blockedReason: status == .blocked ? "failed payment" : nil, origin: origin("memberships.csv", data.memberships.count + 2)))
+                var membership = Membership(
+                    id: "m-\(data.memberships.count)", holder: .customer("c-\(index)"), type: type, status: status, startsOn: start,
+                    endsOn: end, sessionsRemaining: pack ? random.below(10) : nil,
+                    blockedReason: status == .blocked ? "failed payment" : nil, origin: origin("memberships.csv", data.memberships.count + 2))
+                if parameters.operatorRules {
+                    if status == .blocked, extra.chance(0.8) { membership.blockedSince = .local(LocalDateTime(date: day(-extra.below(14)))) }
+                    if extra.chance(0.05) {
+                        let holdStart = day(extra.below(21) - 10)
+                        data.holds.append(
+                            Hold(
+                                id: "h-\(data.holds.count)", membershipID: membership.id, startsOn: holdStart,
+                                endsOn: holdStart.adding(days: Int64(6 + extra.below(15))), origin: origin("holds.csv", data.holds.count + 2)))
+                    }
+                }
+                data.memberships.append(membership)
             }
             for _ in 0..<random.below(4) {
                 let start = LocalDateTime(date: day(random.below(14) - 7), hour: 6 + random.below(15), minute: [0, 15, 30, 45][random.below(4)])
@@ -113,10 +135,37 @@ public struct SyntheticSite: Sendable {
                     status: random.chance(0.85) ? .active : .cancelled, startsOn: day(-random.below(300)),
                     endsOn: nil, origin: origin("memberships.csv", data.memberships.count + 2)))
         }
+        if parameters.operatorRules {
+            for household in 0..<(parameters.customers + 29) / 30 {
+                data.memberships.append(
+                    Membership(
+                        id: "m-\(data.memberships.count)", holder: .household("hh-\(household)"), type: "Family",
+                        status: extra.chance(0.9) ? .active : .cancelled, startsOn: day(-extra.below(300)),
+                        origin: origin("memberships.csv", data.memberships.count + 2)))
+            }
+        }
         self.data = data
-        config = SiteConfig(
-            timeZone: zone, source: .files(directory: "data"), policy: AccessPolicy(exempt: [Self.owner]),
-            groups: Self.groups(parameters.groups))
+        var groups = Self.groups(parameters.groups)
+        if parameters.operatorRules { groups = groups.map(Self.withOperatorRules) }
+        config = SiteConfig(timeZone: zone, source: .files(directory: "data"), policy: AccessPolicy(exempt: [Self.owner]), groups: groups)
+    }
+
+    /// The group's rules with 2.6's conditions: membership rules take family memberships (for
+    /// people of 16 and over), a payment grace instead of `allow`, and every rule needs the
+    /// waiver and refuses a ban.
+    static func withOperatorRules(_ group: GroupConfig) -> GroupConfig {
+        var group = group
+        group.rules = group.rules.map { rule in
+            var rule = rule
+            if case .memberships(let types, let blocked) = rule.selector {
+                rule.selector = .memberships(types: types + ["Family"], blocked: blocked == .allow ? .allowFor(.days(7)) : blocked)
+                rule.conditions.minAge = 16
+            }
+            rule.conditions.requiredTags = ["waiver"]
+            rule.conditions.blockingTags = ["banned"]
+            return rule
+        }
+        return group
     }
 
     /// The site's Kisi place and its doors.

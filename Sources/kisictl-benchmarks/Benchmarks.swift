@@ -39,24 +39,38 @@ struct EngineBenchmark: ParsableCommand {
     @Option(help: "Timed runs per size; medians are reported.")
     var runs = 5
 
+    /// `plain`: the site earlier figures were measured on. `operator-rules`: the same site with
+    /// households, ages, tags, holds and payment graces in its data and rules (2.6).
+    enum Variant: String, ExpressibleByArgument, CaseIterable {
+        case plain
+        case operatorRules = "operator-rules"
+    }
+
+    @Option(parsing: .upToNextOption, help: "Site variants, measured in turn for each size: plain, operator-rules.")
+    var variants: [Variant] = [.plain]
+
     func run() throws {
         FileHandle.standardOutput.write(
-            Data("customers  load (s)  index (s)  evaluate (s)  diff (s)  total (s)  per customer (µs)  peak RSS (MB)  runs\n".utf8))
+            Data("customers  load (s)  index (s)  evaluate (s)  diff (s)  total (s)  per customer (µs)  peak RSS (MB)  runs  variant\n".utf8))
         for size in customers {
-            let folder = try Self.prepare(customers: size, groups: shape.groups, churn: shape.churn, seed: shape.seed)
-            let child = try ProcessRunner.run(
-                .init(program: CommandLine.arguments[0], arguments: ["engine-run", "--dir", folder, "--runs", String(runs)]))
-            FileHandle.standardOutput.write(Data(child.stdout))
-            FileHandle.standardError.write(Data(child.stderr))
-            guard child.succeeded else { throw ExitCode(1) }
+            for variant in variants {
+                let folder = try Self.prepare(
+                    customers: size, groups: shape.groups, churn: shape.churn, seed: shape.seed, operatorRules: variant == .operatorRules)
+                let child = try ProcessRunner.run(
+                    .init(program: CommandLine.arguments[0], arguments: ["engine-run", "--dir", folder, "--runs", String(runs)]))
+                FileHandle.standardOutput.write(
+                    Data(String(decoding: child.stdout, as: UTF8.self).replacingOccurrences(of: "\n", with: "  \(variant.rawValue)\n").utf8))
+                FileHandle.standardError.write(Data(child.stderr))
+                guard child.succeeded else { throw ExitCode(1) }
+            }
         }
     }
 
     /// Writes the site (data, config, live state) once per parameters, in the temporary folder.
-    static func prepare(customers: Int, groups: Int, churn: Double, seed: UInt64) throws -> String {
-        let folder = NSTemporaryDirectory() + "kisictl-bench-\(customers)-\(groups)-\(churn)-\(seed)"
+    static func prepare(customers: Int, groups: Int, churn: Double, seed: UInt64, operatorRules: Bool = false) throws -> String {
+        let folder = NSTemporaryDirectory() + "kisictl-bench-\(customers)-\(groups)-\(churn)-\(seed)" + (operatorRules ? "-operator-rules" : "")
         if FileManager.default.fileExists(atPath: folder + "/live.tsv") { return folder }
-        let site = SyntheticSite(.init(customers: customers, groups: groups, seed: seed))
+        let site = SyntheticSite(.init(customers: customers, groups: groups, seed: seed, operatorRules: operatorRules))
         let kisi = SyntheticKisi(site: site, churn: churn, seed: seed)
         try SiteWriter.writeCSV(site.data, to: folder + "/data")
         try SiteFiles.configYAML(site.config, comment: "engine benchmark").write(toFile: folder + "/kisictl.yaml", atomically: true, encoding: .utf8)

@@ -125,7 +125,7 @@ enum SourceVariants {
     }
 
     private static func mappingYAML() -> String {
-        MemberEntity.allCases.map { entity in
+        MemberEntity.allCases.filter { headings[$0] != nil }.map { entity in
             let columns = headings[entity]!.sorted { $0.key < $1.key }.map { "\($0.key): \"\($0.value)\"" }.joined(separator: ", ")
             var out = "    \(entity.rawValue):\n      file: \(entity.rawValue).csv\n      columns: {\(columns)}\n"
             switch entity {
@@ -135,7 +135,7 @@ enum SourceVariants {
                 out += "      formats: {starts_on: MM/dd/yyyy, ends_on: MM/dd/yyyy}\n"
             case .registrations, .bookings:
                 out += "      formats: {starts_at: MM/dd/yyyy HH:mm, ends_at: MM/dd/yyyy HH:mm}\n"
-            case .customers: break
+            case .customers, .holds: break
             }
             return out
         }.joined()

@@ -36,9 +36,9 @@ struct ExplainCommand: AsyncParsableCommand {
             explanation.addKisi(userID: user, roles: roles)
         }
         Output.standardOutput(format == .json ? explanation.json.rendered() : explanation.text)
-        if !loaded.warnings.isEmpty {
-            Output.standardError(
-                "note: \(DiagnosticText.plural(loaded.warnings.count, "warning")) in the config or data; kisictl validate lists them\n")
+        let warnings = loaded.warnings + loaded.evaluator.warnings(at: instant)
+        if !warnings.isEmpty {
+            Output.standardError("note: \(DiagnosticText.plural(warnings.count, "warning")) in the config or data; kisictl validate lists them\n")
         }
     }
 

@@ -27,7 +27,9 @@ struct ValidateCommand: ParsableCommand {
         }
         let instant = site.instant(in: loaded.config.timeZone)
         let access = loaded.evaluator.evaluate(at: instant)
-        let report = ValidationReport(evaluator: loaded.evaluator, access: access, dataOrigin: loaded.dataOrigin, warnings: loaded.warnings)
+        let report = ValidationReport(
+            evaluator: loaded.evaluator, access: access, dataOrigin: loaded.dataOrigin,
+            warnings: loaded.warnings + loaded.evaluator.warnings(at: instant))
         Output.standardOutput(format == .json ? report.json.rendered() : report.text)
     }
 }

@@ -19,21 +19,32 @@ struct Fixture {
         return SourceLocation(file: file, line: line)
     }
 
-    mutating func customer(_ id: String, _ email: String, name: String = "Member", company: String? = nil) {
-        data.customers.append(Customer(id: id, name: name, email: email, companyID: company, origin: origin("customers.csv")))
+    mutating func customer(
+        _ id: String, _ email: String, name: String = "Member", company: String? = nil, household: String? = nil, born: String? = nil,
+        tags: [String] = []
+    ) {
+        data.customers.append(
+            Customer(
+                id: id, name: name, email: email, companyID: company, householdID: household, birthDate: born.map(date), tags: tags,
+                origin: origin("customers.csv")))
     }
 
     mutating func membership(
-        _ id: String, customer: String? = nil, company: String? = nil, type: String = "Unlimited",
+        _ id: String, customer: String? = nil, company: String? = nil, household: String? = nil, type: String = "Unlimited",
         status: Membership.Status = .active, starts: String, ends: String? = nil,
-        sessions: Int? = nil, blockedReason: String? = nil
+        sessions: Int? = nil, blockedReason: String? = nil, blockedSince: String? = nil
     ) {
-        let holder: Membership.Holder = company.map { .company($0) } ?? .customer(customer!)
+        let holder: Membership.Holder = company.map { .company($0) } ?? household.map { .household($0) } ?? .customer(customer!)
         data.memberships.append(
             Membership(
                 id: id, holder: holder, type: type, status: status, startsOn: date(starts),
                 endsOn: ends.map(date), sessionsRemaining: sessions, blockedReason: blockedReason,
+                blockedSince: blockedSince.map { TimeParsing.localDate($0).map { .local(LocalDateTime(date: $0)) } ?? moment($0) },
                 origin: origin("memberships.csv")))
+    }
+
+    mutating func hold(_ id: String, membership: String, starts: String, ends: String) {
+        data.holds.append(Hold(id: id, membershipID: membership, startsOn: date(starts), endsOn: date(ends), origin: origin("holds.csv")))
     }
 
     mutating func registration(
@@ -56,8 +67,8 @@ struct Fixture {
                 endsAt: moment(to), status: status, invitees: invitees, origin: origin("bookings.csv")))
     }
 
-    mutating func group(_ address: String, managed: Bool = true, _ rules: GrantRule...) {
-        groups.append(GroupConfig(address: address, name: address.capitalized, managed: managed, rules: rules))
+    mutating func group(_ address: String, managed: Bool = true, extra: [ExtraGrant] = [], _ rules: GrantRule...) {
+        groups.append(GroupConfig(address: address, name: address.capitalized, managed: managed, rules: rules, extra: extra))
     }
 
     var config: SiteConfig {
@@ -103,8 +114,10 @@ func date(_ text: String) -> LocalDate { TimeParsing.localDate(text)! }
 func moment(_ text: String) -> Moment { TimeParsing.moment(text)! }
 
 extension GrantRule {
-    static func memberships(_ types: String..., blocked: BlockedMemberships = .deny, after: TimeSpan = .zero) -> GrantRule {
-        GrantRule(.memberships(types: types, blocked: blocked), window: RuleWindow(after: after))
+    static func memberships(
+        _ types: String..., blocked: BlockedMemberships = .deny, after: TimeSpan = .zero, conditions: PersonConditions = PersonConditions()
+    ) -> GrantRule {
+        GrantRule(.memberships(types: types, blocked: blocked), window: RuleWindow(after: after), conditions: conditions)
     }
 
     static func registrations(

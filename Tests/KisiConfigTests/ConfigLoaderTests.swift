@@ -393,3 +393,77 @@ struct SeveralSourcesConfigTests {
         #expect(neither.errors().contains { $0.contains("missing key \"source\" (or \"sources\", a list of several)") })
     }
 }
+
+@Suite("The config language: rules operators run")
+struct OperatorRuleConfigTests {
+    @Test("payment grace, age, tags and extra grants are read with their meaning; dates in extra cover whole days")
+    func readsEveryKey() throws {
+        let site = try TemporarySite(
+            """
+            version: 1
+            timezone: Europe/London
+            source: {files: data}
+            policy: {max_extra_grant: 14d}
+            groups:
+              gym:
+                name: Gym
+                grant:
+                  - memberships: [Unlimited]
+                    blocked: {allow_for: 7d}
+                    min_age: 16
+                    require: {tags: [waiver, induction]}
+                    unless: {tags: [banned]}
+                extra:
+                  - {email: Fixer@HVAC.example, from: 2026-12-01, until: 2026-12-04, reason: HVAC repair}
+                  - {email: guest@example.com, until: '2026-12-04T18:00', reason: visit}
+            """)
+        let config = try site.load().get().config
+        #expect(config.policy.maxExtraGrant == .days(14))
+        let group = try #require(config.groups.first)
+        #expect(group.rules.first?.selector == .memberships(types: ["Unlimited"], blocked: .allowFor(.days(7))))
+        #expect(group.rules.first?.conditions == PersonConditions(minAge: 16, requiredTags: ["waiver", "induction"], blockingTags: ["banned"]))
+        #expect(group.extra.map(\.email) == ["Fixer@HVAC.example", "guest@example.com"])
+        #expect(group.extra[0].from == .local(LocalDateTime(date: LocalDate(year: 2026, month: 12, day: 1)!)))
+        #expect(group.extra[0].until == .local(LocalDateTime(date: LocalDate(year: 2026, month: 12, day: 5)!)))
+        #expect(group.extra[1].from == nil)
+        #expect(group.extra[1].until == TimeParsing.moment("2026-12-04T18:00"))
+    }
+
+    @Test("an extra grant longer than max_extra_grant, or ending before it starts, is refused with its place")
+    func extraTooLong() throws {
+        let site = try TemporarySite(
+            """
+            version: 1
+            timezone: UTC
+            source: {files: data}
+            groups:
+              gym:
+                name: Gym
+                grant: []
+                extra:
+                  - {email: a@example.com, from: 2026-12-01, until: 2027-01-15, reason: long}
+                  - {email: b@example.com, from: 2026-12-05, until: 2026-12-01, reason: backwards}
+            """)
+        guard case .failure(let error) = site.load() else {
+            Issue.record("the loader accepted it")
+            return
+        }
+        #expect(
+            error.diagnostics.map(\.message) == [
+                "an extra grant runs at most policy.max_extra_grant (30d) after from; this one runs 46d: end it sooner, or raise policy.max_extra_grant",
+                "until is not after from",
+            ])
+        #expect(error.diagnostics.map(\.path) == ["groups.gym.extra[0].until", "groups.gym.extra[1].until"])
+    }
+
+    @Test("blocked takes allow, deny or {allow_for}; anything else is an error saying so")
+    func blockedForms() throws {
+        let site = try TemporarySite(
+            "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], blocked: sometimes}]}}\n")
+        guard case .failure(let error) = site.load() else {
+            Issue.record("the loader accepted it")
+            return
+        }
+        #expect(error.diagnostics.first?.message.contains("expected allow, deny or a payment grace such as {allow_for: 7d}") == true)
+    }
+}

@@ -34,7 +34,50 @@ struct FileSourceTests {
         #expect(data.registrations[0].origin.line == 2)
         #expect(data.bookings[0].invitees == ["a@x.example", "b@y.example"])
         #expect(data.bookings[0].startsAt == .instant(Instant(secondsSinceEpoch: 1_795_453_200)))
-        #expect(data.providedEntities == Set(MemberEntity.allCases))
+        #expect(data.providedEntities == [.customers, .memberships, .registrations, .bookings])
+    }
+
+    @Test("households, ages, tags, payment graces and holds load from their columns and holds.csv")
+    func loadsOperatorFields() throws {
+        let folder = try DataFolder([
+            "customers.csv": """
+            id,name,email,household_id,birth_date,tags
+            c-1,Ana Lima,ana@example.com,h-1,1985-04-02,waiver; Induction
+            c-2,Teo Lima,teo@example.com,h-1,2015-06-01,
+            """,
+            "memberships.csv": """
+            id,customer_id,household_id,type,status,starts_on,blocked_since
+            m-1,,h-1,Family,blocked,2026-01-01,2026-11-20
+            m-2,c-1,,Unlimited,active,2026-01-01,2026-11-20T14:30:00Z
+            """,
+            "holds.csv": "id,membership_id,starts_on,ends_on\nh-9,m-2,2026-12-10,2026-12-20\n",
+        ])
+        let data = try folder.load().data
+        #expect(data.customers[0].householdID == "h-1")
+        #expect(data.customers[0].birthDate?.isoString == "1985-04-02")
+        #expect(data.customers[0].tags == ["waiver", "Induction"])
+        #expect(data.customers[1].tags == [])
+        #expect(data.memberships[0].holder == .household("h-1"))
+        #expect(data.memberships[0].blockedSince == .local(LocalDateTime(date: LocalDate(year: 2026, month: 11, day: 20)!)))
+        #expect(data.memberships[1].blockedSince == .instant(Instant(secondsSinceEpoch: 1_795_185_000)))
+        #expect(data.holds.map(\.id) == ["h-9"])
+        #expect(data.holds[0].membershipID == "m-2")
+        #expect(data.holds[0].endsOn.isoString == "2026-12-20")
+        #expect(data.providedEntities.contains(.holds))
+    }
+
+    @Test("a hold ending before it starts, or a membership with two holders, is an error naming the row")
+    func badOperatorRows() throws {
+        let folder = try DataFolder([
+            "customers.csv": customersCSV,
+            "memberships.csv": "id,customer_id,household_id,type,status,starts_on\nm-1,c-1,h-1,Family,active,2026-01-01\n",
+            "holds.csv": "id,membership_id,starts_on,ends_on\nh-1,m-1,2026-12-10,2026-12-01\n",
+        ])
+        #expect(
+            folder.problems(folder.load) == [
+                "memberships.csv:2: error: household_id: a membership belongs to one customer, company or household: fill only one of customer_id, company_id and household_id",
+                "holds.csv:2: error: ends_on: ends_on 2026-12-01 is before starts_on 2026-12-10",
+            ])
     }
 
     @Test("JSON exports load, with numbers as ids and arrays of invitees")
@@ -76,7 +119,7 @@ struct FileSourceTests {
                 "memberships.csv:3: error: status: expected one of active, paused, blocked, cancelled, expired, found \"frozen\"",
                 "memberships.csv:3: error: sessions_remaining: expected a whole number of sessions (0 or more), found \"-2\"",
                 "memberships.csv:3: error: ends_on: ends_on 2026-10-01 is before starts_on 2026-11-01",
-                "memberships.csv:4: error: customer_id: a membership needs customer_id or company_id",
+                "memberships.csv:4: error: customer_id: a membership needs customer_id, company_id or household_id",
                 "registrations.json:2: error: ends_at: ends_at is not after starts_at",
                 "registrations.json:4: error: kind: expected one of class, appointment, course, found \"klass\" (did you mean \"class\"?)",
                 "registrations.json:4: error: ends_at: expected text, found a boolean",

@@ -4,14 +4,39 @@ public struct GrantRule: Sendable, Hashable {
     public var window: RuleWindow
     /// Bookings only: invitees get the booker's window.
     public var invitees: Bool
+    /// What the person must (and must not) be for the rule to grant them.
+    public var conditions: PersonConditions
     public var location: SourceLocation?
 
-    public init(_ selector: GrantSelector, window: RuleWindow = .none, invitees: Bool = false, location: SourceLocation? = nil) {
+    public init(
+        _ selector: GrantSelector, window: RuleWindow = .none, invitees: Bool = false, conditions: PersonConditions = PersonConditions(),
+        location: SourceLocation? = nil
+    ) {
         self.selector = selector
         self.window = window
         self.invitees = invitees
+        self.conditions = conditions
         self.location = location
     }
+}
+
+/// A rule's preconditions on the person, beside the record that grants: an age, a signed
+/// waiver or an induction (`require`), no ban (`unless`).
+public struct PersonConditions: Sendable, Hashable {
+    /// People younger than this (by `customers.birth_date`) are not granted.
+    public var minAge: Int?
+    /// Tags the person must all have (`require: {tags: [...]}`).
+    public var requiredTags: [String]
+    /// Tags the person must have none of (`unless: {tags: [...]}`).
+    public var blockingTags: [String]
+
+    public init(minAge: Int? = nil, requiredTags: [String] = [], blockingTags: [String] = []) {
+        self.minAge = minAge
+        self.requiredTags = requiredTags
+        self.blockingTags = blockingTags
+    }
+
+    public var isEmpty: Bool { minAge == nil && requiredTags.isEmpty && blockingTags.isEmpty }
 }
 
 /// Which records a rule looks at.
@@ -23,8 +48,18 @@ public enum GrantSelector: Sendable, Hashable {
 }
 
 /// TeamUp's "Allow access with blocked memberships" (failed or retried payment, manual block).
-public enum BlockedMemberships: String, Sendable, Hashable, CaseIterable {
+public enum BlockedMemberships: Sendable, Hashable, CustomStringConvertible {
     case allow, deny
+    /// A payment grace: access is kept until `blocked_since` plus this span (`{allow_for: 7d}`).
+    case allowFor(TimeSpan)
+
+    public var description: String {
+        switch self {
+        case .allow: "allow"
+        case .deny: "deny"
+        case .allowFor(let span): "{allow_for: \(span)}"
+        }
+    }
 }
 
 /// Registrations of some kinds for sessions whose names match glob patterns.

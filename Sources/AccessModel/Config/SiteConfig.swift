@@ -137,8 +137,11 @@ public struct AccessPolicy: Sendable, Hashable {
     public var exempt: [String]
     /// How far ahead a grant that has not started yet is written to Kisi (with its `valid_from`).
     public var lookahead: TimeSpan
+    /// The longest an `extra` grant may run.
+    public var maxExtraGrant: TimeSpan
 
     public static let defaultLookahead = TimeSpan.days(7)
+    public static let defaultMaxExtraGrant = TimeSpan.days(30)
     public static let defaultMaxRevocations = Limit.percent(10)
     public static let defaultMaxGrants = Limit.percent(25)
     public static let defaultMaxSkippedRecords = Limit.percent(2)
@@ -150,8 +153,9 @@ public struct AccessPolicy: Sendable, Hashable {
         maxRevocations: Limit = AccessPolicy.defaultMaxRevocations, exempt: [String] = [],
         lookahead: TimeSpan = AccessPolicy.defaultLookahead, maxGrants: Limit = AccessPolicy.defaultMaxGrants,
         maxSkippedRecords: Limit = AccessPolicy.defaultMaxSkippedRecords, maxMissingMembers: Limit = AccessPolicy.defaultMaxMissingMembers,
-        maxDataShrink: Limit = AccessPolicy.defaultMaxDataShrink
+        maxDataShrink: Limit = AccessPolicy.defaultMaxDataShrink, maxExtraGrant: TimeSpan = AccessPolicy.defaultMaxExtraGrant
     ) {
+        self.maxExtraGrant = maxExtraGrant
         self.maxGrants = maxGrants
         self.maxSkippedRecords = maxSkippedRecords
         self.maxMissingMembers = maxMissingMembers
@@ -183,12 +187,16 @@ public struct GroupConfig: Sendable, Hashable {
     public var previously: [String]
     /// The Kisi group this is (`kisi_id`, written by `import`): found by id, whatever its name.
     public var kisiID: Int?
+    /// Temporary grants written in the config (`extra`), each with its end.
+    public var extra: [ExtraGrant]
     public var location: SourceLocation?
 
     public init(
         address: String, name: String, description: String? = nil, place: String? = nil, doors: [String]? = nil,
-        managed: Bool = true, rules: [GrantRule] = [], previously: [String] = [], kisiID: Int? = nil, location: SourceLocation? = nil
+        managed: Bool = true, rules: [GrantRule] = [], previously: [String] = [], kisiID: Int? = nil, extra: [ExtraGrant] = [],
+        location: SourceLocation? = nil
     ) {
+        self.extra = extra
         self.previously = previously
         self.kisiID = kisiID
         self.address = address
@@ -198,6 +206,26 @@ public struct GroupConfig: Sendable, Hashable {
         self.doors = doors
         self.managed = managed
         self.rules = rules
+        self.location = location
+    }
+}
+
+/// A person let in by the config itself, for a while (`extra: [{email, until, from?, reason}]`):
+/// a contractor, a visitor "until Friday". It ends on its own.
+public struct ExtraGrant: Sendable, Hashable {
+    /// As written; people are matched on ``EmailAddress/normalized(_:)``.
+    public var email: String
+    /// Nil: from now on.
+    public var from: Moment?
+    public var until: Moment
+    public var reason: String
+    public var location: SourceLocation?
+
+    public init(email: String, from: Moment? = nil, until: Moment, reason: String, location: SourceLocation? = nil) {
+        self.email = email
+        self.from = from
+        self.until = until
+        self.reason = reason
         self.location = location
     }
 }
@@ -371,23 +399,25 @@ extension MemberEntity {
         case .memberships: ["id", "type", "status", "starts_on"]
         case .registrations: ["id", "customer_id", "kind", "session", "starts_at", "ends_at", "status"]
         case .bookings: ["id", "customer_id", "resource_type", "resource", "starts_at", "ends_at", "status"]
+        case .holds: ["id", "membership_id", "starts_on", "ends_on"]
         }
     }
 
     /// The fields a record may have.
     public var optionalFields: [String] {
         switch self {
-        case .customers: ["company_id"]
-        case .memberships: ["customer_id", "company_id", "ends_on", "sessions_remaining", "blocked_reason"]
+        case .customers: ["company_id", "household_id", "birth_date", "tags"]
+        case .memberships: ["customer_id", "company_id", "household_id", "ends_on", "sessions_remaining", "blocked_reason", "blocked_since"]
         case .registrations: []
         case .bookings: ["invitees"]
+        case .holds: []
         }
     }
 
     public var fields: [String] { requiredFields + optionalFields }
 
     /// Fields holding a date (`starts_on`) or a time (`starts_at`), which a mapping may give a format.
-    public static let datedFields: Set<String> = ["starts_on", "ends_on", "starts_at", "ends_at"]
+    public static let datedFields: Set<String> = ["starts_on", "ends_on", "starts_at", "ends_at", "birth_date", "blocked_since"]
 }
 
 /// One of several sources, by the name its records' ids carry.

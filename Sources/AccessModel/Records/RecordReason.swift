@@ -9,6 +9,23 @@ public struct RecordReason: Codable, Sendable, Hashable {
         case booking
         /// A booking the person is invited to.
         case invitation
+        /// A household's membership, granting its customers.
+        case householdMembership = "household_membership"
+        /// A group's `extra` grant in the config.
+        case extraGrant = "extra_grant"
+    }
+
+    /// A dated hold on a membership.
+    public struct HoldNote: Codable, Sendable, Hashable {
+        public var id: String
+        public var startsOn: LocalDate
+        public var endsOn: LocalDate
+
+        public init(id: String, startsOn: LocalDate, endsOn: LocalDate) {
+            self.id = id
+            self.startsOn = startsOn
+            self.endsOn = endsOn
+        }
     }
 
     public var kind: Kind
@@ -19,6 +36,8 @@ public struct RecordReason: Codable, Sendable, Hashable {
     public var resourceType: String?
     /// A company membership's company.
     public var company: String?
+    /// A household membership's household.
+    public var household: String?
     public var finding: RecordFinding
     /// The record's span (with the rule's window); `until` nil when it has no end.
     public var from: Instant
@@ -31,6 +50,14 @@ public struct RecordReason: Codable, Sendable, Hashable {
     public var blockedReason: String?
     /// The site's look-ahead, for a record that starts beyond it.
     public var lookahead: TimeSpan?
+    /// The hold the finding is about (on hold, until a hold, after a hold).
+    public var hold: HoldNote?
+    /// The end of a payment grace.
+    public var graceEnds: Instant?
+    /// The tag a rule requires and the person lacks, or forbids and the person has.
+    public var tag: String?
+    /// The rule's `min_age`, for a person under it.
+    public var minAge: Int?
 
     public init(
         kind: Kind, id: String, label: String, resourceType: String? = nil, company: String? = nil, finding: RecordFinding, from: Instant,

@@ -22,7 +22,8 @@ public enum MemberDataJSON {
         add(.customers, data.customers) { customer in
             [
                 ("id", .string(customer.id)), ("name", .string(customer.name)), ("email", .string(customer.email)),
-                ("company_id", text(customer.companyID)), source(customer.origin),
+                ("company_id", text(customer.companyID)), ("household_id", text(customer.householdID)),
+                ("birth_date", text(customer.birthDate?.isoString)), ("tags", .array(customer.tags.map(JSONValue.string))), source(customer.origin),
             ]
         }
         add(.memberships, data.memberships) { membership in
@@ -30,12 +31,13 @@ public enum MemberDataJSON {
                 switch membership.holder {
                 case .customer(let id): ("customer_id", .string(id))
                 case .company(let id): ("company_id", .string(id))
+                case .household(let id): ("household_id", .string(id))
                 }
             return [
                 ("id", .string(membership.id)), holder, ("type", .string(membership.type)), ("status", .string(membership.status.rawValue)),
                 ("starts_on", .string(membership.startsOn.isoString)), ("ends_on", text(membership.endsOn?.isoString)),
                 ("sessions_remaining", membership.sessionsRemaining.map { .int($0) } ?? .null), ("blocked_reason", text(membership.blockedReason)),
-                source(membership.origin),
+                ("blocked_since", membership.blockedSince.map(moment) ?? .null), source(membership.origin),
             ]
         }
         add(.registrations, data.registrations) { registration in
@@ -50,6 +52,12 @@ public enum MemberDataJSON {
                 ("id", .string(booking.id)), ("customer_id", .string(booking.customerID)), ("resource_type", .string(booking.resourceType.rawValue)),
                 ("resource", .string(booking.resource)), ("starts_at", moment(booking.startsAt)), ("ends_at", moment(booking.endsAt)),
                 ("status", .string(booking.status.rawValue)), ("invitees", .array(booking.invitees.map(JSONValue.string))), source(booking.origin),
+            ]
+        }
+        add(.holds, data.holds) { hold in
+            [
+                ("id", .string(hold.id)), ("membership_id", .string(hold.membershipID)), ("starts_on", .string(hold.startsOn.isoString)),
+                ("ends_on", .string(hold.endsOn.isoString)), source(hold.origin),
             ]
         }
         return .object(entities)

@@ -43,22 +43,57 @@ public enum ReasonText {
     }
 
     public static func sentence(_ record: RecordReason, at instant: Instant, zone: SiteTimeZone) -> String {
+        if let condition = condition(record) {
+            return described(record, zone: zone) + ", but " + condition
+        }
         switch record.kind {
-        case .membership, .companyMembership: return membership(record, at: instant)
-        case .registration:
-            return "registration \(record.label) #\(record.id) \(timeRange(record, zone: zone))" + suffix(record)
-        case .booking, .invitation:
-            let prefix = record.kind == .invitation ? "invited to booking" : "booking"
-            return "\(prefix) \(record.resourceType ?? "") \(record.label) #\(record.id) \(timeRange(record, zone: zone))" + suffix(record)
+        case .membership, .companyMembership, .householdMembership: return membership(record, at: instant, zone: zone)
+        case .registration, .booking, .invitation: return described(record, zone: zone) + suffix(record)
+        case .extraGrant:
+            let until = record.until.map { zone.localDateTime(for: $0).displayString } ?? ""
+            switch record.finding {
+            case .ended: return "extra grant: \(record.label) ended \(until)"
+            case .startsBeyondLookahead:
+                return
+                    "extra grant: \(record.label) starts \(zone.localDateTime(for: record.from).displayString), beyond the \(record.lookahead ?? .zero) look-ahead"
+            default:
+                return instant < record.from
+                    ? "extra grant: \(record.label) from \(zone.localDateTime(for: record.from).displayString) until \(until)"
+                    : "extra grant: \(record.label) until \(until)"
+            }
         }
     }
 
-    private static func membership(_ record: RecordReason, at instant: Instant) -> String {
-        let label =
-            record.kind == .companyMembership
-            ? "company membership \(record.label) #\(record.id) (company \(record.company ?? ""))" : "membership \(record.label) #\(record.id)"
+    /// The record itself: "membership Unlimited #m-17", "registration Yoga Flow #r-5 2026-11-23 07:00–08:00".
+    private static func described(_ record: RecordReason, zone: SiteTimeZone) -> String {
+        switch record.kind {
+        case .membership: "membership \(record.label) #\(record.id)"
+        case .companyMembership: "company membership \(record.label) #\(record.id) (company \(record.company ?? ""))"
+        case .householdMembership: "household membership \(record.label) #\(record.id) (household \(record.household ?? ""))"
+        case .registration: "registration \(record.label) #\(record.id) \(timeRange(record, zone: zone))"
+        case .booking, .invitation:
+            "\(record.kind == .invitation ? "invited to booking" : "booking") \(record.resourceType ?? "") \(record.label) #\(record.id) \(timeRange(record, zone: zone))"
+        case .extraGrant: "extra grant: \(record.label)"
+        }
+    }
+
+    /// A rule's condition the person does not meet, for a record that would grant.
+    private static func condition(_ record: RecordReason) -> String? {
+        switch record.finding {
+        case .underAge: "the person is under \(record.minAge ?? 0) (the rule's min_age)"
+        case .missingTag: "the person lacks the tag \"\(record.tag ?? "")\" the rule requires"
+        case .blockedByTag: "the person has the tag \"\(record.tag ?? "")\" the rule's unless excludes"
+        default: nil
+        }
+    }
+
+    private static func membership(_ record: RecordReason, at instant: Instant, zone: SiteTimeZone) -> String {
+        let label = described(record, zone: zone)
         let ends = record.endsOn.map { "until \($0)" } ?? "with no end date"
         let blocked = "blocked" + (record.blockedReason.map { " (\($0))" } ?? "")
+        let hold = record.hold.map { "hold #\($0.id) \($0.startsOn) to \($0.endsOn)" } ?? "a hold"
+        let back = record.hold.map { " (back \($0.endsOn.adding(days: 1)))" } ?? ""
+        let graceEnds = record.graceEnds.map { zone.localDateTime(for: $0).displayString } ?? ""
         switch record.finding {
         case .grants, .grantsWhileBlocked:
             let state = record.finding == .grants ? "active" : "\(blocked), kept by blocked: allow,"
@@ -71,26 +106,37 @@ public enum ReasonText {
             return "\(label) \(state) \(ends)"
         case .grantsInRenewalGrace:
             return "\(label) expired \(record.endsOn.map(\.description) ?? ""), in renewal grace"
+        case .grantsInPaymentGrace:
+            return "\(label) \(blocked), in payment grace until \(graceEnds)"
+        case .grantsUntilHold:
+            return "\(label) active until \(hold)\(back)"
+        case .grantsAfterHold:
+            return "\(label) back from \(hold) on \(record.hold.map { $0.endsOn.adding(days: 1).description } ?? "")"
+        case .onHold:
+            return "\(label) on \(hold)\(back)"
         case .ended, .expired:
             return record.endsOn.map { "\(label) expired \($0)" } ?? "\(label) expired"
         case .startsBeyondLookahead:
-            return "\(label) not yet started: starts \(record.startsOn.map(\.description) ?? ""), beyond the \(record.lookahead ?? .zero) look-ahead"
+            let starts = record.hold.map { $0.endsOn.adding(days: 1) } ?? record.startsOn
+            return "\(label) not yet started: starts \(starts.map(\.description) ?? ""), beyond the \(record.lookahead ?? .zero) look-ahead"
         case .paused: return "\(label) paused"
         case .cancelled: return "\(label) cancelled"
         case .blocked: return "\(label) \(blocked) and the rule says blocked: deny"
+        case .paymentGraceOver: return "\(label) \(blocked), payment grace over since \(graceEnds)"
         case .usedUp: return "\(label) used up (\(record.sessionsRemaining ?? 0) sessions remaining)"
         case .notConfirmed: return "\(label) \(record.status)"
+        case .underAge, .missingTag, .blockedByTag: return label
         }
     }
 
     private static func suffix(_ record: RecordReason) -> String {
         switch record.finding {
-        case .grants, .grantsWhileBlocked, .grantsInRenewalGrace: return ""
+        case .grants, .grantsWhileBlocked, .grantsInRenewalGrace, .grantsInPaymentGrace, .grantsUntilHold, .grantsAfterHold: return ""
         case .ended: return " ended"
         case .startsBeyondLookahead: return " starts beyond the \(record.lookahead ?? .zero) look-ahead"
         case .cancelled: return " cancelled"
         case .notConfirmed: return " " + String(record.status.map { $0 == "_" ? "-" : $0 })
-        case .paused, .expired, .blocked, .usedUp: return " " + record.status
+        case .paused, .expired, .blocked, .usedUp, .onHold, .paymentGraceOver, .underAge, .missingTag, .blockedByTag: return " " + record.status
         }
     }
 
@@ -113,10 +159,11 @@ public enum ReasonText {
         case .record(let kind, let finding):
             let record: String =
                 switch kind {
-                case .membership, .companyMembership: "membership"
+                case .membership, .companyMembership, .householdMembership: "membership"
                 case .registration: "registration"
                 case .booking: "booking"
                 case .invitation: "booking invitation"
+                case .extraGrant: "extra grant"
                 }
             let word: String =
                 switch finding {
@@ -125,9 +172,14 @@ public enum ReasonText {
                 case .paused: "paused"
                 case .cancelled: "cancelled"
                 case .blocked: "blocked"
+                case .paymentGraceOver: "blocked past its payment grace"
+                case .onHold: "on hold"
+                case .underAge: "under the rule's min_age"
+                case .missingTag: "missing a required tag"
+                case .blockedByTag: "excluded by a tag"
                 case .usedUp: "used up"
                 case .notConfirmed: "not confirmed"
-                case .grants, .grantsWhileBlocked, .grantsInRenewalGrace: "granting"
+                case .grants, .grantsWhileBlocked, .grantsInRenewalGrace, .grantsInPaymentGrace, .grantsUntilHold, .grantsAfterHold: "granting"
                 }
             return "\(record) \(word)"
         }
