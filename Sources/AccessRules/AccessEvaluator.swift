@@ -66,7 +66,7 @@ public struct AccessEvaluator: Sendable {
             index.registrations[p].contains { kinds[index.registrationKind[Int($0)]] && sessions[Int(index.sessionNameOf[Int($0)])] }
         case .bookings(let resources):
             index.bookings[p].contains { resources[Int(index.resourceKeyOf[Int($0)])] }
-                || (rule.invitees && index.invitations[p].contains { resources[Int(index.resourceKeyOf[Int($0)])] })
+                || (rule.invitees != .excluded && index.invitations[p].contains { resources[Int(index.resourceKeyOf[Int($0)])] })
         }
     }
 
@@ -80,8 +80,9 @@ public struct AccessEvaluator: Sendable {
             var grants: [DesiredGrant] = []
             for person in 0..<directory.count {
                 let id = PersonID(person)
-                if let window = decide(id, group, at: clock, explaining: false, scratch: &scratch).window {
-                    grants.append(DesiredGrant(person: id, window: window))
+                let decision = decide(id, group, at: clock, explaining: false, scratch: &scratch)
+                if let window = decision.window {
+                    grants.append(DesiredGrant(person: id, window: window, asGuest: decision.asGuest))
                 }
             }
             return GroupGrants(address: group.config.address, grants: grants)
@@ -189,9 +190,11 @@ public struct AccessEvaluator: Sendable {
                 for b in index.bookings[p] where resources[Int(index.resourceKeyOf[Int(b)])] {
                     judgeBooking(b, as: .booking(b), window: rule.window, scratch: &scratch)
                 }
-                if rule.invitees {
+                if rule.invitees != .excluded {
+                    // Visitors get in as Kisi guests; an invitee who is a customer has a Kisi user.
+                    let asGuest = rule.invitees == .guests && !directory.isCustomer(person)
                     for b in index.invitations[p] where resources[Int(index.resourceKeyOf[Int(b)])] {
-                        judgeBooking(b, as: .invitation(b), window: rule.window, scratch: &scratch)
+                        judgeBooking(b, as: asGuest ? .guestInvitation(b) : .invitation(b), window: rule.window, scratch: &scratch)
                     }
                 }
             }
@@ -351,10 +354,15 @@ public struct AccessEvaluator: Sendable {
                 let window = AccessWindow(
                     from: Instant(secondsSinceEpoch: merged.from),
                     until: merged.until == Span.open ? nil : Instant(secondsSinceEpoch: merged.until))
-                guard explaining else { return AccessDecision(group: group, window: window, evidence: []) }
+                // A guest only when nothing but guest invitations opens the window: anyone with
+                // a membership or a booking of their own is a Kisi user.
+                let asGuest = scratch.candidates[start..<end].allSatisfy {
+                    if case .guestInvitation = $0.evidence.record { true } else { false }
+                }
+                guard explaining else { return AccessDecision(group: group, window: window, evidence: [], asGuest: asGuest) }
                 // Records that ended before the instant shaped valid_from but no longer explain access.
                 let live = scratch.candidates[start..<end].filter { $0.span.until > now }
-                return AccessDecision(group: group, window: window, evidence: Self.unique(live.map(\.evidence)))
+                return AccessDecision(group: group, window: window, evidence: Self.unique(live.map(\.evidence)), asGuest: asGuest)
             }
             if merged.from > horizon { break }
             start = end
@@ -388,7 +396,7 @@ struct CompiledGroup: Sendable {
     struct Rule: Sendable {
         var matcher: Matcher
         var window: RuleWindow
-        var invitees: Bool
+        var invitees: Invitees
         var minAge: Int?
         /// (index into the evaluator's rule tags, interned id among people's tags or -1 when nobody has it).
         var requiredTags: [(Int32, Int32)] = []

@@ -44,9 +44,14 @@ extension AccessEvaluator {
             return RecordReason(
                 kind: .registration, id: registration.id, label: registration.session, finding: evidence.finding,
                 from: Instant(secondsSinceEpoch: span.from), until: Instant(secondsSinceEpoch: span.until), status: registration.status.rawValue)
-        case .booking(let b), .invitation(let b):
+        case .booking(let b), .invitation(let b), .guestInvitation(let b):
             let booking = data.bookings[Int(b)], span = index.bookingSpans[Int(b)]
-            let kind: RecordReason.Kind = if case .invitation = evidence.record { .invitation } else { .booking }
+            let kind: RecordReason.Kind =
+                switch evidence.record {
+                case .invitation: .invitation
+                case .guestInvitation: .guestInvitation
+                default: .booking
+                }
             return RecordReason(
                 kind: kind, id: booking.id, label: booking.resource, resourceType: booking.resourceType.rawValue, finding: evidence.finding,
                 from: Instant(secondsSinceEpoch: span.from), until: Instant(secondsSinceEpoch: span.until), status: booking.status.rawValue)

@@ -4,6 +4,15 @@ import AccessModel
 public struct DesiredGrant: Hashable, Sendable {
     public var person: PersonID
     public var window: AccessWindow
+    /// Held as a Kisi guest (link access, no Kisi user): every record behind the window is a
+    /// booking the person is invited to under `invitees: guest`.
+    public var asGuest: Bool
+
+    public init(person: PersonID, window: AccessWindow, asGuest: Bool = false) {
+        self.person = person
+        self.window = window
+        self.asGuest = asGuest
+    }
 
     /// False for a grant that starts later within the look-ahead (written with a future `valid_from`).
     public func isCurrent(at instant: Instant) -> Bool { window.contains(instant) }
@@ -33,6 +42,8 @@ public struct AccessDecision: Hashable, Sendable {
     public var window: AccessWindow?
     /// For a grant: the records behind its window. Otherwise: why no record grants.
     public var evidence: [Evidence]
+    /// The grant is a Kisi guest's (see ``DesiredGrant/asGuest``).
+    public var asGuest = false
 
     public func hasAccess(at instant: Instant) -> Bool { window?.contains(instant) ?? false }
 }

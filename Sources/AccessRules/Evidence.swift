@@ -14,6 +14,8 @@ public struct Evidence: Hashable, Comparable, Sendable {
         case booking(Int32)
         /// Index into ``MemberData/bookings``: the person is invited to it.
         case invitation(Int32)
+        /// Index into ``MemberData/bookings``: the person is invited to it, and gets in as a Kisi guest.
+        case guestInvitation(Int32)
         /// A group's `extra` grant: the group's index among the managed groups, and the grant's.
         case extra(group: Int32, Int32)
     }

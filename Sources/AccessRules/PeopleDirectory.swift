@@ -188,6 +188,10 @@ public struct PeopleDirectory: Sendable {
 
     public func person(customerID: String) -> PersonID? { byCustomer[customerID] ?? nil }
 
+    /// Whether the person has a customer record (else they are known only as an invitee or an
+    /// `extra` grant).
+    public func isCustomer(_ id: PersonID) -> Bool { firstCustomerIDs[Int(id.index)] != nil }
+
     /// Whether the customer export has this id at all (with a usable address or not).
     public func hasCustomer(_ customerID: String) -> Bool { byCustomer[customerID] != nil }
 

@@ -122,6 +122,14 @@ public struct KisiReader: KisiReading {
 
     public func user(id: Int) async throws(KisiError) -> KisiUser? { try await optional("/users/\(id)") }
 
+    /// Guests named `name` with exactly this address (trimmed, case-folded), oldest first: Kisi
+    /// searches guests by name only.
+    public func guests(named name: String, email: String) async throws(KisiError) -> [KisiGuest] {
+        let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let found: [KisiGuest] = try await all("/guests", query: [("query", name)], limit: 250)
+        return found.filter { $0.email?.trimmingCharacters(in: .whitespaces).lowercased() == wanted }.sorted { $0.id < $1.id }
+    }
+
     public func users(while shouldContinue: @Sendable (KisiPaging.Progress<KisiUser>) -> Bool) async throws(KisiError)
         -> KisiPaging.Listed<KisiUser>
     {
@@ -276,21 +284,35 @@ public struct KisiWriter: KisiReading {
             ], right: "create users")
     }
 
+    /// Creates a guest: link access, no Kisi user.
+    public func createGuest(email: String, name: String) async throws(KisiError) -> KisiGuest {
+        try await write("POST", "/guests", envelope: "guest", [("name", .string(name)), ("email", .string(email))], right: "create guests")
+    }
+
+    public func guests(named name: String, email: String) async throws(KisiError) -> [KisiGuest] {
+        try await reader.guests(named: name, email: email)
+    }
+
     public func deleteUser(_ id: Int) async throws(KisiError) {
         try await writeWithoutAnswer("DELETE", "/users/\(id)", envelope: nil, [], right: "delete users")
     }
 
-    /// Gives an existing user the `group_basic` role in a group.
-    /// Gives a user a role in a group: `group_basic` (access), or another group role such as
-    /// `group_manager` when a duplicate group's roles move.
+    /// Who a grant is for: a Kisi user or a Kisi guest (`assignee_type`).
+    public enum Grantee: String, Sendable {
+        case user = "User"
+        case guest = "Guest"
+    }
+
+    /// Gives a user (or a guest) a role in a group: `group_basic` (access), or another group role
+    /// such as `group_manager` when a duplicate group's roles move.
     public func grant(
-        group: Int, user: Int, validFrom: Date?, validUntil: Date?, notify: Bool, role: String = "group_basic"
+        group: Int, user: Int, as grantee: Grantee = .user, validFrom: Date?, validUntil: Date?, notify: Bool, role: String = "group_basic"
     ) async throws(KisiError) -> KisiRoleAssignment {
         try await write(
             "POST", "/role_assignments", envelope: "role_assignment",
             [
                 ("applies_to_type", .string("Group")), ("applies_to_id", .int(group)),
-                ("assignee_type", .string("User")), ("assignee_id", .int(user)),
+                ("assignee_type", .string(grantee.rawValue)), ("assignee_id", .int(user)),
                 ("role_id", .string(role)), ("notify", .bool(notify)),
                 ("valid_from", .string(validFrom.map(KisiTime.format))), ("valid_until", .string(validUntil.map(KisiTime.format))),
             ], right: "give access to the group")

@@ -47,6 +47,19 @@ public struct KisiUser: Decodable, Sendable, Hashable, KisiIdentified {
     }
 }
 
+/// A Kisi guest: a visitor with link or QR-code access, not a Kisi user (`/guests`).
+public struct KisiGuest: Decodable, Sendable, Hashable, KisiIdentified {
+    public var id: Int
+    public var name: String
+    public var email: String?
+
+    public init(id: Int, name: String, email: String?) {
+        self.id = id
+        self.name = name
+        self.email = email
+    }
+}
+
 public struct KisiPlace: Decodable, Sendable, Hashable, KisiIdentified {
     public var id: Int
     public var name: String

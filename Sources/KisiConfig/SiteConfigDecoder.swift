@@ -378,12 +378,16 @@ struct SiteConfigDecoder {
         if kind != "memberships", let node = fields.key("blocked") {
             reader.error(node, fields.path("blocked"), "blocked applies to memberships rules only")
         }
-        var invitees = false
+        var invitees = Invitees.excluded
         if let node = fields["invitees"] {
             if kind != "bookings" {
                 reader.error(fields.key("invitees")!, fields.path("invitees"), "invitees applies to bookings rules only")
-            } else if let value = reader.bool(node, fields.path("invitees")) {
-                invitees = value
+            } else if case .scalar(let scalar) = node, scalar.string == "guest" {
+                invitees = .guests
+            } else if case .scalar(let scalar) = node, let value = Bool(scalar.string) {
+                invitees = value ? .members : .excluded
+            } else {
+                reader.expected("true, false or guest", node, fields.path("invitees"))
             }
         }
         var window = RuleWindow.none

@@ -73,13 +73,17 @@ public struct DoorLink: Sendable, Equatable, Hashable {
     }
 }
 
-/// Who holds a role, as a compact key: a person of the member data (by index), or a Kisi user
-/// the data does not know, a team, a guest, or an assignee of another kind (by Kisi id). Packed
-/// in one integer (kind above, id below), so a million roles sort and compare fast.
+/// Who holds a role, as a compact key: a person of the member data (by index) as a Kisi user
+/// or as a Kisi guest, or a Kisi user the data does not know, a team, a guest, or an assignee of
+/// another kind (by Kisi id). Packed in one integer (kind above, id below), so a million roles
+/// sort and compare fast.
 public struct Holder: Hashable, Comparable, Sendable {
     public enum Kind: UInt64, Sendable {
         case person = 0
         case user, team, guest, other
+        /// A person of the member data held as a Kisi guest (`invitees: guest`): kisictl's to
+        /// grant and revoke, unlike other guests.
+        case personAsGuest
     }
 
     let raw: UInt64
@@ -91,6 +95,7 @@ public struct Holder: Hashable, Comparable, Sendable {
     public static func user(_ id: Int) -> Holder { Holder(.user, id) }
     public static func team(_ id: Int) -> Holder { Holder(.team, id) }
     public static func guest(_ id: Int) -> Holder { Holder(.guest, id) }
+    public static func personAsGuest(_ index: Int32) -> Holder { Holder(.personAsGuest, Int(index)) }
     public static func other(_ id: Int) -> Holder { Holder(.other, id) }
 
     public var kind: Kind { Kind(rawValue: raw >> Holder.shift)! }
@@ -174,4 +179,6 @@ public protocol HolderNames: Sendable {
     func name(of holder: Holder) -> String?
     /// The holder's Kisi user, when one exists.
     func userID(of holder: Holder) -> Int?
+    /// A person's Kisi guest, when one exists.
+    func guestID(of holder: Holder) -> Int?
 }

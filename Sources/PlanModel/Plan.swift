@@ -104,10 +104,12 @@ public struct Plan: Codable, Sendable, Equatable {
     public var summary: PlanSummary { PlanSummary(changes) }
 
     /// Who Kisi will e-mail when the plan is applied: with `notify`, everyone granted access
-    /// (a new user gets an invitation, an existing one an access notice), by normalized address.
+    /// (a new user gets an invitation, an existing one an access notice); without, the guests
+    /// granted access all the same (the e-mail carries their link). By normalized address.
     public var notified: [String] {
-        guard notify else { return [] }
-        return Set(changes.filter { $0.address.kind == .role && $0.action == .create }.compactMap(\.role?.normalizedEmail)).sorted()
+        let grants = changes.filter { $0.address.kind == .role && $0.action == .create }
+        let notifiedGrants = notify ? grants : grants.filter { $0.role?.holder.kind == .memberGuest }
+        return Set(notifiedGrants.compactMap(\.role?.normalizedEmail)).sorted()
     }
 }
 
@@ -217,7 +219,8 @@ public struct MemberState: Codable, Sendable, Equatable {
             switch values.holder.kind {
             case .user: .user(email: values.email)
             case .team: .team(id: values.holder.kisiID ?? 0, name: values.holder.name ?? "")
-            case .guest: .guest(GuestHolder(id: values.holder.kisiID ?? 0, name: values.holder.name ?? "", email: values.holder.email))
+            case .guest, .memberGuest:
+                .guest(GuestHolder(id: values.holder.kisiID ?? 0, name: values.holder.name ?? "", email: values.holder.email))
             case .other: .other(id: values.holder.kisiID ?? 0)
             }
         self.init(holder: holder, role: values.role, window: values.window)

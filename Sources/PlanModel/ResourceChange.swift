@@ -116,6 +116,12 @@ public struct RoleValues: Codable, Sendable, Equatable {
 public struct HolderValues: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
         case user, team, guest, other
+        /// A person of the member data as a Kisi guest, which kisictl grants and revokes
+        /// (`invitees: guest`); `guest` is anyone else's guest, never touched.
+        case memberGuest = "member_guest"
+
+        /// Roles kisictl grants and revokes: users' and its own guests'.
+        public var isManaged: Bool { self == .user || self == .memberGuest }
     }
 
     public var kind: Kind

@@ -104,10 +104,12 @@ extension AccessState {
                 case .team: .team
                 case .guest: .guest
                 case .other: .other
+                case .personAsGuest: .memberGuest
                 }
             let id: Int? =
                 switch holder.kind {
                 case .person, .user: names.userID(of: holder)
+                case .personAsGuest: names.guestID(of: holder)
                 case .team, .guest, .other: holder.id
                 }
             let name = named || kind != .user ? names.name(of: holder) : nil
@@ -118,6 +120,7 @@ extension AccessState {
         func key(_ values: RoleValues, _ holder: Holder) -> String {
             switch holder.kind {
             case .person, .user: values.normalizedEmail
+            case .personAsGuest: "guest:" + values.normalizedEmail
             case .team: "team:\(holder.id)"
             case .guest: "guest:\(holder.id)"
             case .other: "other:\(holder.id)"
@@ -132,6 +135,8 @@ extension AccessState {
                 case .person, .user: .user(email: names.kisiEmail(of: holder) ?? names.email(of: holder) ?? "")
                 case .team: .team(id: holder.id, name: names.name(of: holder) ?? "")
                 case .guest: .guest(GuestHolder(id: holder.id, name: names.name(of: holder) ?? "", email: names.email(of: holder)))
+                case .personAsGuest:
+                    .guest(GuestHolder(id: names.guestID(of: holder) ?? 0, name: names.name(of: holder) ?? "", email: names.email(of: holder)))
                 case .other: .other(id: holder.id)
                 }
             return MemberState(holder: who, role: group.roleID(of: binding), window: binding.window.planWindow)
@@ -148,7 +153,7 @@ extension AccessState {
                 let after = values(want[j], in: desired, showing: true)
                 let index = key(after, want[j].holder)
                 roles.append(ResourceChange(ResourceAddress(.role, group: address, index: index), .create, after: .role(after)))
-                if after.holder.kisiID == nil {
+                if after.holder.kind == .user, after.holder.kisiID == nil {
                     users.append(
                         ResourceChange(
                             ResourceAddress(.user, group: address, index: index), .create,

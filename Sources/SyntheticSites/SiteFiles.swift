@@ -36,7 +36,11 @@ public enum SiteFiles {
                     out += "      - registrations: {\(fields.joined(separator: ", "))}\n"
                 case .bookings(let resources):
                     out += "      - bookings: \(YAMLText.list(resources.map(\.description)))\n"
-                    if rule.invitees { out += "        invitees: true\n" }
+                    switch rule.invitees {
+                    case .excluded: break
+                    case .members: out += "        invitees: true\n"
+                    case .guests: out += "        invitees: guest\n"
+                    }
                 }
                 if rule.window != .none {
                     out += "        window: {before: \(rule.window.before), after: \(rule.window.after)}\n"

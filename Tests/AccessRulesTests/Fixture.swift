@@ -129,7 +129,7 @@ extension GrantRule {
 
     static func bookings(
         _ resources: [ResourceSelector], before: TimeSpan = .zero, after: TimeSpan = .zero,
-        invitees: Bool = false
+        invitees: Invitees = .excluded
     ) -> GrantRule {
         GrantRule(.bookings(resources), window: RuleWindow(before: before, after: after), invitees: invitees)
     }

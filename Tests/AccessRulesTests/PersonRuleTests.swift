@@ -182,3 +182,25 @@ struct ExtraGrantTests {
         #expect(result.reasons == ["extra grant: trial until 2026-11-25 00:00"])
     }
 }
+
+@Suite("Access semantics: invitees as guests")
+struct GuestInviteeTests {
+    @Test("invitees: guest grants a visitor as a Kisi guest, and an invitee who is a customer as a user")
+    func guestsAndCustomers() {
+        var site = Fixture()
+        site.customer("c-1", "booker@example.com")
+        site.customer("c-2", "member@example.com")
+        site.booking(
+            "b-1", customer: "c-1", from: "2026-11-23T10:00", to: "2026-11-23T12:00", invitees: ["Visitor@Partner.example", "member@example.com"])
+        site.group("rooms", .bookings([ResourceSelector(type: .room)], invitees: .guests))
+        let visitor = site.decide("visitor@partner.example", in: "rooms", at: "2026-11-23T09:00")
+        #expect(visitor.decision?.asGuest == true)
+        #expect(visitor.window == "2026-11-23 10:00 → 2026-11-23 12:00")
+        #expect(visitor.reasons == ["invited as a guest to booking room Board Room #b-1 2026-11-23 10:00–12:00"])
+        let member = site.decide("member@example.com", in: "rooms", at: "2026-11-23T09:00")
+        #expect(member.decision?.asGuest == false)
+        #expect(member.reasons == ["invited to booking room Board Room #b-1 2026-11-23 10:00–12:00"])
+        let grants = site.evaluator.evaluate(at: site.at("2026-11-23T09:00")).grants(in: "rooms")
+        #expect(grants.filter(\.asGuest).count == 1)
+    }
+}

@@ -51,6 +51,7 @@ struct SchemaTests {
             "version: 1\ntimezone: UTC\nsource: {http: {base_url: 'https://a.example', entities: {customers: {path: /c}}}, postgres: {url_env: DB, queries: {customers: x}}}\ngroups: {}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], blocked: {allow: 7d}}]}}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], min_age: 0}]}}\n",
+            "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{bookings: [room], invitees: guests}]}}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], require: {tag: [waiver]}}]}}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [], extra: [{email: a@example.com, reason: visit}]}}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [], extra: [{email: nobody, until: 2026-12-04, reason: visit}]}}\n",
@@ -76,7 +77,7 @@ struct SchemaTests {
             "version: 1\ntimezone: UTC\nsources: [{name: platform, http: {base_url: 'https://api.example.com', entities: {customers: {path: /c, paging: next_link}}}}, {name: staff, sqlite: {path: s.sqlite, queries: {customers: x}}}]\ngroups: {}\n",
             "version: 1\ntimezone: America/New_York\nsource: {command: [./export.sh, --all]}\npolicy: {max_revocations: 25, lookahead: 1h30m, exempt: [a@example.com]}\ngroups: {g: {name: G, grant: []}}\n",
             "version: 1\ntimezone: Europe/London\nkisi: {endpoint: 'http://127.0.0.1:8787'}\nsource: {files: data}\ngroups: {g: {name: G, managed: false}, h: {name: H, grant: [{bookings: ['room:Board *'], invitees: false}, {registrations: {sessions: ['Yoga *']}}]}}\n",
-            "version: 1\ntimezone: UTC\nsource: {files: data}\npolicy: {max_extra_grant: 14d}\ngroups: {g: {name: G, grant: [{memberships: [A, B], blocked: {allow_for: 7d}, min_age: 16, require: {tags: [waiver]}, unless: {tags: [banned]}}, {registrations: {}, require: {tags: [induction]}}], extra: [{email: a@example.com, from: 2026-12-01, until: '2026-12-04T18:00', reason: HVAC repair}, {email: b@example.com, until: 2026-12-04, reason: visit}]}}\n",
+            "version: 1\ntimezone: UTC\nsource: {files: data}\npolicy: {max_extra_grant: 14d}\ngroups: {g: {name: G, grant: [{memberships: [A, B], blocked: {allow_for: 7d}, min_age: 16, require: {tags: [waiver]}, unless: {tags: [banned]}}, {registrations: {}, require: {tags: [induction]}}], extra: [{email: a@example.com, from: 2026-12-01, until: '2026-12-04T18:00', reason: HVAC repair}, {email: b@example.com, until: 2026-12-04, reason: visit}]}, r: {name: R, grant: [{bookings: [room], invitees: guest}]}}\n",
         ])
     func acceptsValid(yaml: String) throws {
         let site = try TemporarySite(yaml)

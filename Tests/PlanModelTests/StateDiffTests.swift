@@ -8,7 +8,7 @@ import Testing
 struct TestNames: HolderNames {
     func email(of holder: Holder) -> String? {
         switch holder.kind {
-        case .person: "p\(holder.id)@example.com"
+        case .person, .personAsGuest: "p\(holder.id)@example.com"
         case .user: "u\(holder.id)@example.com"
         case .guest: "guest\(holder.id)@example.com"
         case .team, .other: nil
@@ -17,6 +17,7 @@ struct TestNames: HolderNames {
 
     func kisiEmail(of holder: Holder) -> String? { holder.kind == .person ? "P\(holder.id)@Example.com" : email(of: holder) }
     func name(of holder: Holder) -> String? { holder.kind == .team ? "Team \(holder.id)" : "Name \(holder.id)" }
+    func guestID(of holder: Holder) -> Int? { holder.kind == .personAsGuest ? 7000 + holder.id : nil }
     func userID(of holder: Holder) -> Int? { holder.kind == .person ? (holder.id == 9 ? nil : 1000 + holder.id) : holder.id }
 }
 

@@ -148,13 +148,26 @@ struct OnboardingTests {
             uniqueKeysWithValues: (state["users"]?.arrayValue ?? []).map { ($0["id"]?.intValue ?? 0, $0["email"]?.stringValue ?? "") })
         let groups = Dictionary(
             uniqueKeysWithValues: (state["groups"]?.arrayValue ?? []).map { ($0["id"]?.intValue ?? 0, $0["name"]?.stringValue ?? "") })
+        let guests = Dictionary(
+            uniqueKeysWithValues: (state["guests"]?.arrayValue ?? []).map { ($0["id"]?.intValue ?? 0, $0["email"]?.stringValue ?? "") })
+        // Guests are kisictl's when their address is a person of the member data (a booking's invitee).
+        let data = try JSONParser.parse(Array(try Kisictl.run(["validate", "--config", site, "--data-json"]).stdout.utf8))
+        let people = Set(
+            (data["customers"]?.arrayValue ?? []).compactMap { $0["email"]?.stringValue?.lowercased() }
+                + (data["bookings"]?.arrayValue ?? []).flatMap { ($0["invitees"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() } })
         var expected: Set<String> = []
         for role in state["role_assignments"]?.arrayValue ?? [] where role["role_id"]?.stringValue == "group_basic" {
-            guard let name = groups[role["group_id"]?.intValue ?? 0], let address = managed[name],
-                role["assignee_type"]?.stringValue == "User",
-                let email = users[role["assignee_id"]?.intValue ?? 0], !exempt.contains(email.lowercased())
-            else { continue }
-            expected.insert("\(address)/\(email.lowercased())")
+            guard let name = groups[role["group_id"]?.intValue ?? 0], let address = managed[name] else { continue }
+            let id = role["assignee_id"]?.intValue ?? 0
+            switch role["assignee_type"]?.stringValue {
+            case "User":
+                guard let email = users[id], !exempt.contains(email.lowercased()) else { continue }
+                expected.insert("\(address)/\(email.lowercased())")
+            case "Guest":
+                guard let email = guests[id]?.lowercased(), people.contains(email) else { continue }
+                expected.insert("\(address)/guest:\(email)")
+            default: continue
+            }
         }
         // Members no rule explains are kisictl's only under unexplained_members: revoke; under keep,
         // they are the revocations a plan would make if the policy were revoke.

@@ -2,14 +2,14 @@
 public struct GrantRule: Sendable, Hashable {
     public var selector: GrantSelector
     public var window: RuleWindow
-    /// Bookings only: invitees get the booker's window.
-    public var invitees: Bool
+    /// Bookings only: whether invitees get the booker's window, and as what.
+    public var invitees: Invitees
     /// What the person must (and must not) be for the rule to grant them.
     public var conditions: PersonConditions
     public var location: SourceLocation?
 
     public init(
-        _ selector: GrantSelector, window: RuleWindow = .none, invitees: Bool = false, conditions: PersonConditions = PersonConditions(),
+        _ selector: GrantSelector, window: RuleWindow = .none, invitees: Invitees = .excluded, conditions: PersonConditions = PersonConditions(),
         location: SourceLocation? = nil
     ) {
         self.selector = selector
@@ -37,6 +37,18 @@ public struct PersonConditions: Sendable, Hashable {
     }
 
     public var isEmpty: Bool { minAge == nil && requiredTags.isEmpty && blockingTags.isEmpty }
+}
+
+/// What a booking rule does for the booking's invitees (`invitees: true | false | guest`).
+public enum Invitees: Sendable, Hashable, ExpressibleByBooleanLiteral {
+    /// Only the booker.
+    case excluded
+    /// Invitees get the booker's window as Kisi users, like members.
+    case members
+    /// Invitees get the booker's window as Kisi guests: link access, no Kisi user.
+    case guests
+
+    public init(booleanLiteral value: Bool) { self = value ? .members : .excluded }
 }
 
 /// Which records a rule looks at.

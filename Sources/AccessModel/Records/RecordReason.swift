@@ -9,6 +9,8 @@ public struct RecordReason: Codable, Sendable, Hashable {
         case booking
         /// A booking the person is invited to.
         case invitation
+        /// A booking the person is invited to as a Kisi guest (`invitees: guest`).
+        case guestInvitation = "guest_invitation"
         /// A household's membership, granting its customers.
         case householdMembership = "household_membership"
         /// A group's `extra` grant in the config.

@@ -8,7 +8,7 @@ import PlanModel
 public struct ApplyReport: Sendable {
     /// The kinds of write an apply counts.
     public enum Count: String, Sendable, CaseIterable {
-        case groupsCreated, groupsUpdated, groupsDeleted, doorsLinked, doorsUnlinked, usersCreated, grants, windowChanges, revocations
+        case groupsCreated, groupsUpdated, groupsDeleted, doorsLinked, doorsUnlinked, usersCreated, guestsCreated, grants, windowChanges, revocations
     }
 
     public struct Failure: Sendable {
@@ -382,7 +382,7 @@ public struct Applier: Sendable {
     private func target(_ step: Step, user: Int? = nil) -> [(String, JSONValue)] {
         let role = step.role
         var target: [(String, JSONValue)] = [("kisi_group_id", .int(step.groupID))]
-        if let user = user ?? role.holder.kisiID { target.append(("user_id", .int(user))) }
+        if let user = user ?? role.holder.kisiID { target.append((role.holder.kind == .memberGuest ? "guest_id" : "user_id", .int(user))) }
         if let id = step.change.before?.role?.kisiID { target.append(("role_assignment_id", .int(id))) }
         return target
     }
@@ -473,9 +473,10 @@ public struct Applier: Sendable {
             detail: "by revoking role \(role) and granting again: Kisi ignores the validity fields of PATCH", revoked: true)
     }
 
-    /// Grants, creating the user first when they have none. When an answer is lost or Kisi
-    /// refuses the create, reads back: an existing role with the right window is success, one
-    /// with another window is corrected, none means try again.
+    /// Grants, creating the user (or the guest) first when they have none. When an answer is lost
+    /// or Kisi refuses the create, reads back: an existing role with the right window is success,
+    /// one with another window is corrected, none means try again. A guest is always notified:
+    /// Kisi's e-mail carries the link that opens the door.
     @discardableResult
     private func grant(
         _ step: Step, knownUser: Int?, instant: Instant, _ report: ReportBuilder, action: String? = nil, counted: ApplyReport.Count = .grants,
@@ -483,15 +484,18 @@ public struct Applier: Sendable {
     ) async -> Int? {
         let role = step.role
         let wanted = role.window
-        let action = action ?? (role.holder.kisiID == nil ? "create_user_and_grant" : "grant")
+        let isGuest = role.holder.kind == .memberGuest
+        let action = action ?? (role.holder.kisiID == nil ? (isGuest ? "create_guest_and_grant" : "create_user_and_grant") : "grant")
         guard await intend(action, step.change, report) else { return nil }
         var userID = knownUser ?? role.holder.kisiID
         if userID == nil {
             do {
-                userID = try await ensureUser(role, report)
+                userID = try await isGuest ? ensureGuest(role, report) : ensureUser(role, report)
             } catch {
-                let create = ResourceChange(
-                    ResourceAddress(.user, group: step.group, index: step.change.address.index), .create, after: step.change.after)
+                let create =
+                    isGuest
+                    ? step.change
+                    : ResourceChange(ResourceAddress(.user, group: step.group, index: step.change.address.index), .create, after: step.change.after)
                 await failed(action, create, target(step), error, report)
                 return nil
             }
@@ -504,14 +508,20 @@ public struct Applier: Sendable {
             if attempt > 1, await report.unreachable != nil { break }
             do {
                 let created = try await writer.grant(
-                    group: step.groupID, user: user, validFrom: wanted.from?.date, validUntil: wanted.until?.date, notify: notify,
-                    role: role.role)
+                    group: step.groupID, user: user, as: isGuest ? .guest : .user, validFrom: wanted.from?.date, validUntil: wanted.until?.date,
+                    notify: notify || isGuest, role: role.role)
                 await done(action, step.change, target + [("new_role_assignment_id", .int(created.id))], counted, report, detail: detail)
                 return user
             } catch  where error.answerLost || error.isRefusedValues {
                 lastError = error
                 do {
-                    guard let found = try await writer.roleAssignments(user: user).first(where: { $0.groupID == step.groupID }) else {
+                    let held =
+                        isGuest
+                        ? try await writer.roleAssignments(group: step.groupID).filter {
+                            if case .guest(let id, _, _) = $0.assignee { id == user } else { false }
+                        }
+                        : try await writer.roleAssignments(user: user).filter { $0.groupID == step.groupID }
+                    guard let found = held.first else {
                         if error.isRefusedValues { break }
                         continue
                     }
@@ -554,6 +564,29 @@ public struct Applier: Sendable {
                 mayHaveCreated = mayHaveCreated || error.answerLost
                 if let found = try await writer.user(email: role.email) {
                     if mayHaveCreated { await report.count(.usersCreated) }
+                    return found.id
+                }
+                if error.isRefusedValues { throw error }
+            }
+        }
+        throw lastError
+    }
+
+    /// The person's Kisi guest, created with their name and address; when the create's answer is
+    /// lost or Kisi refuses it, the guest is read back by name and address.
+    private func ensureGuest(_ role: RoleValues, _ report: ReportBuilder) async throws(KisiError) -> Int {
+        let name = role.holder.name ?? EmailAddress.displayName(from: role.email)
+        var lastError: KisiError = .network("POST /guests", "no answer")
+        for attempt in 1...Self.attempts {
+            if attempt > 1, await report.unreachable != nil { break }
+            do {
+                let guest = try await writer.createGuest(email: role.email, name: name)
+                await report.count(.guestsCreated)
+                return guest.id
+            } catch  where error.answerLost || error.isRefusedValues {
+                lastError = error
+                if let found = try await writer.guests(named: name, email: role.email).first {
+                    if error.answerLost { await report.count(.guestsCreated) }
                     return found.id
                 }
                 if error.isRefusedValues { throw error }

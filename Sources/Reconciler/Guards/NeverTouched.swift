@@ -38,7 +38,7 @@ public enum NeverTouched {
             // The role as Kisi holds it, whatever the file claims.
             let held = role.kisiID.flatMap { id in live.groups[group]?.roles.first { $0.id == id } }
             let roleID = held?.roleID ?? role.role
-            if roleID != Role.basicID || role.holder.kind != .user {
+            if roleID != Role.basicID || !role.holder.kind.isManaged {
                 violations.append(.notAMemberRole(change.address, role: roleID))
             } else if change.action != .create, exempt.contains(role.normalizedEmail) {
                 violations.append(.exemptPerson(change.address))

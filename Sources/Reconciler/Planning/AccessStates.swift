@@ -17,8 +17,11 @@ enum AccessStates {
         for grant in grants {
             let from = grant.window.from <= access.instant ? StateWindow.open : grant.window.from.secondsSinceEpoch
             let until = grant.window.until?.secondsSinceEpoch ?? StateWindow.open
-            bindings.append(RoleBinding(holder: .person(grant.person.index), window: StateWindow(from: from, until: until)))
+            let holder: Holder = grant.asGuest ? .personAsGuest(grant.person.index) : .person(grant.person.index)
+            bindings.append(RoleBinding(holder: holder, window: StateWindow(from: from, until: until)))
         }
+        // Guests sort after users: the diff merge-joins by holder.
+        if grants.contains(where: \.asGuest) { bindings.sort { $0.holder < $1.holder } }
         return GroupState(
             address: group.address, name: group.name, description: group.description, place: group.place, placeID: placeID,
             kisiID: live.groups[group.address]?.group.id, doors: group.doors == nil ? nil : live.resolution.doors[group.address] ?? [],
@@ -85,6 +88,9 @@ struct Holders: HolderNames {
     private let kisiUserIDs: [Int]
     private let teams: [Int: String]
     private let guests: [Int: (name: String, email: String?)]
+    /// Kisi guest id → the person with that address, and back: people of the member data as guests.
+    private let personByGuest: [Int: Int32]
+    private let guestByPerson: [Int32: (id: Int, email: String?)]
     private let others: [Int: String]
 
     init(directory: PeopleDirectory, live: LiveState) {
@@ -103,16 +109,29 @@ struct Holders: HolderNames {
             }
         }
         var teams: [Int: String] = [:], guests: [Int: (name: String, email: String?)] = [:], others: [Int: String] = [:]
+        var personByGuest: [Int: Int32] = [:], guestByPerson: [Int32: (id: Int, email: String?)] = [:]
         for group in live.groups.values {
             for role in group.roles where role.userID == nil {
                 switch role.assignee {
                 case .user: continue
                 case .team(let id, let name): teams[id] = name
-                case .guest(let id, let name, let email): guests[id] = (name, email)
+                case .guest(let id, let name, let email):
+                    guests[id] = (name, email)
+                    // A guest with a person's address is that person as a guest: kisictl's to manage.
+                    // Kisi may hold several guests with one address: the oldest (lowest id) is theirs.
+                    if let email, let person = directory.personID(normalizedEmail: EmailAddress.normalized(email)),
+                        guestByPerson[person.index].map({ id < $0.id }) ?? true
+                    {
+                        if let earlier = guestByPerson[person.index] { personByGuest[earlier.id] = nil }
+                        personByGuest[id] = person.index
+                        guestByPerson[person.index] = (id, email)
+                    }
                 case .other(let type, let id): others[id ?? 0] = "\(type) \(id.map(String.init) ?? "?")"
                 }
             }
         }
+        self.personByGuest = personByGuest
+        self.guestByPerson = guestByPerson
         self.personByUser = personByUser
         self.strangers = strangers
         self.kisiEmails = kisiEmails
@@ -128,14 +147,14 @@ struct Holders: HolderNames {
         switch role.assignee {
         case .user(let user): return personByUser[user.id].map(Holder.person) ?? Holder.user(user.id)
         case .team(let id, _): return Holder.team(id)
-        case .guest(let id, _, _): return Holder.guest(id)
+        case .guest(let id, _, _): return personByGuest[id].map(Holder.personAsGuest) ?? Holder.guest(id)
         case .other(_, let id): return Holder.other(id ?? 0)
         }
     }
 
     func email(of holder: Holder) -> String? {
         switch holder.kind {
-        case .person: directory.email(of: PersonID(index: Int32(holder.id)))
+        case .person, .personAsGuest: directory.email(of: PersonID(index: Int32(holder.id)))
         case .user: strangers[holder.id]?.email
         case .guest: guests[holder.id]?.email
         case .team, .other: nil
@@ -143,12 +162,18 @@ struct Holders: HolderNames {
     }
 
     func kisiEmail(of holder: Holder) -> String? {
-        holder.kind == .person ? kisiEmails[holder.id] : email(of: holder)
+        switch holder.kind {
+        case .person: kisiEmails[holder.id]
+        case .personAsGuest: guestByPerson[Int32(holder.id)]?.email ?? email(of: holder)
+        default: email(of: holder)
+        }
     }
 
     func name(of holder: Holder) -> String? {
         switch holder.kind {
         case .person: directory.name(of: PersonID(index: Int32(holder.id)))
+        case .personAsGuest:
+            directory.name(of: PersonID(index: Int32(holder.id))) ?? guestByPerson[Int32(holder.id)].flatMap { guests[$0.id]?.name }
         case .user: strangers[holder.id]?.name
         case .team: teams[holder.id]
         case .guest: guests[holder.id]?.name
@@ -160,7 +185,11 @@ struct Holders: HolderNames {
         switch holder.kind {
         case .person: kisiUserIDs[holder.id] == 0 ? nil : kisiUserIDs[holder.id]
         case .user: holder.id
-        case .team, .guest, .other: nil
+        case .team, .guest, .other, .personAsGuest: nil
         }
+    }
+
+    func guestID(of holder: Holder) -> Int? {
+        holder.kind == .personAsGuest ? guestByPerson[Int32(holder.id)]?.id : nil
     }
 }

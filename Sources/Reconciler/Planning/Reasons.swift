@@ -19,7 +19,7 @@ enum Reasons {
     static func attach(to changes: inout [ResourceChange], evaluator: AccessEvaluator, instant: Instant, skipped: [String: SkippedRecord] = [:]) {
         for index in changes.indices where changes[index].address.kind == .role {
             let change = changes[index]
-            guard let role = change.role, role.holder.kind == .user else { continue }
+            guard let role = change.role, role.holder.kind.isManaged else { continue }
             let person = evaluator.directory.personID(normalizedEmail: role.normalizedEmail)
             let decision = person.flatMap { evaluator.decision(for: $0, in: change.address.group, at: instant) }
             let records = (decision?.evidence ?? []).map { Reason.record(evaluator.reason($0)) }

@@ -115,15 +115,18 @@ public enum PlanJSON {
                 ("group", .string(group.address)), ("email", .string(style.email(values.email))), ("role", .string(values.role)),
                 ("valid_from", .string(values.window.from?.rfc3339)), ("valid_until", .string(values.window.until?.rfc3339)),
             ])
-        case .team, .guest, .other:
-            // A role held by a team, a guest or another kind of assignee: kisictl never changes these.
+        case .team, .guest, .other, .memberGuest:
+            // A role held by a team, a guest or another kind of assignee: kisictl never changes
+            // these, apart from its own guests'.
             let type =
                 switch values.holder.kind {
                 case .team: "Team"
-                case .guest: "Guest"
+                case .guest, .memberGuest: "Guest"
                 default: "Other"
                 }
-            let name = values.holder.kind == .guest ? values.holder.name.map(style.name) : values.holder.kind == .team ? values.holder.name : nil
+            let name =
+                values.holder.kind == .guest || values.holder.kind == .memberGuest
+                ? values.holder.name.map(style.name) : values.holder.kind == .team ? values.holder.name : nil
             return .object([
                 ("group", .string(group.address)), ("assignee_type", .string(type)), ("name", .string(name)),
                 ("email", .string(values.holder.email.map(style.email))), ("role", .string(values.role)),
@@ -168,21 +171,28 @@ public enum PlanJSON {
             }
             for change in view.roles where change.action != .delete {
                 let role = change.after!.role!
-                members.append((role.normalizedEmail, roleValues(group, role, style: style)))
+                members.append((key(role), roleValues(group, role, style: style)))
             }
             for (key, values) in members.sorted(by: { $0.0 < $1.0 }) {
-                resources.append(.object(resource(.role, group.address, index: style.email(key), values: values)))
+                resources.append(.object(resource(.role, group.address, index: masked(key, style), values: values)))
             }
         }
         return resources
     }
 
-    /// A role's key in planned values: a user's e-mail, or `team:ID`, `guest:ID`.
+    /// A role's key with its e-mail masked as the style asks: `a***@example.com`, `guest:a***@…`.
+    static func masked(_ key: String, _ style: PlanStyle) -> String {
+        key.hasPrefix("guest:") && key.contains("@") ? "guest:" + style.email(String(key.dropFirst(6))) : style.email(key)
+    }
+
+    /// A role's key in planned values: a user's e-mail, `guest:` and the e-mail of a person as a
+    /// guest, or `team:ID`, `guest:ID`.
     static func key(_ values: RoleValues) -> String {
         switch values.holder.kind {
         case .user: return values.normalizedEmail
         case .team: return "team:\(values.holder.kisiID ?? 0)"
         case .guest: return "guest:\(values.holder.kisiID ?? 0)"
+        case .memberGuest: return "guest:" + values.normalizedEmail
         case .other: return "other:\(values.holder.kisiID ?? 0)"
         }
     }
@@ -260,7 +270,7 @@ public enum PlanJSON {
                 let before = role.action == .create ? nil : role.before?.role.map { roleValues(group, $0, style: style) }
                 let after = role.action == .delete ? nil : role.after?.role.map { roleValues(group, $0, style: style) }
                 add(
-                    .role, group.address, style.email(values.normalizedEmail), change(actions, before: before, after: after),
+                    .role, group.address, masked(key(values), style), change(actions, before: before, after: after),
                     reasons: role.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: style.zone, revoking: role.action == .delete) },
                     cause: role.cause.map(ReasonText.cause), origin: role.origin)
             }

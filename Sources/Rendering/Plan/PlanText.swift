@@ -149,13 +149,17 @@ public enum PlanText {
     static func line(_ change: ResourceChange, plan: Plan, style: PlanStyle) -> Line {
         let reissue = plan.windowChanges == .reissue
         let zone = style.zone
+        let guest = change.isGuests ? "guest " : ""
         func words(revoking: Bool) -> [String] {
             change.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: zone, revoking: revoking) }
         }
         switch change.action {
         case .create:
             let role = change.after!.role!
-            let who = style.email(role.email) + (role.role == "group_basic" ? "" : " as \(role.role)")
+            let who = guest + style.email(role.email) + (role.role == "group_basic" ? "" : " as \(role.role)")
+            if change.isGuests, role.holder.kisiID == nil {
+                return Line(kind: .add, summary: "create \(who) and grant, \(style.window(role.window))", reasons: words(revoking: false))
+            }
             return change.createsUser
                 ? Line(kind: .add, summary: "create user \(who) and grant, \(style.window(role.window))", reasons: words(revoking: false))
                 : Line(kind: .add, summary: "grant \(who), \(style.window(role.window))", reasons: words(revoking: false))
@@ -164,10 +168,10 @@ public enum PlanText {
             let how = reissue ? " (by revoking and granting again)" : ""
             return Line(
                 kind: .change,
-                summary: "window of \(style.email(before.email)): \(style.window(before.window)) → \(style.window(after.window))\(how)",
+                summary: "window of \(guest)\(style.email(before.email)): \(style.window(before.window)) → \(style.window(after.window))\(how)",
                 reasons: words(revoking: false))
         case .delete:
-            let who = style.email(change.before!.role!.email)
+            let who = guest + style.email(change.before!.role!.email)
             let merging = change.cause == .mergedDuplicate
             return Line(kind: .remove, summary: merging ? "remove \(who) from the duplicate" : "revoke \(who)", reasons: words(revoking: !merging))
         }

@@ -38,5 +38,8 @@ struct GroupView {
 
 extension ResourceChange {
     /// A role created for a person who has no Kisi user yet: the user is created first.
-    var createsUser: Bool { address.kind == .role && action == .create && after?.role?.holder.kisiID == nil }
+    var createsUser: Bool { address.kind == .role && action == .create && after?.role?.holder.kisiID == nil && !isGuests }
+
+    /// A role of a person of the member data as a Kisi guest (`invitees: guest`).
+    var isGuests: Bool { role?.holder.kind == .memberGuest }
 }

@@ -17,7 +17,7 @@ public enum DataText {
         guard !people.isEmpty else { return nil }
         let shown = people.prefix(limit).map(style.email).joined(separator: ", ")
         let more = people.count > limit ? " and \(people.count - limit) more" : ""
-        return
-            "Kisi will e-mail \(people.count) \(people.count == 1 ? "person" : "people") granted access (policy.notify is true): \(shown)\(more)."
+        let why = plan.notify ? "policy.notify is true" : "guests, whose e-mail carries their link; policy.notify is false"
+        return "Kisi will e-mail \(people.count) \(people.count == 1 ? "person" : "people") granted access (\(why)): \(shown)\(more)."
     }
 }

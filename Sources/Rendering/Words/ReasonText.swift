@@ -48,7 +48,7 @@ public enum ReasonText {
         }
         switch record.kind {
         case .membership, .companyMembership, .householdMembership: return membership(record, at: instant, zone: zone)
-        case .registration, .booking, .invitation: return described(record, zone: zone) + suffix(record)
+        case .registration, .booking, .invitation, .guestInvitation: return described(record, zone: zone) + suffix(record)
         case .extraGrant:
             let until = record.until.map { zone.localDateTime(for: $0).displayString } ?? ""
             switch record.finding {
@@ -71,9 +71,17 @@ public enum ReasonText {
         case .companyMembership: "company membership \(record.label) #\(record.id) (company \(record.company ?? ""))"
         case .householdMembership: "household membership \(record.label) #\(record.id) (household \(record.household ?? ""))"
         case .registration: "registration \(record.label) #\(record.id) \(timeRange(record, zone: zone))"
-        case .booking, .invitation:
-            "\(record.kind == .invitation ? "invited to booking" : "booking") \(record.resourceType ?? "") \(record.label) #\(record.id) \(timeRange(record, zone: zone))"
+        case .booking, .invitation, .guestInvitation:
+            "\(bookingRole(record.kind)) \(record.resourceType ?? "") \(record.label) #\(record.id) \(timeRange(record, zone: zone))"
         case .extraGrant: "extra grant: \(record.label)"
+        }
+    }
+
+    private static func bookingRole(_ kind: RecordReason.Kind) -> String {
+        switch kind {
+        case .invitation: "invited to booking"
+        case .guestInvitation: "invited as a guest to booking"
+        default: "booking"
         }
     }
 
@@ -162,7 +170,7 @@ public enum ReasonText {
                 case .membership, .companyMembership, .householdMembership: "membership"
                 case .registration: "registration"
                 case .booking: "booking"
-                case .invitation: "booking invitation"
+                case .invitation, .guestInvitation: "booking invitation"
                 case .extraGrant: "extra grant"
                 }
             let word: String =

@@ -245,7 +245,8 @@ struct ApplyCommand: AsyncParsableCommand {
             (.groupsCreated, "groups created"), (.groupsUpdated, "groups updated"), (.groupsDeleted, "duplicate groups deleted"),
             (.doorsLinked, "doors linked"),
             (.doorsUnlinked, "doors unlinked"),
-            (.usersCreated, "users created"), (.grants, "grants"), (.windowChanges, "window changes"), (.revocations, "revocations"),
+            (.usersCreated, "users created"), (.guestsCreated, "guests created"), (.grants, "grants"), (.windowChanges, "window changes"),
+            (.revocations, "revocations"),
         ]
         let done = words.compactMap { kind, word in report.completed[kind].map { "\($0) \(word)" } }
         var text = "\n" + (report.succeeded ? "Apply complete: " : "Apply finished with failures. Done: ")

@@ -1,7 +1,8 @@
 import PlanModel
 
-/// kisictl grants and revokes `group_basic` roles of users only: a manager's role, and any role
-/// a team, a guest or an unknown kind of assignee holds, stays exactly as it is.
+/// kisictl grants and revokes `group_basic` roles of users and of its own guests (people of the
+/// member data invited as guests) only: a manager's role, and any role a team, another guest or
+/// an unknown kind of assignee holds, stays exactly as it is.
 struct UntouchableRoles: PlanPolicy {
     func apply(to draft: inout PlanDraft) {
         draft.sift { change in
@@ -10,7 +11,7 @@ struct UntouchableRoles: PlanPolicy {
             case .team: return .keep(.team)
             case .guest: return .keep(.guest)
             case .other: return .keep(.otherAssignee)
-            case .user: return before.role == Role.basicID ? .plan : .keep(.manager)
+            case .user, .memberGuest: return before.role == Role.basicID ? .plan : .keep(.manager)
             }
         }
     }
