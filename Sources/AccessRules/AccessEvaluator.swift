@@ -393,14 +393,25 @@ struct CompiledGroup: Sendable {
         case bookings([Bool])
     }
 
-    struct Rule: Sendable {
-        var matcher: Matcher
-        var window: RuleWindow
-        var invitees: Invitees
-        var minAge: Int?
+    /// A class: the evaluation loop visits every rule for every person, and a reference is one
+    /// retain where a struct of arrays is one per array.
+    final class Rule: Sendable {
+        let matcher: Matcher
+        let window: RuleWindow
+        let invitees: Invitees
+        let minAge: Int?
         /// (index into the evaluator's rule tags, interned id among people's tags or -1 when nobody has it).
-        var requiredTags: [(Int32, Int32)] = []
-        var blockingTags: [(Int32, Int32)] = []
+        let requiredTags: [(Int32, Int32)]
+        let blockingTags: [(Int32, Int32)]
+
+        init(_ matcher: Matcher, _ rule: GrantRule, requiredTags: [(Int32, Int32)], blockingTags: [(Int32, Int32)]) {
+            self.matcher = matcher
+            window = rule.window
+            invitees = rule.invitees
+            minAge = rule.conditions.minAge
+            self.requiredTags = requiredTags
+            self.blockingTags = blockingTags
+        }
 
         var hasConditions: Bool { minAge != nil || !requiredTags.isEmpty || !blockingTags.isEmpty }
     }
@@ -431,24 +442,20 @@ struct CompiledGroup: Sendable {
             }
         }
         rules = config.rules.map { rule in
-            var compiled: Rule
+            let matcher: Matcher
             switch rule.selector {
             case .memberships(let types, let blocked):
                 let wanted = Set(types.map(RecordIndex.key))
-                compiled = Rule(
-                    matcher: .memberships(index.membershipTypes.table(wanted.contains), blocked), window: rule.window, invitees: rule.invitees)
+                matcher = .memberships(index.membershipTypes.table(wanted.contains), blocked)
             case .registrations(let selector):
                 let patterns = selector.sessions.map(GlobPattern.init)
-                let sessions = index.sessionNames.table { name in patterns.isEmpty || patterns.contains { $0.matches(name) } }
-                compiled = Rule(matcher: .registrations(KindSet(selector.kinds), sessions), window: rule.window, invitees: rule.invitees)
+                matcher = .registrations(
+                    KindSet(selector.kinds), index.sessionNames.table { name in patterns.isEmpty || patterns.contains { $0.matches(name) } })
             case .bookings(let resources):
-                let table = index.resourceKeys.table { key in resources.contains { $0.matches(resourceKey: key) } }
-                compiled = Rule(matcher: .bookings(table), window: rule.window, invitees: rule.invitees)
+                matcher = .bookings(index.resourceKeys.table { key in resources.contains { $0.matches(resourceKey: key) } })
             }
-            compiled.minAge = rule.conditions.minAge
-            compiled.requiredTags = tags(rule.conditions.requiredTags)
-            compiled.blockingTags = tags(rule.conditions.blockingTags)
-            return compiled
+            return Rule(
+                matcher, rule, requiredTags: tags(rule.conditions.requiredTags), blockingTags: tags(rule.conditions.blockingTags))
         }
         extras = config.extra.enumerated().compactMap { position, extra in
             guard let person = directory.personID(normalizedEmail: EmailAddress.normalized(extra.email)) else { return nil }

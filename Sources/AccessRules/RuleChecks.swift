@@ -7,6 +7,7 @@ enum RuleChecks {
     static func diagnostics(config: SiteConfig, data: MemberData, index: RecordIndex) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let typeNames = Set(data.memberships.map(\.type))
+        let undatedBlocks = data.memberships.filter { $0.status == .blocked && $0.blockedSince == nil }
         let sessionNames = Set(data.registrations.map(\.session))
         for group in config.managedGroups {
             for (position, rule) in group.rules.enumerated() {
@@ -45,9 +46,7 @@ enum RuleChecks {
                 case .memberships(let types, let blocked):
                     if case .allowFor(let grace) = blocked {
                         let wanted = Set(types.map(RecordIndex.key))
-                        let undated = data.memberships.filter {
-                            $0.status == .blocked && $0.blockedSince == nil && wanted.contains(RecordIndex.key($0.type))
-                        }
+                        let undated = undatedBlocks.filter { wanted.contains(RecordIndex.key($0.type)) }
                         if let first = undated.first {
                             diagnostics.append(
                                 .warning(

@@ -318,9 +318,7 @@ struct RowDecoder {
                 row, company != nil ? .companyID : .householdID,
                 "a membership belongs to one customer, company or household: fill only one of customer_id, company_id and household_id")
         }
-        if let startsOn, let endsOn, endsOn < startsOn {
-            error(row, .endsOn, "ends_on \(endsOn) is before starts_on \(startsOn)")
-        }
+        checkOrder(row, startsOn, endsOn)
         guard let id, let holder, let type, let status, let startsOn, !rowFailed else { return nil }
         return Membership(
             id: id, holder: holder, type: type, status: status, startsOn: startsOn, endsOn: endsOn,
@@ -333,9 +331,7 @@ struct RowDecoder {
         let membership = required(row, .membershipID)
         let startsOn = date(row, .startsOn)
         let endsOn = date(row, .endsOn)
-        if let startsOn, let endsOn, endsOn < startsOn {
-            error(row, .endsOn, "ends_on \(endsOn) is before starts_on \(startsOn)")
-        }
+        checkOrder(row, startsOn, endsOn)
         guard let id, let membership, let startsOn, let endsOn, !rowFailed else { return nil }
         return Hold(id: id, membershipID: membership, startsOn: startsOn, endsOn: endsOn, origin: row.location)
     }
@@ -371,6 +367,13 @@ struct RowDecoder {
         return Booking(
             id: id, customerID: customer, resourceType: type, resource: resource, startsAt: startsAt, endsAt: endsAt,
             status: status, invitees: invitees, origin: row.location)
+    }
+
+    /// A last day may be the first, never before it.
+    private mutating func checkOrder(_ row: Row, _ startsOn: LocalDate?, _ endsOn: LocalDate?) {
+        if let startsOn, let endsOn, endsOn < startsOn {
+            error(row, .endsOn, "ends_on \(endsOn) is before starts_on \(startsOn)")
+        }
     }
 
     /// Ends must follow starts; comparable only when both are written the same way.
