@@ -50,17 +50,35 @@ struct RecordIndex: Sendable {
     var warnings: [Diagnostic] = []
 
     init(data: MemberData, directory: PeopleDirectory, zone: SiteTimeZone) {
-        // The three kinds of record are indexed independently, on every core.
-        let parts = [Part.Kind.memberships, .registrations, .bookings].parallelMap { kind in
-            var part = Part(directory: directory, zone: zone)
-            switch kind {
-            case .memberships: part.index(data.memberships)
-            case .registrations: part.index(data.registrations)
-            case .bookings: part.index(data.bookings)
-            }
-            return part.finished()
+        // The three kinds of record, the holds and the people's tags and ages are indexed
+        // independently, on every core.
+        enum Task {
+            case records(Part.Kind)
+            case holds, people
         }
-        let (m, r, b) = (parts[0], parts[1], parts[2])
+        enum Indexed {
+            case records(Part.Finished)
+            case holds(Holds)
+            case people(PersonAttributes)
+        }
+        let tasks: [Task] = [.records(.memberships), .records(.registrations), .records(.bookings), .holds, .people]
+        let indexed = tasks.parallelMap { task -> Indexed in
+            switch task {
+            case .records(let kind):
+                var part = Part(directory: directory, zone: zone)
+                switch kind {
+                case .memberships: part.index(data.memberships)
+                case .registrations: part.index(data.registrations)
+                case .bookings: part.index(data.bookings)
+                }
+                return .records(part.finished())
+            case .holds: return .holds(Holds(data: data, zone: zone))
+            case .people: return .people(PersonAttributes(data: data, directory: directory))
+            }
+        }
+        guard case .records(let m) = indexed[0], case .records(let r) = indexed[1], case .records(let b) = indexed[2],
+            case .holds(let holds) = indexed[3], case .people(let people) = indexed[4]
+        else { preconditionFailure("results come in the order of their tasks") }
         memberships = m.owners
         membershipSpans = m.spans
         membershipStatus = data.memberships.map(\.status)
@@ -79,7 +97,6 @@ struct RecordIndex: Sendable {
         bookingStatus = data.bookings.map(\.status)
         resourceKeys = b.names
         resourceKeyOf = b.nameOf
-        let holds = Holds(data: data, zone: zone), people = PersonAttributes(data: data, directory: directory)
         membershipHolds = holds.lists
         holdSpans = holds.spans
         blockedSince = holds.blockedSince
@@ -90,7 +107,7 @@ struct RecordIndex: Sendable {
     }
 
     /// Holds by membership, and when blocked memberships were blocked.
-    private struct Holds {
+    struct Holds {
         var lists: PersonLists
         var spans: [Span]
         var blockedSince: [Int64]
@@ -105,9 +122,10 @@ struct RecordIndex: Sendable {
                 lists = builder.build()
                 return
             }
+            // Only the memberships holds name are looked for: -1 until found (the first of an id).
             var membershipIndex: [String: Int32] = [:]
-            membershipIndex.reserveCapacity(data.memberships.count)
-            for (position, membership) in data.memberships.enumerated() where membershipIndex[membership.id] == nil {
+            for hold in data.holds { membershipIndex[hold.membershipID] = -1 }
+            for (position, membership) in data.memberships.enumerated() where membershipIndex[membership.id] == -1 {
                 membershipIndex[membership.id] = Int32(position)
             }
             spans.reserveCapacity(data.holds.count)
@@ -117,7 +135,7 @@ struct RecordIndex: Sendable {
             for position in order {
                 let hold = data.holds[position]
                 spanOf[position] = Span(from: zone.startOfDay(hold.startsOn), until: zone.startOfDay(hold.endsOn.adding(days: 1)))
-                guard let membership = membershipIndex[hold.membershipID] else {
+                guard let membership = membershipIndex[hold.membershipID], membership >= 0 else {
                     warnings.append(
                         .warning(
                             at: hold.origin, path: "membership_id",
@@ -132,7 +150,7 @@ struct RecordIndex: Sendable {
     }
 
     /// What rules ask of a person beside their records: tags and age.
-    private struct PersonAttributes {
+    struct PersonAttributes {
         var tags: PersonLists
         var tagNames = Interner()
         var birthDays: [Int64]
@@ -140,16 +158,12 @@ struct RecordIndex: Sendable {
         init(data: MemberData, directory: PeopleDirectory) {
             var builder = PersonLists.Builder(people: directory.count)
             birthDays = [Int64](repeating: RecordIndex.noBirthDate, count: directory.count)
-            var seen = Set<Int64>()
+            // A person with several customer records may list a tag twice: harmless to `contains`.
             for customer in data.customers where !customer.tags.isEmpty || customer.birthDate != nil {
                 guard let person = directory.person(customerID: customer.id) else { continue }
                 let p = Int(person.index)
                 if let birth = customer.birthDate, birthDays[p] == RecordIndex.noBirthDate { birthDays[p] = birth.daysSinceEpoch }
-                for tag in customer.tags {
-                    let id = tagNames.id(tag)
-                    // A person's tag once, however many of their records carry it.
-                    if seen.insert(Int64(p) << 32 | Int64(id)).inserted { builder.add(id, toOwner: person.index) }
-                }
+                for tag in customer.tags { builder.add(tagNames.id(tag), toOwner: person.index) }
             }
             tags = builder.build()
         }
