@@ -17,21 +17,31 @@ public struct AccessEvaluator: Sendable {
 
     let index: RecordIndex
     let groups: [CompiledGroup]
-    /// The tags rules name (`require`, `unless`), as written: what a ``Evidence/Note/tag(_:)`` means.
+    /// The tags rules name (`require`, `unless`), as first written: what a
+    /// ``Evidence/Note/tag(_:)`` means, by the tag's bit.
     let ruleTags: [String]
+    /// The ages rules ask (`min_age`), each once: a rule's ``CompiledGroup/Rule/ageSlot``.
+    let minAges: [Int]
 
     public init(config: SiteConfig, data: MemberData) {
         self.config = config
         self.data = data
+        let rules = config.managedGroups.flatMap(\.rules)
+        var ruleTags: [String] = [], normalizedTags: [String] = []
+        for tag in rules.flatMap({ $0.conditions.requiredTags + $0.conditions.blockingTags }) where !normalizedTags.contains(RecordIndex.key(tag)) {
+            ruleTags.append(tag)
+            normalizedTags.append(RecordIndex.key(tag))
+        }
+        let minAges = Array(Set(rules.compactMap(\.conditions.minAge))).sorted()
         let directory = PeopleDirectory(data: data, alsoEmails: config.managedGroups.flatMap { $0.extra.map(\.email) })
-        let index = RecordIndex(data: data, directory: directory, zone: config.timeZone)
+        let index = RecordIndex(data: data, directory: directory, zone: config.timeZone, ruleTags: normalizedTags)
         self.directory = directory
         self.index = index
-        var ruleTags: [String] = []
         groups = config.managedGroups.enumerated().map { position, group in
-            CompiledGroup(group, position: position, index: index, directory: directory, zone: config.timeZone, ruleTags: &ruleTags)
+            CompiledGroup(group, position: position, index: index, directory: directory, zone: config.timeZone, minAges: minAges)
         }
         self.ruleTags = ruleTags
+        self.minAges = minAges
         diagnostics = directory.warnings + index.warnings + RuleChecks.diagnostics(config: config, data: data, index: index)
         diagnostics += ageWarnings()
     }
@@ -41,7 +51,7 @@ public struct AccessEvaluator: Sendable {
     private func ageWarnings() -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         for group in groups {
-            for (position, rule) in group.rules.enumerated() where rule.minAge != nil {
+            for (position, rule) in group.rules.enumerated() where rule.ageSlot >= 0 {
                 let undated = (0..<directory.count).filter { p in
                     index.birthDays[p] == RecordIndex.noBirthDate && selects(rule, p)
                 }
@@ -74,7 +84,7 @@ public struct AccessEvaluator: Sendable {
     /// Grants carry no evidence (``decision(for:in:at:)`` gives it for the few that need reasons),
     /// which keeps a million-customer site in memory.
     public func evaluate(at instant: Instant) -> DesiredAccess {
-        let clock = Clock(instant, zone: config.timeZone)
+        let clock = Clock(instant, zone: config.timeZone, minAges: minAges)
         let results = groups.parallelMap { group in
             var scratch = Scratch()
             var grants: [DesiredGrant] = []
@@ -94,13 +104,13 @@ public struct AccessEvaluator: Sendable {
     public func decision(for person: PersonID, in address: String, at instant: Instant) -> AccessDecision? {
         guard let group = groups.first(where: { $0.config.address == address }) else { return nil }
         var scratch = Scratch()
-        return decide(person, group, at: Clock(instant, zone: config.timeZone), explaining: true, scratch: &scratch)
+        return decide(person, group, at: Clock(instant, zone: config.timeZone, minAges: minAges), explaining: true, scratch: &scratch)
     }
 
     /// One decision per managed group, sorted by address.
     public func decisions(for person: PersonID, at instant: Instant) -> [AccessDecision] {
         var scratch = Scratch()
-        let clock = Clock(instant, zone: config.timeZone)
+        let clock = Clock(instant, zone: config.timeZone, minAges: minAges)
         return groups.map { decide(person, $0, at: clock, explaining: true, scratch: &scratch) }
     }
 
@@ -137,11 +147,16 @@ public struct AccessEvaluator: Sendable {
         var now: Int64
         var today: LocalDate
         var startOfToday: Int64
+        /// Per rule age (``AccessEvaluator/minAges``): the last birth date (days since the epoch)
+        /// of someone that old today. Born on 29 February, one is a year older on 1 March.
+        var lastBirthDays: [Int64]
 
-        init(_ instant: Instant, zone: SiteTimeZone) {
+        init(_ instant: Instant, zone: SiteTimeZone, minAges: [Int] = []) {
             now = instant.secondsSinceEpoch
             today = zone.localDateTime(for: instant).date
             startOfToday = zone.startOfDay(today).secondsSinceEpoch
+            let today = today
+            lastBirthDays = minAges.map { today.yearsEarlier($0).daysSinceEpoch }
         }
     }
 
@@ -208,10 +223,12 @@ public struct AccessEvaluator: Sendable {
                 scratch.candidates.removeSubrange(firstCandidate...)
             }
         }
-        for extra in group.extras where extra.person == person {
-            // One without `from` may run at most max_extra_grant from now (``warnings(at:)`` says so).
-            if extra.startsOpen, extra.span.until - now > config.policy.maxExtraGrant.seconds { continue }
-            scratch.candidates.append(Candidate(span: extra.span, evidence: Evidence(.extra(group: group.position, extra.position), .grants)))
+        if !group.extras.isEmpty {
+            for extra in group.extras where extra.person == person {
+                // One without `from` may run at most max_extra_grant from now (``warnings(at:)`` says so).
+                if extra.startsOpen, extra.span.until - now > config.policy.maxExtraGrant.seconds { continue }
+                scratch.candidates.append(Candidate(span: extra.span, evidence: Evidence(.extra(group: group.position, extra.position), .grants)))
+            }
         }
         return choose(group: group.config.address, now: now, explaining: explaining, scratch: &scratch)
     }
@@ -219,19 +236,17 @@ public struct AccessEvaluator: Sendable {
     /// The first of the rule's conditions the person does not meet, if any. A person with no
     /// birth date passes `min_age` (the plan warns about them).
     private func unmetCondition(_ p: Int, _ rule: CompiledGroup.Rule, _ clock: Clock) -> (finding: Evidence.Finding, note: Evidence.Note)? {
-        if let minAge = rule.minAge, index.birthDays[p] != RecordIndex.noBirthDate {
-            let (year, month, day) = LocalDate(daysSinceEpoch: index.birthDays[p]).components
-            let today = clock.today.components
-            if (year + minAge, month, day) > (today.year, today.month, today.day) {
-                return (.underAge, .minAge(Int32(minAge)))
-            }
+        if rule.ageSlot >= 0, index.birthDays[p] != RecordIndex.noBirthDate, index.birthDays[p] > clock.lastBirthDays[rule.ageSlot] {
+            return (.underAge, .minAge(Int32(minAges[rule.ageSlot])))
         }
-        let tags = index.personTags[p]
-        for (tag, id) in rule.requiredTags where id < 0 || !tags.contains(id) {
-            return (.missingTag, .tag(tag))
+        let words = index.tagWords
+        for word in 0..<rule.requiredTags.count {
+            let missing = rule.requiredTags[word] & ~index.personTagBits[p * words + word]
+            if missing != 0 { return (.missingTag, .tag(Int32(word * 64 + missing.trailingZeroBitCount))) }
         }
-        for (tag, id) in rule.blockingTags where id >= 0 && tags.contains(id) {
-            return (.blockedByTag, .tag(tag))
+        for word in 0..<rule.blockingTags.count {
+            let found = rule.blockingTags[word] & index.personTagBits[p * words + word]
+            if found != 0 { return (.blockedByTag, .tag(Int32(word * 64 + found.trailingZeroBitCount))) }
         }
         return nil
     }
@@ -242,7 +257,7 @@ public struct AccessEvaluator: Sendable {
         let now = clock.now
         let span = index.membershipSpans[Int(m)]
         let record = Evidence.Record.membership(m)
-        let holds = index.membershipHolds[Int(m)]
+        let held = !index.membershipHolds.isEmpty(Int(m))
         var finding = Evidence.Finding.grants
         var note = Evidence.Note.none
         var graceEnds = Span.open
@@ -250,7 +265,7 @@ public struct AccessEvaluator: Sendable {
         case .active: break
         case .paused:
             // A paused membership with dated holds is frozen by them; without, until further notice.
-            guard !holds.isEmpty else {
+            guard held else {
                 scratch.denials.append(Evidence(record, .paused))
                 return
             }
@@ -290,10 +305,11 @@ public struct AccessEvaluator: Sendable {
         var window = span.widened(by: ruleWindow)
         if finding == .grantsInRenewalGrace { window.from = span.until }
         window.until = min(window.until, graceEnds)
-        guard !holds.isEmpty else {
+        guard held else {
             scratch.candidates.append(Candidate(span: window, evidence: Evidence(record, finding, note)))
             return
         }
+        let holds = index.membershipHolds[Int(m)]
         // Holds cut the window into the pieces around them; a piece keeps a special finding
         // (a grace), else says which hold it ends at or follows.
         var from = window.from
@@ -399,21 +415,22 @@ struct CompiledGroup: Sendable {
         let matcher: Matcher
         let window: RuleWindow
         let invitees: Invitees
-        let minAge: Int?
-        /// (index into the evaluator's rule tags, interned id among people's tags or -1 when nobody has it).
-        let requiredTags: [(Int32, Int32)]
-        let blockingTags: [(Int32, Int32)]
+        /// Index of the rule's `min_age` in ``AccessEvaluator/minAges``; -1 for none.
+        let ageSlot: Int
+        /// Masks over the rule tags' bits (empty when the rule names none).
+        let requiredTags: [UInt64]
+        let blockingTags: [UInt64]
+        let hasConditions: Bool
 
-        init(_ matcher: Matcher, _ rule: GrantRule, requiredTags: [(Int32, Int32)], blockingTags: [(Int32, Int32)]) {
+        init(_ matcher: Matcher, _ rule: GrantRule, ageSlot: Int, requiredTags: [UInt64], blockingTags: [UInt64]) {
             self.matcher = matcher
             window = rule.window
             invitees = rule.invitees
-            minAge = rule.conditions.minAge
+            self.ageSlot = ageSlot
             self.requiredTags = requiredTags
             self.blockingTags = blockingTags
+            hasConditions = ageSlot >= 0 || !requiredTags.isEmpty || !blockingTags.isEmpty
         }
-
-        var hasConditions: Bool { minAge != nil || !requiredTags.isEmpty || !blockingTags.isEmpty }
     }
 
     /// An `extra` grant, its person found and its window resolved.
@@ -431,15 +448,17 @@ struct CompiledGroup: Sendable {
     let rules: [Rule]
     let extras: [Extra]
 
-    init(_ config: GroupConfig, position: Int, index: RecordIndex, directory: PeopleDirectory, zone: SiteTimeZone, ruleTags: inout [String]) {
+    init(_ config: GroupConfig, position: Int, index: RecordIndex, directory: PeopleDirectory, zone: SiteTimeZone, minAges: [Int]) {
         self.config = config
         self.position = Int32(position)
-        func tags(_ names: [String]) -> [(Int32, Int32)] {
-            names.map { name in
-                let position = ruleTags.firstIndex(of: name) ?? ruleTags.count
-                if position == ruleTags.count { ruleTags.append(name) }
-                return (Int32(position), index.tagNames.existingID(name) ?? -1)
+        func mask(_ names: [String]) -> [UInt64] {
+            guard !names.isEmpty else { return [] }
+            var words = [UInt64](repeating: 0, count: index.tagWords)
+            for name in names {
+                let bit = index.ruleTags.firstIndex(of: RecordIndex.key(name))!
+                words[bit / 64] |= 1 << UInt64(bit % 64)
             }
+            return words
         }
         rules = config.rules.map { rule in
             let matcher: Matcher
@@ -455,7 +474,8 @@ struct CompiledGroup: Sendable {
                 matcher = .bookings(index.resourceKeys.table { key in resources.contains { $0.matches(resourceKey: key) } })
             }
             return Rule(
-                matcher, rule, requiredTags: tags(rule.conditions.requiredTags), blockingTags: tags(rule.conditions.blockingTags))
+                matcher, rule, ageSlot: rule.conditions.minAge.flatMap { minAges.firstIndex(of: $0) } ?? -1,
+                requiredTags: mask(rule.conditions.requiredTags), blockingTags: mask(rule.conditions.blockingTags))
         }
         extras = config.extra.enumerated().compactMap { position, extra in
             guard let person = directory.personID(normalizedEmail: EmailAddress.normalized(extra.email)) else { return nil }

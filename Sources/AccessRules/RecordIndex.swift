@@ -38,9 +38,14 @@ struct RecordIndex: Sendable {
     /// Per membership: when its block began (`blocked_since`); ``Span/open`` when not given.
     var blockedSince: [Int64]
 
-    /// Per person: their tags (every customer record's), interned.
-    var personTags: PersonLists
-    var tagNames: Interner
+    /// The tags rules name, trimmed and lower-cased: bit `i` of a person's tag words is tag `i`.
+    let ruleTags: [String]
+    /// 64-bit words per person (0 when no rule names a tag).
+    let tagWords: Int
+    /// Per person, `tagWords` words: which of the rule tags any of their customer records carries.
+    var personTagBits: [UInt64]
+    /// The rule tags some customer carries, as words.
+    var presentTagBits: [UInt64]
     /// Per person: the birth date (days since the epoch) of their first customer record having
     /// one; ``RecordIndex/noBirthDate`` when none has.
     var birthDays: [Int64]
@@ -49,7 +54,10 @@ struct RecordIndex: Sendable {
     /// Records naming a customer id, company, household or membership nobody has.
     var warnings: [Diagnostic] = []
 
-    init(data: MemberData, directory: PeopleDirectory, zone: SiteTimeZone) {
+    /// - Parameter ruleTags: the tags rules name, trimmed and lower-cased, each once.
+    init(data: MemberData, directory: PeopleDirectory, zone: SiteTimeZone, ruleTags: [String] = []) {
+        self.ruleTags = ruleTags
+        tagWords = (ruleTags.count + 63) / 64
         // The three kinds of record, the holds and the people's tags and ages are indexed
         // independently, on every core.
         enum Task {
@@ -73,7 +81,7 @@ struct RecordIndex: Sendable {
                 }
                 return .records(part.finished())
             case .holds: return .holds(Holds(data: data, zone: zone))
-            case .people: return .people(PersonAttributes(data: data, directory: directory))
+            case .people: return .people(PersonAttributes(data: data, directory: directory, ruleTags: ruleTags))
             }
         }
         guard case .records(let m) = indexed[0], case .records(let r) = indexed[1], case .records(let b) = indexed[2],
@@ -100,8 +108,8 @@ struct RecordIndex: Sendable {
         membershipHolds = holds.lists
         holdSpans = holds.spans
         blockedSince = holds.blockedSince
-        personTags = people.tags
-        tagNames = people.tagNames
+        personTagBits = people.tagBits
+        presentTagBits = people.presentTagBits
         birthDays = people.birthDays
         warnings = m.warnings + r.warnings + b.warnings + holds.warnings
     }
@@ -149,23 +157,39 @@ struct RecordIndex: Sendable {
         }
     }
 
-    /// What rules ask of a person beside their records: tags and age.
+    /// What rules ask of a person beside their records: the rule tags they carry, as bits (a
+    /// condition is then a mask test), and their birth date.
     struct PersonAttributes {
-        var tags: PersonLists
-        var tagNames = Interner()
+        var tagBits: [UInt64]
+        var presentTagBits: [UInt64]
         var birthDays: [Int64]
 
-        init(data: MemberData, directory: PeopleDirectory) {
-            var builder = PersonLists.Builder(people: directory.count)
+        init(data: MemberData, directory: PeopleDirectory, ruleTags: [String]) {
+            let words = (ruleTags.count + 63) / 64
+            tagBits = [UInt64](repeating: 0, count: directory.count * words)
+            presentTagBits = [UInt64](repeating: 0, count: words)
             birthDays = [Int64](repeating: RecordIndex.noBirthDate, count: directory.count)
-            // A person with several customer records may list a tag twice: harmless to `contains`.
-            for customer in data.customers where !customer.tags.isEmpty || customer.birthDate != nil {
+            let ruleTag = Dictionary(uniqueKeysWithValues: ruleTags.enumerated().map { ($1, $0) })
+            // Each spelling is normalized once: exports repeat the same few tags.
+            var bitOf: [String: Int] = [:]
+            for customer in data.customers where (words > 0 && !customer.tags.isEmpty) || customer.birthDate != nil {
                 guard let person = directory.person(customerID: customer.id) else { continue }
                 let p = Int(person.index)
                 if let birth = customer.birthDate, birthDays[p] == RecordIndex.noBirthDate { birthDays[p] = birth.daysSinceEpoch }
-                for tag in customer.tags { builder.add(tagNames.id(tag), toOwner: person.index) }
+                guard words > 0 else { continue }
+                for tag in customer.tags {
+                    let bit =
+                        bitOf[tag]
+                        ?? {
+                            let bit = ruleTag[RecordIndex.key(tag)] ?? -1
+                            bitOf[tag] = bit
+                            return bit
+                        }()
+                    guard bit >= 0 else { continue }
+                    tagBits[p * words + bit / 64] |= 1 << UInt64(bit % 64)
+                    presentTagBits[bit / 64] |= 1 << UInt64(bit % 64)
+                }
             }
-            tags = builder.build()
         }
     }
 
@@ -321,6 +345,9 @@ struct PersonLists: Sendable {
     subscript(person: Int) -> ArraySlice<Int32> {
         items[Int(offsets[person])..<Int(offsets[person + 1])]
     }
+
+    /// Whether an owner has no records, without making a slice (no retain of the storage).
+    func isEmpty(_ owner: Int) -> Bool { offsets[owner] == offsets[owner + 1] }
 
     /// Collects (record, person) pairs in record order, then lays them out by person.
     struct Builder {

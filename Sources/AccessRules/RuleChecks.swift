@@ -92,9 +92,14 @@ enum RuleChecks {
     /// Tags no customer has: a `require` of one grants nobody (usually a typo).
     private static func conditionChecks(_ rule: GrantRule, path: String, data: MemberData, index: RecordIndex) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        let known = index.tagNames.names.sorted()
+        func present(_ tag: String) -> Bool {
+            let bit = index.ruleTags.firstIndex(of: RecordIndex.key(tag))!
+            return index.presentTagBits[bit / 64] & (1 << UInt64(bit % 64)) != 0
+        }
+        // The customers' own tags, for a "did you mean": only when a warning needs them.
+        lazy var known = Set(data.customers.flatMap { $0.tags.map(RecordIndex.key) }).sorted()
         for (key, tags) in [("require", rule.conditions.requiredTags), ("unless", rule.conditions.blockingTags)] {
-            for tag in tags where index.tagNames.existingID(tag) == nil {
+            for tag in tags where !present(tag) {
                 let consequence = key == "require" ? "so this rule grants nobody" : "so it excludes nobody"
                 diagnostics.append(
                     .warning(

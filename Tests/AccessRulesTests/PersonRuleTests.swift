@@ -44,6 +44,17 @@ struct HouseholdTests {
         #expect(site.decide("teen@example.com", in: "gym", at: "2026-11-23T00:00").hasAccessNow)
     }
 
+    @Test("a birthday on 29 February counts on the 29th of a leap year; others on their own day")
+    func leapDayBirthday() {
+        var site = site()
+        site.customer("c-9", "leap@example.com", household: "h-7", born: "2012-02-29")
+        #expect(!site.decide("leap@example.com", in: "gym", at: "2028-02-28T12:00").granted)
+        #expect(site.decide("leap@example.com", in: "gym", at: "2028-02-29T00:00").hasAccessNow)
+        site.data.customers[site.data.customers.count - 1].birthDate = date("2011-03-01")
+        #expect(!site.decide("leap@example.com", in: "gym", at: "2027-02-28T23:59").granted)
+        #expect(site.decide("leap@example.com", in: "gym", at: "2027-03-01T00:00").hasAccessNow)
+    }
+
     @Test("a person with no birth date is granted, with a warning")
     func noBirthDate() {
         var site = site()

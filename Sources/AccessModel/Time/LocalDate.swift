@@ -26,6 +26,12 @@ public struct LocalDate: Hashable, Comparable, Sendable {
         LocalDate(daysSinceEpoch: daysSinceEpoch + days)
     }
 
+    /// The same day `years` earlier; 29 February becomes the 28th of a common year.
+    public func yearsEarlier(_ years: Int) -> LocalDate {
+        let (year, month, day) = components
+        return LocalDate(year: year - years, month: month, day: min(day, CivilCalendar.daysIn(month: month, year: year - years)))!
+    }
+
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         lhs.daysSinceEpoch < rhs.daysSinceEpoch
     }
