@@ -413,9 +413,6 @@ struct Interner: Sendable {
         return id
     }
 
-    /// The id of a name already interned (compared trimmed and lower-cased).
-    func existingID(_ spelling: String) -> Int32? { ids[RecordIndex.key(spelling)] }
-
     /// A table saying, for each interned name, whether it satisfies a predicate.
     func table(_ predicate: (String) -> Bool) -> [Bool] { names.map(predicate) }
 }

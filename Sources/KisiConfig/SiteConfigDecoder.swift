@@ -411,9 +411,12 @@ struct SiteConfigDecoder {
         }
         for key in ["require", "unless"] {
             guard let node = fields[key],
-                let condition = reader.mapping(node, fields.path(key), allowed: conditionKeys, expected: "a mapping such as {tags: [waiver]}"),
-                let tagsNode = condition["tags"]
+                let condition = reader.mapping(node, fields.path(key), allowed: conditionKeys, expected: "a mapping such as {tags: [waiver]}")
             else { continue }
+            guard let tagsNode = condition["tags"] else {
+                if !condition.misspelled.contains("tags") { reader.error(node, fields.path(key), "missing key \"tags\": the tags, such as [waiver]") }
+                continue
+            }
             let tags = reader.stringList(tagsNode, condition.path("tags"), expected: "a list of tags such as [waiver]") ?? []
             if key == "require" { conditions.requiredTags = tags } else { conditions.blockingTags = tags }
         }

@@ -52,6 +52,7 @@ struct SchemaTests {
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], blocked: {allow: 7d}}]}}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], min_age: 0}]}}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{bookings: [room], invitees: guests}]}}\n",
+            "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], unless: {}}]}}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [{memberships: [A], require: {tag: [waiver]}}]}}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [], extra: [{email: a@example.com, reason: visit}]}}\n",
             "version: 1\ntimezone: UTC\nsource: {files: data}\ngroups: {g: {name: G, grant: [], extra: [{email: nobody, until: 2026-12-04, reason: visit}]}}\n",
