@@ -95,6 +95,22 @@ struct CommandLineTests {
         }
     }
 
+    @Test("explain says when a grant is a Kisi guest's, in text and JSON")
+    func explainGuest() throws {
+        let site = repositoryRoot + "/examples/coworking"
+        let text = try Kisictl.run(["explain", "ana.guest@partner.example", "--config", site, "--at", Self.exampleInstant])
+        #expect(text.status == 0)
+        #expect(
+            text.stdout.contains(
+                "rooms (Meeting room bookings)\n  access: yes (as a Kisi guest), from 2026-11-23 09:00 until 2026-11-23 16:30\n    - invited as a guest to booking room Board Room #b-0001"
+            ), "\(text.stdout)")
+        let json = try Kisictl.run(["explain", "ana.guest@partner.example", "--config", site, "--at", Self.exampleInstant, "--format", "json"])
+        let groups = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])["groups"] as? [[String: Any]]
+        let rooms = try #require(groups?.first { $0["group"] as? String == "rooms" })
+        #expect(rooms["as_guest"] as? Bool == true)
+        #expect(groups?.filter { $0["as_guest"] as? Bool == true }.count == 1)
+    }
+
     @Test("explain text shows each group's access, window and reasons in local time")
     func explainText() throws {
         let run = try Kisictl.run(["explain", "carol@studio.example", "--config", "Tests/Fixtures/design-example", "--at", "2026-11-23T09:00"])

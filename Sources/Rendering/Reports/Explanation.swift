@@ -19,6 +19,8 @@ public struct Explanation: Sendable {
         public var name: String
         public var state: State
         public var window: AccessWindow?
+        /// The grant is a Kisi guest's (`invitees: guest`), not a user's.
+        public var asGuest = false
         public var reasons: [String]
         /// What Kisi holds now, when it was read.
         public var kisi: KisiRole?
@@ -82,7 +84,7 @@ public struct Explanation: Sendable {
             }
             return Entry(
                 address: group.address, name: group.name, state: window.contains(instant) ? .current : .upcoming,
-                window: window, reasons: described)
+                window: window, asGuest: decision.asGuest, reasons: described)
         }
     }
 
@@ -105,6 +107,7 @@ public struct Explanation: Sendable {
                             ("state", .string(entry.state.rawValue)),
                             ("valid_from", .string(entry.window?.from.rfc3339)),
                             ("valid_until", .string(entry.window?.until?.rfc3339)),
+                            ("as_guest", .bool(entry.asGuest)),
                             ("reasons", .array(entry.reasons.map(JSONValue.string))),
                         ]
                         if kisiUserID != nil {
@@ -142,8 +145,8 @@ public struct Explanation: Sendable {
         for entry in entries {
             out += "\n\(entry.address) (\(entry.name))\n"
             switch entry.state {
-            case .current: out += "  access: yes, \(windowText(entry.window!))\n"
-            case .upcoming: out += "  access: not yet; granted in advance, \(windowText(entry.window!))\n"
+            case .current: out += "  access: yes\(entry.asGuest ? " (as a Kisi guest)" : ""), \(windowText(entry.window!))\n"
+            case .upcoming: out += "  access: not yet; granted in advance\(entry.asGuest ? " (as a Kisi guest)" : ""), \(windowText(entry.window!))\n"
             case .none where entry.reasons == [Self.nothingMatches]:
                 out += "  access: no (no membership, registration or booking matches its rules)\n"
                 if kisiUserID != nil { out += "  in Kisi now: \(kisiText(entry.kisi))\n" }
