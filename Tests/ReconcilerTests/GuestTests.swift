@@ -25,17 +25,6 @@ struct GuestTests {
         """
     }
 
-    /// The guests holding a role in the group, by e-mail, with their windows.
-    static func guests(in state: SandboxState, group name: String) -> [String: (from: String?, until: String?)] {
-        guard let group = state.groups.first(where: { $0.name == name }) else { return [:] }
-        var guests: [String: (String?, String?)] = [:]
-        for role in state.roleAssignments where role.groupID == group.id && role.assignee.kind == .guest {
-            guard let email = state.guests.first(where: { $0.id == role.assignee.id })?.email else { continue }
-            guests[email] = (role.validFrom, role.validUntil)
-        }
-        return guests
-    }
-
     @Test("an invitee the data knows only as an invitee is granted as a Kisi guest and revoked like a member (over real HTTP)")
     func grantedAndRevoked() async throws {
         let site = try await SiteHarness(
@@ -68,7 +57,7 @@ struct GuestTests {
         #expect(state.guests.map(\.email) == ["visitor@partner.example"])
         #expect(state.guests.first?.name == "Visitor")
         #expect(!state.users.contains { $0.email == "visitor@partner.example" }, "a guest is not a Kisi user")
-        let granted = Self.guests(in: state, group: "Rooms")
+        let granted = await site.guests(of: "Rooms")
         #expect(granted["visitor@partner.example"]?.from == "2026-11-23T09:30:00.000Z")
         #expect(granted["visitor@partner.example"]?.until == "2026-11-23T12:30:00.000Z")
         #expect(!(try await site.plan().plan.hasChanges), "converged")
@@ -84,7 +73,7 @@ struct GuestTests {
                 "no rule grants: invited as a guest to booking room Board Room #b-1 2026-11-23 10:00–12:00 cancelled"
             ])
         #expect(await site.apply(cancelled).succeeded)
-        #expect(Self.guests(in: await site.state, group: "Rooms").isEmpty)
+        #expect(await site.guests(of: "Rooms").isEmpty)
         #expect(!(try await site.plan().plan.hasChanges))
     }
 
@@ -98,6 +87,6 @@ struct GuestTests {
         let plan = try await site.plan().plan
         #expect(!plan.changes(in: "rooms").contains { $0.before?.role?.holder.kind == .guest })
         #expect(await site.apply(plan).succeeded)
-        #expect(Self.guests(in: await site.state, group: "Rooms").keys.sorted() == ["courier@post.example", "visitor@partner.example"])
+        #expect(await site.guests(of: "Rooms").keys.sorted() == ["courier@post.example", "visitor@partner.example"])
     }
 }

@@ -107,14 +107,27 @@ struct SiteHarness {
 
     /// The `group_basic` members of a Kisi group, by normalized e-mail, with their windows.
     func members(of groupName: String) async -> [String: (from: String?, until: String?)] {
+        await holders(of: groupName) { state, role in state.users.first { $0.id == role.userID }?.email }
+    }
+
+    /// The guests holding `group_basic` in a Kisi group, by normalized e-mail, with their windows.
+    func guests(of groupName: String) async -> [String: (from: String?, until: String?)] {
+        await holders(of: groupName) { state, role in
+            role.assignee.kind == .guest ? state.guests.first { $0.id == role.assignee.id }?.email : nil
+        }
+    }
+
+    private func holders(
+        of groupName: String, email: (SandboxState, RoleAssignmentRecord) -> String?
+    ) async -> [String: (from: String?, until: String?)] {
         let state = await state
         guard let group = state.groups.first(where: { $0.name == groupName }) else { return [:] }
-        var members: [String: (String?, String?)] = [:]
+        var holders: [String: (String?, String?)] = [:]
         for role in state.roleAssignments where role.groupID == group.id && role.roleID == "group_basic" {
-            guard let email = state.users.first(where: { $0.id == role.userID })?.email.lowercased() else { continue }
-            members[email] = (role.validFrom, role.validUntil)
+            guard let address = email(state, role)?.lowercased() else { continue }
+            holders[address] = (role.validFrom, role.validUntil)
         }
-        return members
+        return holders
     }
 }
 

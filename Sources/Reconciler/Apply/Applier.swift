@@ -490,7 +490,7 @@ public struct Applier: Sendable {
         var userID = knownUser ?? role.holder.kisiID
         if userID == nil {
             do {
-                userID = try await isGuest ? ensureGuest(role, report) : ensureUser(role, report)
+                userID = try await ensureHolder(role, report)
             } catch {
                 let create =
                     isGuest
@@ -544,50 +544,35 @@ public struct Applier: Sendable {
         return nil
     }
 
-    /// The person's Kisi user: created confirmed and, unless `policy.notify`, with Kisi's e-mails
-    /// off; when the create's answer is lost or Kisi refuses it, the user is read back by e-mail.
-    private func ensureUser(_ role: RoleValues, _ report: ReportBuilder) async throws(KisiError) -> Int {
-        var lastError: KisiError = .network("POST /users", "no answer")
-        // Once a create's answer is lost, the user found later is this apply's, even when a
-        // later attempt is refused because the first one had made it.
+    /// The person's Kisi user (created confirmed and, unless `policy.notify`, with Kisi's e-mails
+    /// off) or Kisi guest; when the create's answer is lost or Kisi refuses it, it is read back
+    /// by e-mail (a guest by name and e-mail: Kisi searches guests by name only).
+    private func ensureHolder(_ role: RoleValues, _ report: ReportBuilder) async throws(KisiError) -> Int {
+        let isGuest = role.holder.kind == .memberGuest
+        let name = role.holder.name ?? EmailAddress.displayName(from: role.email)
+        var lastError: KisiError = .network(isGuest ? "POST /guests" : "POST /users", "no answer")
+        // Once a create's answer is lost, the one found later is this apply's, even when a later
+        // attempt is refused because the first one had made it.
         var mayHaveCreated = false
         for attempt in 1...Self.attempts {
             // With Kisi gone, another attempt would only wait for nothing.
             if attempt > 1, await report.unreachable != nil { break }
             do {
-                let user = try await writer.createUser(
-                    email: role.email, name: role.holder.name ?? EmailAddress.displayName(from: role.email), sendEmails: notify)
-                await report.count(.usersCreated)
-                return user.id
+                let id =
+                    isGuest
+                    ? try await writer.createGuest(email: role.email, name: name).id
+                    : try await writer.createUser(email: role.email, name: name, sendEmails: notify).id
+                await report.count(isGuest ? .guestsCreated : .usersCreated)
+                return id
             } catch  where error.answerLost || error.isRefusedValues {
                 lastError = error
                 mayHaveCreated = mayHaveCreated || error.answerLost
-                if let found = try await writer.user(email: role.email) {
-                    if mayHaveCreated { await report.count(.usersCreated) }
-                    return found.id
-                }
-                if error.isRefusedValues { throw error }
-            }
-        }
-        throw lastError
-    }
-
-    /// The person's Kisi guest, created with their name and address; when the create's answer is
-    /// lost or Kisi refuses it, the guest is read back by name and address.
-    private func ensureGuest(_ role: RoleValues, _ report: ReportBuilder) async throws(KisiError) -> Int {
-        let name = role.holder.name ?? EmailAddress.displayName(from: role.email)
-        var lastError: KisiError = .network("POST /guests", "no answer")
-        for attempt in 1...Self.attempts {
-            if attempt > 1, await report.unreachable != nil { break }
-            do {
-                let guest = try await writer.createGuest(email: role.email, name: name)
-                await report.count(.guestsCreated)
-                return guest.id
-            } catch  where error.answerLost || error.isRefusedValues {
-                lastError = error
-                if let found = try await writer.guests(named: name, email: role.email).first {
-                    if error.answerLost { await report.count(.guestsCreated) }
-                    return found.id
+                let found =
+                    isGuest
+                    ? try await writer.guests(named: name, email: role.email).first?.id : try await writer.user(email: role.email)?.id
+                if let found {
+                    if mayHaveCreated { await report.count(isGuest ? .guestsCreated : .usersCreated) }
+                    return found
                 }
                 if error.isRefusedValues { throw error }
             }
