@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "KisiSandbox",
             dependencies: [
-                "JSONSupport", "KisiHTTP", "RFC3339", "SeededRandom", "Yams",
+                "AccessModel", "JSONSupport", "KisiHTTP", "RFC3339", "SeededRandom", "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

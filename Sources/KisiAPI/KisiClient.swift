@@ -26,6 +26,8 @@ public protocol KisiReading: Sendable {
     func user(id: Int) async throws(KisiError) -> KisiUser?
     /// Users, page by page (100, Kisi's maximum), for as long as `shouldContinue` says.
     func users(while shouldContinue: @Sendable (KisiPaging.Progress<KisiUser>) -> Bool) async throws(KisiError) -> KisiPaging.Listed<KisiUser>
+    /// A group's or a lock's schedules (`scheduleable_type` `Group` or `Lock`).
+    func schedules(of scheduleableType: String, id: Int) async throws(KisiError) -> [KisiSchedule]
     /// Requests sent so far (retries included).
     var requestsSent: Int { get async }
     /// Kisi's clock minus the local one, from its `Date` headers; nil before any answer had one.
@@ -141,6 +143,20 @@ public struct KisiReader: KisiReading {
         try await all("/groups", query: [("query", text)], limit: 250)
     }
 
+    /// A group's or a lock's schedules (`scheduleable_type` `Group` or `Lock`).
+    public func schedules(of scheduleableType: String, id: Int) async throws(KisiError) -> [KisiSchedule] {
+        try await all("/schedules", query: [("scheduleable_type", scheduleableType), ("scheduleable_id", String(id))], limit: 250)
+    }
+
+    public func schedule(id: Int) async throws(KisiError) -> KisiSchedule? { try await optional("/schedules/\(id)") }
+
+    /// A region's public holidays in a year (`/holiday_calendars/{region}/holidays`).
+    public func holidays(region: String, year: Int, observed: Bool) async throws(KisiError) -> [KisiHoliday] {
+        let request = KisiRequest(
+            method: "GET", path: "/holiday_calendars/\(region)/holidays", query: [("year", String(year)), ("observed", String(observed))])
+        return try decode(try await transport.send(request), request)
+    }
+
     // MARK: Plumbing
 
     func object<T: Decodable>(_ path: String) async throws(KisiError) -> T {
@@ -244,17 +260,19 @@ public struct KisiWriter: KisiReading {
         try await reader.groups(matching: name).filter { $0.name == name && $0.placeID == placeID }.sorted { $0.id < $1.id }
     }
 
-    public func createGroup(name: String, description: String?, placeID: Int?) async throws(KisiError) -> KisiGroup {
+    public func createGroup(name: String, description: String?, placeID: Int?, timeRestriction: Bool? = nil) async throws(KisiError) -> KisiGroup {
         var attributes: [(String, JSONValue)] = [("name", .string(name))]
         if let description { attributes.append(("description", .string(description))) }
         attributes.append(("place_id", .int(placeID)))
+        if let timeRestriction { attributes.append(("time_restriction_enabled", .bool(timeRestriction))) }
         return try await write("POST", "/groups", envelope: "group", attributes, right: "create groups")
     }
 
-    public func updateGroup(_ id: Int, name: String?, description: String?) async throws(KisiError) {
+    public func updateGroup(_ id: Int, name: String?, description: String?, timeRestriction: Bool? = nil) async throws(KisiError) {
         var attributes: [(String, JSONValue)] = []
         if let name { attributes.append(("name", .string(name))) }
         if let description { attributes.append(("description", .string(description))) }
+        if let timeRestriction { attributes.append(("time_restriction_enabled", .bool(timeRestriction))) }
         try await writeWithoutAnswer("PATCH", "/groups/\(id)", envelope: "group", attributes, right: "change the group")
     }
 
@@ -291,6 +309,23 @@ public struct KisiWriter: KisiReading {
 
     public func guests(named name: String, email: String) async throws(KisiError) -> [KisiGuest] {
         try await reader.guests(named: name, email: email)
+    }
+
+    /// Creates a schedule from Kisi's fields (`scheduleable_type`, `consequence`, `type`, …).
+    public func createSchedule(_ fields: [(String, JSONValue)]) async throws(KisiError) -> KisiSchedule {
+        try await write("POST", "/schedules", envelope: "schedule", fields, right: "create schedules")
+    }
+
+    public func updateSchedule(_ id: Int, _ fields: [(String, JSONValue)]) async throws(KisiError) {
+        try await writeWithoutAnswer("PATCH", "/schedules/\(id)", envelope: "schedule", fields, right: "change schedules")
+    }
+
+    public func deleteSchedule(_ id: Int) async throws(KisiError) {
+        try await writeWithoutAnswer("DELETE", "/schedules/\(id)", envelope: nil, [], right: "delete schedules")
+    }
+
+    public func schedules(of scheduleableType: String, id: Int) async throws(KisiError) -> [KisiSchedule] {
+        try await reader.schedules(of: scheduleableType, id: id)
     }
 
     public func deleteUser(_ id: Int) async throws(KisiError) {

@@ -108,11 +108,14 @@ public struct KisiGroup: Decodable, Sendable, Hashable, KisiIdentified {
     public var placeID: Int?
     /// Members, as Kisi counts them (`users_count`); nil when the answer has no count.
     public var usersCount: Int?
+    /// `time_restriction_enabled`: whether the group's schedules limit when members unlock.
+    public var timeRestrictionEnabled: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id, name, description
         case placeID = "place_id"
         case usersCount = "users_count"
+        case timeRestrictionEnabled = "time_restriction_enabled"
     }
 
     public init(id: Int, name: String, description: String?, placeID: Int?, usersCount: Int? = nil) {
@@ -370,4 +373,56 @@ public enum KisiTime {
         }
         return date
     }
+}
+
+/// A schedule (`/schedules`) as Kisi returns it; the fields of the other types are nil.
+public struct KisiSchedule: Decodable, Sendable, Hashable, KisiIdentified {
+    public var id: Int
+    public var name: String?
+    public var enabled: Bool
+    public var override: Bool
+    public var consequence: String
+    public var scheduleableType: String
+    public var scheduleableID: Int
+    public var type: String
+    public var region: String?
+    public var observed: Bool?
+    public var ignoredHolidays: [String]?
+    public var monday: Bool?
+    public var tuesday: Bool?
+    public var wednesday: Bool?
+    public var thursday: Bool?
+    public var friday: Bool?
+    public var saturday: Bool?
+    public var sunday: Bool?
+    public var startsAtTime: String?
+    public var endsAtTime: String?
+    public var startsAtDate: String?
+    public var endsAtDate: String?
+    public var startsAt: String?
+    public var endsAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, enabled, override, consequence
+        case scheduleableType = "scheduleable_type"
+        case scheduleableID = "scheduleable_id"
+        case type, region, observed
+        case ignoredHolidays = "ignored_holidays"
+        case monday, tuesday, wednesday, thursday, friday, saturday, sunday
+        case startsAtTime = "starts_at_time"
+        case endsAtTime = "ends_at_time"
+        case startsAtDate = "starts_at_date"
+        case endsAtDate = "ends_at_date"
+        case startsAt = "starts_at"
+        case endsAt = "ends_at"
+    }
+
+    /// Monday first.
+    public var weekdays: [Bool] { [monday, tuesday, wednesday, thursday, friday, saturday, sunday].map { $0 ?? false } }
+}
+
+/// A public holiday of a Kisi holiday calendar.
+public struct KisiHoliday: Decodable, Sendable, Hashable {
+    public var date: String
+    public var name: String
 }

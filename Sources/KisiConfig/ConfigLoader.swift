@@ -60,7 +60,7 @@ public enum ConfigLoader {
         }
         let config = SiteConfig(
             version: version, timeZone: zone, kisi: settings.kisi, source: source, policy: settings.policy,
-            groups: groups, directory: files.directory, files: files.paths)
+            groups: groups, doors: settings.doors, directory: files.directory, files: files.paths)
         let extraErrors = extraGrantLengths(config)
         if !extraErrors.isEmpty { throw DiagnosticsError((diagnostics + extraErrors).sortedByLocation()) }
         return LoadedConfig(

@@ -4,7 +4,7 @@ import Yams
 
 /// Turns the YAML nodes of a site's files into a ``SiteConfig``, collecting every problem.
 struct SiteConfigDecoder {
-    static let topKeys = ["version", "timezone", "kisi", "source", "sources", "policy", "groups"]
+    static let topKeys = ["version", "timezone", "kisi", "source", "sources", "policy", "groups", "doors"]
     static let kisiKeys = ["api_key_env", "endpoint"]
     static let sourceKinds = ["files", "command", "postgres", "sqlite", "http"]
     static let sourceKeys = sourceKinds + ["timeout", "max_output", "mapping"]
@@ -12,7 +12,7 @@ struct SiteConfigDecoder {
         "notify", "unexplained_members", "max_revocations", "max_grants", "max_skipped_records", "max_missing_members", "max_data_shrink",
         "exempt", "lookahead", "max_extra_grant",
     ]
-    static let groupKeys = ["name", "description", "place", "doors", "managed", "grant", "previously", "kisi_id", "extra"]
+    static let groupKeys = ["name", "description", "place", "doors", "managed", "grant", "previously", "kisi_id", "extra", "schedule"]
     static let ruleKeys = ["memberships", "blocked", "registrations", "bookings", "window", "invitees", "min_age", "require", "unless"]
     static let conditionKeys = ["tags"]
     static let extraKeys = ["email", "until", "from", "reason"]
@@ -26,6 +26,7 @@ struct SiteConfigDecoder {
         var kisi = KisiSettings()
         var source: SourceSpec?
         var policy = AccessPolicy()
+        var doors: [DoorConfig] = []
     }
 
     /// Reads the main file's settings; its `groups` node is returned for the group reader.
@@ -68,6 +69,9 @@ struct SiteConfigDecoder {
         }
         if let node = top["policy"] {
             settings.policy = policy(node, reader: &reader)
+        }
+        if let node = top["doors"] {
+            settings.doors = ScheduleDecoder.doors(node, reader: &reader)
         }
         return (settings, top["groups"])
     }
@@ -318,6 +322,13 @@ struct SiteConfigDecoder {
                 reader.list(node, fields.path("extra"), expected: "a list of {email, until, reason}", nonEmpty: false) { reader, element, path in
                     extra(element, path: path, reader: &reader)
                 } ?? []
+        }
+        if let node = fields["schedule"] {
+            group.schedule = ScheduleDecoder.setting(node, fields.path("schedule"), none: "always", reader: &reader)
+            if !group.managed {
+                reader.error(
+                    fields.key("schedule")!, fields.path("schedule"), "the group is managed: false, so kisictl leaves its schedules alone too")
+            }
         }
         if let node = fields["grant"] {
             group.rules =

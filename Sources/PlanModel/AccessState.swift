@@ -32,6 +32,10 @@ public struct GroupState: Sendable, Equatable {
     public var bindings: [RoleBinding]
     /// The Kisi role id of a binding whose role is ``Role/other``, by the binding's Kisi id.
     public var otherRoles: [Int: String]
+    /// The group's `allow` schedules; nil when the config leaves them alone.
+    public var schedules: [ScheduledEntry]?
+    /// Kisi's `time_restriction_enabled`; nil when the config leaves the group's schedules alone.
+    public var timeRestriction: Bool?
 
     public init(
         address: String, name: String, description: String? = nil, place: String? = nil, placeID: Int? = nil, kisiID: Int? = nil,
@@ -55,6 +59,30 @@ public struct GroupState: Sendable, Equatable {
         case .manager: return Role.managerID
         case .other: return otherRoles[binding.kisiID] ?? "unknown"
         }
+    }
+}
+
+/// A schedule, and its Kisi id once it exists.
+public struct ScheduledEntry: Sendable, Equatable {
+    public var entry: ScheduleEntry
+    public var kisiID: Int?
+
+    public init(_ entry: ScheduleEntry, kisiID: Int? = nil) {
+        self.entry = entry
+        self.kisiID = kisiID
+    }
+}
+
+/// A door's schedules of one consequence (a door's `unlock` hours), desired or live.
+public struct DoorScheduleState: Sendable, Equatable {
+    public var door: PlannedDoor
+    public var consequence: ScheduleConsequence
+    public var schedules: [ScheduledEntry]
+
+    public init(door: PlannedDoor, consequence: ScheduleConsequence, schedules: [ScheduledEntry]) {
+        self.door = door
+        self.consequence = consequence
+        self.schedules = schedules
     }
 }
 

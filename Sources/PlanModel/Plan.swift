@@ -6,7 +6,7 @@ import AccessModel
 /// A plan is a value: it can be rendered (text, JSON, Markdown), saved with `-out` and applied
 /// later exactly as reviewed. It never holds the API key.
 public struct Plan: Codable, Sendable, Equatable {
-    public static let formatVersion = "3"
+    public static let formatVersion = "4"
 
     /// What a plan aims at.
     public enum Mode: String, Codable, Sendable {
@@ -30,6 +30,8 @@ public struct Plan: Codable, Sendable, Equatable {
     public var fingerprints: PlanFingerprints
     /// Every managed group the plan covers, sorted by address.
     public var groups: [PlannedGroup]
+    /// Doors whose schedules the config manages (`doors:`), by address.
+    public var doors: [PlannedDoor]
     /// The changes, sorted by address, in the order they are shown.
     public var changes: [ResourceChange]
     /// With a baseline: changes the baseline config would make that this config does not.
@@ -60,7 +62,7 @@ public struct Plan: Codable, Sendable, Equatable {
         case timeZone = "time_zone"
         case createdAt = "created_at"
         case organization, endpoint
-        case fingerprints, groups, changes, prevented, problems, notices
+        case fingerprints, groups, doors, changes, prevented, problems, notices
         case windowChanges = "window_changes"
         case targets, baseline, warnings, guards, notify
         case maskSalt = "mask_salt"
@@ -68,7 +70,8 @@ public struct Plan: Codable, Sendable, Equatable {
 
     public init(
         mode: Mode = .converge, instant: Instant, timeZone: String, createdAt: Instant, organization: PlanOrganization, endpoint: String,
-        fingerprints: PlanFingerprints, groups: [PlannedGroup], changes: [ResourceChange], prevented: [ResourceChange] = [],
+        fingerprints: PlanFingerprints, groups: [PlannedGroup], doors: [PlannedDoor] = [], changes: [ResourceChange],
+        prevented: [ResourceChange] = [],
         problems: [PlanProblem] = [], notices: [KisiNotice] = [], windowChanges: WindowChangeMethod = .patch, targets: [ResourceAddress] = [],
         baseline: String? = nil, warnings: [PlanWarning] = [], guards: [GuardTrip] = [], notify: Bool = false, maskSalt: String = ""
     ) {
@@ -85,6 +88,7 @@ public struct Plan: Codable, Sendable, Equatable {
         self.endpoint = endpoint
         self.fingerprints = fingerprints
         self.groups = groups.sorted { $0.address < $1.address }
+        self.doors = doors.sorted { $0.address < $1.address }
         self.changes = changes
         self.prevented = prevented
         self.problems = problems
@@ -99,7 +103,14 @@ public struct Plan: Codable, Sendable, Equatable {
     public func group(_ address: String) -> PlannedGroup? { groups.first { $0.address == address } }
 
     /// The changes to one group's resources, in order.
-    public func changes(in address: String) -> [ResourceChange] { changes.filter { $0.address.group == address } }
+    public func changes(in address: String) -> [ResourceChange] {
+        changes.filter { $0.address.group == address && $0.address.kind != .lockSchedule }
+    }
+
+    /// A door's schedule changes.
+    public func changes(atDoor address: String) -> [ResourceChange] {
+        changes.filter { $0.address.group == address && $0.address.kind == .lockSchedule }
+    }
 
     public var summary: PlanSummary { PlanSummary(changes) }
 
@@ -159,6 +170,25 @@ public struct PlannedGroup: Codable, Sendable, Equatable {
         self.kisiID = kisiID
         self.kept = kept
         self.unchanged = unchanged
+    }
+}
+
+/// A door (Kisi lock) whose schedules the config manages.
+public struct PlannedDoor: Codable, Sendable, Equatable {
+    /// The door's key in addresses (`front_door`).
+    public var address: String
+    public var name: String
+    public var lockID: Int
+
+    enum CodingKeys: String, CodingKey {
+        case address, name
+        case lockID = "lock_id"
+    }
+
+    public init(address: String, name: String, lockID: Int) {
+        self.address = address
+        self.name = name
+        self.lockID = lockID
     }
 }
 
@@ -413,6 +443,9 @@ public struct PlanSummary: Sendable, Equatable {
     public var grants = 0
     public var windowChanges = 0
     public var revocations = 0
+    public var schedulesToCreate = 0
+    public var schedulesToUpdate = 0
+    public var schedulesToDelete = 0
 
     public init() {}
 
@@ -430,6 +463,9 @@ public struct PlanSummary: Sendable, Equatable {
             case (.role, .create): grants += 1
             case (.role, .update): windowChanges += 1
             case (.role, .delete): revocations += 1
+            case (.schedule, .create), (.lockSchedule, .create): schedulesToCreate += 1
+            case (.schedule, .update), (.lockSchedule, .update): schedulesToUpdate += 1
+            case (.schedule, .delete), (.lockSchedule, .delete): schedulesToDelete += 1
             }
         }
         usersToCreate = users.count

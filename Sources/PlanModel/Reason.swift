@@ -12,6 +12,8 @@ public enum Reason: Codable, Sendable, Hashable {
     case skipped(SkippedRecord)
     /// Kisi holds a second group for the address: its roles move to the older one, and it goes.
     case mergedDuplicate(DuplicateMerge)
+    /// A schedule the config declares, or one it does not.
+    case schedule(ScheduleReason)
 
     public enum Unexplained: String, Codable, Sendable {
         /// Nobody in the member data has the role holder's address.
@@ -19,6 +21,18 @@ public enum Reason: Codable, Sendable, Hashable {
         /// The person has no record any of the group's rules looks at.
         case noMatchingRecord = "no_matching_record"
     }
+}
+
+/// Why a schedule is made, changed or removed.
+public enum ScheduleReason: String, Codable, Sendable, Hashable {
+    /// The config's `schedule:` or `unlock:` holds it.
+    case declared
+    /// Kisi holds it and the config's schedule does not.
+    case notDeclared = "not_declared"
+    /// `schedule: always` or `unlock: never`: no schedules.
+    case noSchedule = "no_schedule"
+    /// Kisi's `time_restriction_enabled`, which makes a group's schedules count.
+    case timeRestriction = "time_restriction"
 }
 
 /// Why a role is removed, in a word the revocation guard and the reviewer group by.

@@ -11,10 +11,14 @@ public struct ResourceAddress: Hashable, Comparable, Codable, Sendable, CustomSt
         case door = "kisi_group_lock"
         case role = "kisi_role_assignment"
         case user = "kisi_user"
+        /// A group's schedule: `kisi_schedule.offpeak["mon-fri"]`.
+        case schedule = "kisi_schedule"
+        /// A door's schedule, by the door's address: `kisi_lock_schedule.front_door["mon-fri"]`.
+        case lockSchedule = "kisi_lock_schedule"
     }
 
     public var kind: Kind
-    /// The group's config address.
+    /// The group's config address (a door's, for a lock schedule).
     public var group: String
     /// A door's name, a role holder's key (a user's normalized e-mail, `team:ID`, `guest:ID`) or
     /// a user's normalized e-mail; nil for a group.
@@ -49,7 +53,7 @@ public struct ResourceAddress: Hashable, Comparable, Codable, Sendable, CustomSt
         }
         guard !rest.isEmpty, rest.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { return nil }
         if kind == .group, index != nil { return nil }
-        if kind != .group, index == nil { return nil }
+        if kind != .group, kind != .schedule, kind != .lockSchedule, index == nil { return nil }
         self.init(kind, group: String(rest), index: index.map { kind == .role || kind == .user ? EmailAddress.normalized($0) : $0 })
     }
 
@@ -60,7 +64,8 @@ public struct ResourceAddress: Hashable, Comparable, Codable, Sendable, CustomSt
     /// Whether a target names this address: a group target covers all of its resources.
     public func isCovered(by target: ResourceAddress) -> Bool {
         guard target.group == group else { return false }
-        if target.kind == .group { return true }
+        if target.kind == .group { return kind != .lockSchedule }
+        if target.kind == .schedule || target.kind == .lockSchedule, target.index == nil { return kind == target.kind }
         if target.kind == .role || target.kind == .user {
             return (kind == .role || kind == .user) && index == target.index
         }
@@ -69,13 +74,14 @@ public struct ResourceAddress: Hashable, Comparable, Codable, Sendable, CustomSt
 }
 
 extension ResourceAddress.Kind {
-    /// Groups first, then doors, users and roles.
+    /// Groups first, then doors, schedules, users and roles.
     var order: Int {
         switch self {
         case .group: 0
         case .door: 1
-        case .user: 2
-        case .role: 3
+        case .schedule, .lockSchedule: 2
+        case .user: 3
+        case .role: 4
         }
     }
 }

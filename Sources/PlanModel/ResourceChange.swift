@@ -48,11 +48,24 @@ public enum ResourceValues: Codable, Sendable, Equatable {
     case door(DoorValues)
     case user(UserValues)
     case role(RoleValues)
+    case schedule(ScheduleValues)
 
     public var group: GroupValues? { if case .group(let values) = self { values } else { nil } }
     public var door: DoorValues? { if case .door(let values) = self { values } else { nil } }
     public var user: UserValues? { if case .user(let values) = self { values } else { nil } }
     public var role: RoleValues? { if case .role(let values) = self { values } else { nil } }
+    public var schedule: ScheduleValues? { if case .schedule(let values) = self { values } else { nil } }
+}
+
+/// A Kisi schedule: what it means, and its id once it exists.
+public struct ScheduleValues: Codable, Sendable, Equatable {
+    public var entry: ScheduleEntry
+    public var kisiID: Int?
+
+    public init(entry: ScheduleEntry, kisiID: Int?) {
+        self.entry = entry
+        self.kisiID = kisiID
+    }
 }
 
 public struct GroupValues: Codable, Sendable, Equatable {
@@ -61,8 +74,12 @@ public struct GroupValues: Codable, Sendable, Equatable {
     public var place: String?
     public var placeID: Int?
     public var kisiID: Int?
+    /// Kisi's `time_restriction_enabled`: on, group schedules decide when members may unlock.
+    /// Nil when the config leaves the group's schedules alone.
+    public var timeRestriction: Bool?
 
-    public init(name: String, description: String?, place: String?, placeID: Int?, kisiID: Int?) {
+    public init(name: String, description: String?, place: String?, placeID: Int?, kisiID: Int?, timeRestriction: Bool? = nil) {
+        self.timeRestriction = timeRestriction
         self.name = name
         self.description = description
         self.place = place

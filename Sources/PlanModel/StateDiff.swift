@@ -19,11 +19,11 @@ extension AccessState {
     /// created (with its user, when the holder has no Kisi user yet), and one whose role or window
     /// differs is updated. What must not change (managers, exempt people, teams) is the policies'
     /// business, not the diff's.
-    public static func changes(from live: AccessState, to desired: AccessState, names: any HolderNames) -> StateDiff {
+    public static func changes(from live: AccessState, to desired: AccessState, names: any HolderNames, zone: SiteTimeZone) -> StateDiff {
         var changes: [ResourceChange] = []
         var unchanged: [String: [MemberState]] = [:]
         for group in desired.groups {
-            let (groupChanges, stays) = diff(live[group.address], group, names: names)
+            let (groupChanges, stays) = diff(live[group.address], group, names: names, zone: zone)
             changes += groupChanges
             unchanged[group.address] = stays
         }
@@ -31,20 +31,30 @@ extension AccessState {
     }
 
     /// One group's changes, in plan order, and its unchanged roles.
-    public static func diff(_ live: GroupState?, _ desired: GroupState, names: any HolderNames) -> ([ResourceChange], [MemberState]) {
+    /// Schedules are compared when `desired` has them, in the site's `zone`.
+    public static func diff(_ live: GroupState?, _ desired: GroupState, names: any HolderNames, zone: SiteTimeZone) -> (
+        [ResourceChange], [MemberState]
+    ) {
         var changes: [ResourceChange] = []
         let address = desired.address
         let after = GroupValues(
-            name: desired.name, description: desired.description, place: desired.place, placeID: desired.placeID, kisiID: live?.kisiID)
+            name: desired.name, description: desired.description, place: desired.place, placeID: desired.placeID, kisiID: live?.kisiID,
+            timeRestriction: desired.timeRestriction)
         if let live {
             let renamed = desired.name != live.name
             let described = desired.description.map { $0 != (live.description ?? "") } ?? false
-            if renamed || described {
+            let restricted = desired.timeRestriction.map { $0 != (live.timeRestriction ?? false) } ?? false
+            if renamed || described || restricted {
                 let before = GroupValues(
-                    name: live.name, description: live.description, place: live.place, placeID: live.placeID, kisiID: live.kisiID)
+                    name: live.name, description: live.description, place: live.place, placeID: live.placeID, kisiID: live.kisiID,
+                    timeRestriction: live.timeRestriction)
                 var target = after
                 if !described { target.description = live.description }
-                changes.append(ResourceChange(.group(address), .update, before: .group(before), after: .group(target)))
+                if !restricted { target.timeRestriction = nil }
+                changes.append(
+                    ResourceChange(
+                        .group(address), .update, before: .group(before), after: .group(target),
+                        reasons: restricted ? [.schedule(.timeRestriction)] : []))
             }
         } else {
             changes.append(ResourceChange(.group(address), .create, after: .group(after)))
@@ -67,6 +77,11 @@ extension AccessState {
                         before: .door(DoorValues(door: link.name, lockID: link.lockID, linkID: link.linkID))))
             }
             changes += doors.sorted { $0.address.index! < $1.address.index! } + unlinked.sorted { $0.address.index! < $1.address.index! }
+        }
+        if let wanted = desired.schedules {
+            changes += ScheduleDiff.changes(
+                live: live?.schedules ?? [], desired: wanted, zone: zone, removing: wanted.isEmpty,
+                address: { ResourceAddress(.schedule, group: address, index: $0) })
         }
 
         let (roles, users, stays) = diffBindings(live, desired, names: names)

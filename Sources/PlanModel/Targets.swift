@@ -14,6 +14,11 @@ public struct Targets: Sendable, Equatable {
         isEmpty || addresses.contains { $0.group == group }
     }
 
+    /// Whether a door's schedules are targeted (`kisi_lock_schedule.front_door`, or one of them).
+    public func covers(door: String) -> Bool {
+        isEmpty || addresses.contains { $0.kind == .lockSchedule && $0.group == door }
+    }
+
     /// Whether the whole group is targeted (its own settings and doors, not only some roles).
     public func coversWholeGroup(_ group: String) -> Bool {
         isEmpty || addresses.contains { $0.group == group && $0.kind == .group }

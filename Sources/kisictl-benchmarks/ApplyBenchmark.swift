@@ -80,7 +80,7 @@ struct ApplyBenchmark: AsyncParsableCommand {
             switch change.address.kind {
             case .role: kept.contains(change.address)
             case .user: kept.contains(ResourceAddress(.role, group: change.address.group, index: change.address.index))
-            case .group, .door: false
+            case .group, .door, .schedule, .lockSchedule: false
             }
         }
         return plan

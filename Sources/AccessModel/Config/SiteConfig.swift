@@ -7,6 +7,8 @@ public struct SiteConfig: Sendable {
     public var policy: AccessPolicy
     /// Sorted by address, so every output that walks groups is stable.
     public var groups: [GroupConfig]
+    /// Doors named at the top level for their own schedules, sorted by address.
+    public var doors: [DoorConfig]
     /// The folder relative paths in the config are resolved against.
     public var directory: String
     /// The files the config was read from, in reading order.
@@ -14,8 +16,9 @@ public struct SiteConfig: Sendable {
 
     public init(
         version: Int = 1, timeZone: SiteTimeZone, kisi: KisiSettings = KisiSettings(), source: SourceSpec,
-        policy: AccessPolicy = AccessPolicy(), groups: [GroupConfig], directory: String = ".", files: [String] = []
+        policy: AccessPolicy = AccessPolicy(), groups: [GroupConfig], doors: [DoorConfig] = [], directory: String = ".", files: [String] = []
     ) {
+        self.doors = doors.sorted { $0.address < $1.address }
         self.version = version
         self.timeZone = timeZone
         self.kisi = kisi
@@ -189,14 +192,17 @@ public struct GroupConfig: Sendable, Hashable {
     public var kisiID: Int?
     /// Temporary grants written in the config (`extra`), each with its end.
     public var extra: [ExtraGrant]
+    /// When members may unlock (`schedule:`); nil leaves Kisi's schedules on the group alone.
+    public var schedule: ScheduleSetting?
     public var location: SourceLocation?
 
     public init(
         address: String, name: String, description: String? = nil, place: String? = nil, doors: [String]? = nil,
         managed: Bool = true, rules: [GrantRule] = [], previously: [String] = [], kisiID: Int? = nil, extra: [ExtraGrant] = [],
-        location: SourceLocation? = nil
+        schedule: ScheduleSetting? = nil, location: SourceLocation? = nil
     ) {
         self.extra = extra
+        self.schedule = schedule
         self.previously = previously
         self.kisiID = kisiID
         self.address = address

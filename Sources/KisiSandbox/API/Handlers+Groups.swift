@@ -69,6 +69,7 @@ extension Handlers {
             state.groups.remove(at: index)
             state.groupLocks.removeAll { $0.groupID == id }
             state.roleAssignments.removeAll { $0.groupID == id }
+            state.schedules.removeAll { $0.scheduleableType == "Group" && $0.scheduleableID == id }
             for integration in state.integrations.indices where state.integrations[integration].groupID == id {
                 state.integrations[integration].groupID = nil
             }

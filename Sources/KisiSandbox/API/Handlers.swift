@@ -59,6 +59,14 @@ struct Handlers {
         case (.login, "PUT"): return try await renameLogin()
         case (.login, "DELETE"): return try await signOut()
         case (.login, _): return try await currentLogin()
+        case (.schedules, "POST"): return try await createSchedule()
+        case (.schedules, _): return try await listSchedules()
+        case (.schedule, "PATCH"): return try await updateSchedule(route.id!)
+        case (.schedule, "DELETE"): return try await deleteSchedule(route.id!)
+        case (.schedule, _): return try await showSchedule(route.id!)
+        case (.calendarSummary, _): return try await calendarSummary()
+        case (.holidayRegions, _): return try await holidayRegions()
+        case (.holidays, _): return try await holidays(region: route.region!)
         }
     }
 

@@ -15,6 +15,7 @@ extension IntegrationRecord: IdentifiedRecord {}
 extension TeamRecord: IdentifiedRecord {}
 extension TeamMembershipRecord: IdentifiedRecord {}
 extension GuestRecord: IdentifiedRecord {}
+extension ScheduleRecord: IdentifiedRecord {}
 
 extension Array where Element: IdentifiedRecord {
     func index(of id: Int) -> Int? {

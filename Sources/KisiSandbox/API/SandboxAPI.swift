@@ -94,16 +94,20 @@ struct Route {
         case invites, integrations
         case teams, team, teamMemberships, teamMembership, guests, guest
         case logins, login
+        case schedules, schedule, calendarSummary, holidayRegions, holidays
     }
 
     var endpoint: Endpoint
     var method: String
     var id: Int?
+    /// The region of `/holiday_calendars/{region}/holidays`.
+    var region: String?
 
     /// A paged list (`X-Collection-Range`), which page faults apply to.
     var isList: Bool {
         switch endpoint {
-        case .places, .locks, .groups, .groupLocks, .users, .roleAssignments, .integrations, .teams, .teamMemberships, .guests: method == "GET"
+        case .places, .locks, .groups, .groupLocks, .users, .roleAssignments, .integrations, .teams, .teamMemberships, .guests, .schedules:
+            method == "GET"
         default: false
         }
     }
@@ -135,6 +139,11 @@ struct Route {
             case .guest: "/guests/{id}"
             case .logins: "/logins"
             case .login: "/login"
+            case .schedules: "/schedules"
+            case .schedule: "/schedules/{id}"
+            case .calendarSummary: "/calendar/summary"
+            case .holidayRegions: "/holiday_calendars/regions"
+            case .holidays: "/holiday_calendars/{region}/holidays"
             }
         return "\(method) \(path)"
     }
@@ -156,11 +165,19 @@ struct Route {
         ("guests", .guests, ["GET", "POST"], .guest, ["GET", "DELETE"]),
         ("logins", .logins, ["POST"], nil, []),
         ("login", .login, ["GET", "PUT", "DELETE"], nil, []),
+        ("schedules", .schedules, ["GET", "POST"], .schedule, ["GET", "PATCH", "DELETE"]),
     ]
 
     static func match(_ method: String, _ path: String) -> Route? {
         var segments = path.split(separator: "/", omittingEmptySubsequences: true)
         if let last = segments.last, last.hasSuffix(".json") { segments[segments.count - 1] = last.dropLast(5) }
+        switch (method, segments.map(String.init)) {
+        case ("GET", ["calendar", "summary"]): return Route(endpoint: .calendarSummary, method: method)
+        case ("GET", ["holiday_calendars", "regions"]): return Route(endpoint: .holidayRegions, method: method)
+        case ("GET", let path) where path.count == 3 && path[0] == "holiday_calendars" && path[2] == "holidays":
+            return Route(endpoint: .holidays, method: method, region: path[1])
+        default: break
+        }
         guard (1...2).contains(segments.count),
             let entry = table.first(where: { $0.collection == segments[0] })
         else { return nil }

@@ -1,3 +1,4 @@
+import AccessModel
 import Foundation
 import Yams
 
@@ -203,8 +204,11 @@ public struct SandboxSeed: Decodable, Sendable {
         /// Teams and guests (by name) holding `group_basic` roles.
         var teams: [String]
         var guests: [String]
+        /// Access hours set by hand in Kisi's dashboard: days (`mon-fri`) to hours
+        /// (`"06:00-23:00"`), each a recurring `allow` schedule, with the time restriction on.
+        var hours: [String: String]
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, description, place, locks, members, managers, teams, guests }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, description, place, locks, members, managers, teams, guests, hours }
 
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -217,6 +221,7 @@ public struct SandboxSeed: Decodable, Sendable {
             managers = try container.decodeIfPresent([String].self, forKey: .managers) ?? []
             teams = try container.decodeIfPresent([String].self, forKey: .teams) ?? []
             guests = try container.decodeIfPresent([String].self, forKey: .guests) ?? []
+            hours = try container.decodeIfPresent([String: String].self, forKey: .hours) ?? [:]
         }
     }
 
@@ -408,6 +413,17 @@ public struct SandboxSeed: Decodable, Sendable {
                 id: state.nextID("group"), name: seeded.name, description: seeded.description,
                 placeID: placeID, at: time)
             state.groups.append(group)
+            for (days, hours) in seeded.hours.sorted(by: { $0.key < $1.key }) {
+                guard let weekdays = Weekdays(days), let range = DayHours(hours), !range.crossesMidnight else {
+                    throw SandboxError.invalidSeed("group \(seeded.name)", "hours: expected days such as mon-fri and hours such as \"06:00-23:00\"")
+                }
+                state.schedules.append(
+                    ScheduleRecord(
+                        id: state.nextID("schedule"), name: nil, enabled: true, override: false, consequence: "allow", scheduleableType: "Group",
+                        scheduleableID: group.id, type: "recurring_event", weekdays: (0..<7).map { weekdays.contains(day: $0) },
+                        startsAtTime: range.start.kisiText, endsAtTime: range.end.kisiText, createdAt: time, updatedAt: time))
+                state.groups[state.groups.count - 1].timeRestrictionEnabled = true
+            }
             for name in seeded.locks {
                 let candidates = state.locks.filter { $0.name == name && (placeID == nil || $0.placeID == placeID) }
                 guard candidates.count == 1 else {

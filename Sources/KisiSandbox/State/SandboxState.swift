@@ -18,6 +18,7 @@ public struct SandboxState: Codable, Sendable, Equatable {
     public var teams: [TeamRecord]
     public var teamMemberships: [TeamMembershipRecord]
     public var guests: [GuestRecord]
+    public var schedules: [ScheduleRecord]
     public var invites: Int
     /// The e-mails Kisi would have sent, oldest first (`GET /__sandbox/outbox`).
     public var outbox: [EmailRecord]
@@ -39,7 +40,7 @@ public struct SandboxState: Codable, Sendable, Equatable {
         case roleAssignments = "role_assignments"
         case integrations, teams
         case teamMemberships = "team_memberships"
-        case guests, invites, outbox
+        case guests, schedules, invites, outbox
         case emulation
         case nextIDs = "next_ids"
         case clock
@@ -58,13 +59,14 @@ public struct SandboxState: Codable, Sendable, Equatable {
         teams = []
         teamMemberships = []
         guests = []
+        schedules = []
         invites = 0
         outbox = []
         emulation = Emulation()
         nextIDs = [:]
     }
 
-    /// State files written before teams, guests, the outbox and emulation options existed load
+    /// State files written before teams, guests, schedules, the outbox and emulation options existed load
     /// with none of them.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -80,6 +82,7 @@ public struct SandboxState: Codable, Sendable, Equatable {
         teams = try container.decodeIfPresent([TeamRecord].self, forKey: .teams) ?? []
         teamMemberships = try container.decodeIfPresent([TeamMembershipRecord].self, forKey: .teamMemberships) ?? []
         guests = try container.decodeIfPresent([GuestRecord].self, forKey: .guests) ?? []
+        schedules = try container.decodeIfPresent([ScheduleRecord].self, forKey: .schedules) ?? []
         invites = try container.decode(Int.self, forKey: .invites)
         outbox = try container.decodeIfPresent([EmailRecord].self, forKey: .outbox) ?? []
         emulation = try container.decodeIfPresent(Emulation.self, forKey: .emulation) ?? Emulation()
@@ -91,7 +94,7 @@ public struct SandboxState: Codable, Sendable, Equatable {
     static let idBases: [String: Int] = [
         "place": 10_001, "lock": 20_001, "group": 30_001, "group_lock": 40_001, "user": 50_001,
         "role_assignment": 60_001, "integration": 70_001, "invite": 80_001, "team": 90_001, "team_membership": 91_001,
-        "guest": 92_001, "login": 93_001, "email": 94_001,
+        "guest": 92_001, "login": 93_001, "email": 94_001, "schedule": 95_001,
     ]
 
     public mutating func nextID(_ kind: String) -> Int {
@@ -528,6 +531,50 @@ public struct IntegrationRecord: Codable, Sendable, Equatable {
         case id, name, type, enabled
         case groupID = "group_id"
         case placeID = "place_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// A schedule (`/schedules`) as Kisi's fields hold it; the fields of other types stay nil.
+public struct ScheduleRecord: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String?
+    public var enabled: Bool
+    public var override: Bool
+    public var consequence: String
+    /// `Group`, `Lock` or `ElevatorStop`.
+    public var scheduleableType: String
+    public var scheduleableID: Int
+    /// `holiday_calendar`, `recurring_event`, `single_all_day_event` or `single_event`.
+    public var type: String
+    public var region: String?
+    public var observed: Bool?
+    public var ignoredHolidays: [String]?
+    /// Monday first.
+    public var weekdays: [Bool]?
+    public var startsAtTime: String?
+    public var endsAtTime: String?
+    public var startsAtDate: String?
+    public var endsAtDate: String?
+    public var startsAt: String?
+    public var endsAt: String?
+    public var createdAt: String
+    public var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, enabled, override, consequence
+        case scheduleableType = "scheduleable_type"
+        case scheduleableID = "scheduleable_id"
+        case type, region, observed
+        case ignoredHolidays = "ignored_holidays"
+        case weekdays
+        case startsAtTime = "starts_at_time"
+        case endsAtTime = "ends_at_time"
+        case startsAtDate = "starts_at_date"
+        case endsAtDate = "ends_at_date"
+        case startsAt = "starts_at"
+        case endsAt = "ends_at"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

@@ -8,7 +8,8 @@ import PlanModel
 public struct ApplyReport: Sendable {
     /// The kinds of write an apply counts.
     public enum Count: String, Sendable, CaseIterable {
-        case groupsCreated, groupsUpdated, groupsDeleted, doorsLinked, doorsUnlinked, usersCreated, guestsCreated, grants, windowChanges, revocations
+        case groupsCreated, groupsUpdated, groupsDeleted, doorsLinked, doorsUnlinked, schedulesCreated, schedulesUpdated, schedulesDeleted
+        case usersCreated, guestsCreated, grants, windowChanges, revocations
     }
 
     public struct Failure: Sendable {
@@ -137,10 +138,18 @@ public struct Applier: Sendable {
             }
             guard let groupID = id else { continue }
             groupIDs[group.address] = groupID
+            // Hours are made before the time restriction is turned on, and the restriction turned
+            // off before hours go: members are never held to a schedule that is not there.
+            let schedules = changes.filter { $0.address.kind == .schedule }
+            for change in schedules where change.action != .delete { await changeSchedule(change, on: ("Group", groupID), report) }
             if let update = changes.first(where: { $0.address.kind == .group && $0.action == .update }) {
                 await updateGroup(group, groupID, update, report)
             }
+            for change in schedules where change.action == .delete { await changeSchedule(change, on: ("Group", groupID), report) }
             for door in changes where door.address.kind == .door { await changeDoor(group, groupID, door, report) }
+        }
+        for door in plan.doors {
+            for change in plan.changes(atDoor: door.address) { await changeSchedule(change, on: ("Lock", door.lockID), report) }
         }
 
         // Each Kisi role is acted on once, whatever the plan holds.
@@ -259,7 +268,8 @@ public struct Applier: Sendable {
         }
         let created: KisiGroup
         do {
-            created = try await writer.createGroup(name: group.name, description: group.description, placeID: group.placeID)
+            created = try await writer.createGroup(
+                name: group.name, description: group.description, placeID: group.placeID, timeRestriction: change.after?.group?.timeRestriction)
         } catch  where error.answerLost || error.isRefusedValues {
             let deadline = ContinuousClock.now + (error.isRefusedValues ? .zero : groupDeadline)
             repeat {
@@ -321,10 +331,74 @@ public struct Applier: Sendable {
         let name = after?.name != before?.name ? after?.name : nil
         let description = after?.description != before?.description ? after?.description : nil
         do {
-            try await writer.updateGroup(groupID, name: name, description: description)
+            try await writer.updateGroup(groupID, name: name, description: description, timeRestriction: after?.timeRestriction)
             await done(name != nil ? "rename_group" : "update_group", change, target, .groupsUpdated, report)
         } catch {
             await failed("update_group", change, target, error, report)
+        }
+    }
+
+    /// Creates, changes or deletes one schedule of a group or a lock. A create whose answer is
+    /// lost, or that Kisi refuses, is read back: a schedule of the scheduleable meaning the same
+    /// is the one made. A created schedule is checked against what was asked: Kisi's spec does
+    /// not list a recurring event's hours among the fields it takes.
+    private func changeSchedule(_ change: ResourceChange, on scheduleable: (type: String, id: Int), _ report: ReportBuilder) async {
+        let action = ["create": "create_schedule", "update": "update_schedule", "delete": "delete_schedule"][change.action.rawValue]!
+        guard await intend(action, change, report) else { return }
+        let values = (change.after ?? change.before)!.schedule!
+        var target: [(String, JSONValue)] = [("scheduleable_type", .string(scheduleable.type)), ("scheduleable_id", .int(scheduleable.id))]
+        if let id = change.before?.schedule?.kisiID { target.append(("kisi_schedule_id", .int(id))) }
+        let fields = KisiSchedules.fields(values.entry)
+        switch change.action {
+        case .delete:
+            do {
+                try await writer.deleteSchedule(values.kisiID ?? 0)
+                await done(action, change, target, .schedulesDeleted, report)
+            } catch .notFound {
+                await done(action, change, target, .schedulesDeleted, report, detail: "already deleted")
+            } catch {
+                await failed(action, change, target, error, report)
+            }
+        case .update:
+            do {
+                try await writer.updateSchedule(values.kisiID ?? 0, fields)
+                await done(action, change, target, .schedulesUpdated, report)
+            } catch {
+                await failed(action, change, target, error, report)
+            }
+        case .create:
+            func held() async -> ScheduledEntry? {
+                let live = try? await writer.schedules(of: scheduleable.type, id: scheduleable.id)
+                return KisiSchedules.entries(live ?? [], values.entry.consequence).first { $0.entry == values.entry }
+            }
+            do {
+                let created = try await writer.createSchedule(
+                    fields + [
+                        ("consequence", .string(values.entry.consequence.rawValue)), ("scheduleable_type", .string(scheduleable.type)),
+                        ("scheduleable_id", .int(scheduleable.id)),
+                    ])
+                guard KisiSchedules.entry(created) == values.entry else {
+                    let kept = [created.type, created.startsAtTime, created.endsAtTime, created.startsAtDate, created.startsAt].compactMap { $0 }
+                    await failed(
+                        action, change, target + [("kisi_schedule_id", .int(created.id))],
+                        KisiError.unexpectedResponse(
+                            "POST /schedules",
+                            "Kisi made another schedule (\(kept.joined(separator: " "))) than the one asked for; the next plan shows it"),
+                        report)
+                    return
+                }
+                await done(action, change, target + [("kisi_schedule_id", .int(created.id))], .schedulesCreated, report)
+            } catch  where error.answerLost || error.isRefusedValues {
+                if let found = await held() {
+                    await done(
+                        action, change, target + [("kisi_schedule_id", .int(found.kisiID ?? 0))], .schedulesCreated, report,
+                        detail: "found in Kisi after \(Self.describe(error))")
+                } else {
+                    await failed(action, change, target, error, report)
+                }
+            } catch {
+                await failed(action, change, target, error, report)
+            }
         }
     }
 

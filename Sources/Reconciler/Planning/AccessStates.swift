@@ -9,7 +9,8 @@ import PlanModel
 /// past as open.
 enum AccessStates {
     /// A managed group as the config and the evaluation want it; nil when its place is unknown.
-    static func desired(_ group: GroupConfig, access: DesiredAccess, live: LiveState) -> GroupState? {
+    /// Schedules are written in the site's `zone`.
+    static func desired(_ group: GroupConfig, access: DesiredAccess, live: LiveState, zone: SiteTimeZone) -> GroupState? {
         guard let placeID = live.resolution.placeIDs[group.address] else { return nil }
         let grants = access.grants(in: group.address)
         var bindings: [RoleBinding] = []
@@ -22,10 +23,15 @@ enum AccessStates {
         }
         // Guests sort after users: the diff merge-joins by holder.
         if grants.contains(where: \.asGuest) { bindings.sort { $0.holder < $1.holder } }
-        return GroupState(
+        var state = GroupState(
             address: group.address, name: group.name, description: group.description, place: group.place, placeID: placeID,
             kisiID: live.groups[group.address]?.group.id, doors: group.doors == nil ? nil : live.resolution.doors[group.address] ?? [],
             bindings: bindings)
+        if let setting = group.schedule {
+            state.schedules = (setting.schedule?.entries(.allow, in: zone) ?? []).map { ScheduledEntry($0) }
+            state.timeRestriction = setting.schedule != nil
+        }
+        return state
     }
 
     /// `--destroy`: a managed group Kisi has, as it is but with no roles (what must stay, the
@@ -59,10 +65,13 @@ enum AccessStates {
         let doors = kisi.doors?.map { link in
             DoorLink(name: live.locks.first { $0.id == link.lockID }?.name ?? "lock \(link.lockID)", lockID: link.lockID, linkID: link.id)
         }
-        return GroupState(
+        var state = GroupState(
             address: group.address, name: kisi.group.name, description: kisi.group.description,
             place: live.places.first { $0.id == kisi.group.placeID }?.name ?? group.place, placeID: kisi.group.placeID, kisiID: kisi.group.id,
             doors: doors, bindings: bindings, otherRoles: otherRoles)
+        state.schedules = kisi.schedules.map { KisiSchedules.entries($0, .allow) }
+        state.timeRestriction = kisi.group.timeRestrictionEnabled
+        return state
     }
 
     /// A live bound in whole seconds; a start already past reads as open.

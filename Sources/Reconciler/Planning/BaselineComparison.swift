@@ -41,11 +41,13 @@ public enum BaselineComparison {
         static func describe(_ values: ResourceValues?) -> String {
             switch values {
             case nil: return ""
-            case .group(let group)?: return "\(group.name)|\(group.description ?? "")|\(group.placeID ?? -1)"
+            case .group(let group)?:
+                return "\(group.name)|\(group.description ?? "")|\(group.placeID ?? -1)|\(group.timeRestriction.map(String.init) ?? "")"
             case .door(let door)?: return "\(door.lockID)"
             case .user(let user)?: return user.email.lowercased()
             case .role(let role)?:
                 return "\(role.role)|\(role.window.from?.secondsSinceEpoch ?? -1)|\(role.window.until?.secondsSinceEpoch ?? -1)"
+            case .schedule(let schedule)?: return "\(schedule.entry)"
             }
         }
     }

@@ -45,6 +45,18 @@ public struct Planner: Sendable {
         return policies
     }
 
+    /// The config's doors' unlock schedules against Kisi's (`--destroy` leaves them alone).
+    var doorChanges: [ResourceChange] {
+        guard mode == .converge else { return [] }
+        return live.doors.flatMap { door -> [ResourceChange] in
+            guard let setting = config.doors.first(where: { $0.address == door.address })?.unlock else { return [] }
+            let desired = (setting.schedule?.entries(.unlock, in: config.timeZone) ?? []).map { ScheduledEntry($0) }
+            return ScheduleDiff.changes(
+                live: KisiSchedules.entries(live.doorSchedules[door.lockID] ?? [], .unlock), desired: desired, zone: config.timeZone,
+                removing: desired.isEmpty, address: { ResourceAddress(.lockSchedule, group: door.address, index: $0) })
+        }
+    }
+
     public func plan(createdAt: Instant) -> Plan {
         let groups = config.managedGroups.filter { targets.covers(group: $0.address) }
         let holders = Holders(directory: evaluator.directory, live: live)
@@ -53,9 +65,11 @@ public struct Planner: Sendable {
         // so a large site never holds both states of every group at once.
         var diffs = groups.parallelMap { group -> (PlannedGroup, [ResourceChange])? in
             let liveState = AccessStates.live(group, live: live, holders: holders, instant: instant)
-            let desiredState = mode == .destroy ? liveState.map(AccessStates.destroyed) : AccessStates.desired(group, access: desired, live: live)
+            let desiredState =
+                mode == .destroy
+                ? liveState.map(AccessStates.destroyed) : AccessStates.desired(group, access: desired, live: live, zone: config.timeZone)
             guard let desiredState else { return nil }
-            var (changes, unchanged) = AccessState.diff(liveState, desiredState, names: holders)
+            var (changes, unchanged) = AccessState.diff(liveState, desiredState, names: holders, zone: config.timeZone)
             Reasons.attach(to: &changes, evaluator: evaluator, instant: instant, skipped: skipped)
             let planned = PlannedGroup(
                 address: group.address, name: group.name, description: mode == .destroy ? liveState?.description : group.description,
@@ -63,7 +77,7 @@ public struct Planner: Sendable {
             return (planned, changes)
         }
 
-        var draft = PlanDraft(changes: diffs.flatMap { $0?.1 ?? [] }, groups: [:], problems: live.problems)
+        var draft = PlanDraft(changes: diffs.flatMap { $0?.1 ?? [] } + doorChanges, groups: [:], problems: live.problems)
         for case (let group, _)? in diffs { draft.groups[group.address] = group }
         // Let go of the diffs, so that the policies change the groups' role lists in place
         // instead of copying them.
@@ -86,7 +100,7 @@ public struct Planner: Sendable {
         return Plan(
             mode: mode, instant: instant, timeZone: config.timeZone.identifier, createdAt: createdAt,
             organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
-            fingerprints: fingerprints, groups: planned, changes: draft.changes, problems: draft.problems, notices: live.notices,
+            fingerprints: fingerprints, groups: planned, doors: live.doors, changes: draft.changes, problems: draft.problems, notices: live.notices,
             windowChanges: windowChanges, targets: targets.addresses)
     }
 }

@@ -144,4 +144,18 @@ public struct GroupResolver: Sendable {
         }
         return doors
     }
+
+    /// The config's top-level doors (`doors:`), each one lock by its name in the organization.
+    public func resolve(doors: [DoorConfig]) -> (doors: [PlannedDoor], problems: [PlanProblem]) {
+        var found: [PlannedDoor] = [], problems: [PlanProblem] = []
+        for door in doors {
+            let candidates = locks.filter { $0.name == door.name }
+            switch candidates.count {
+            case 1: found.append(PlannedDoor(address: door.address, name: door.name, lockID: candidates[0].id))
+            case 0: problems.append(.unknownDoor(group: "doors", door: door.name, place: nil, known: locks.map(\.name).sorted()))
+            default: problems.append(.ambiguousDoor(group: "doors", door: door.name, count: candidates.count))
+            }
+        }
+        return (found, problems)
+    }
 }

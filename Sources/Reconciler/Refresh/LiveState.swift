@@ -19,6 +19,11 @@ public struct LiveState: Sendable {
     public var users: [String: KisiUser]
     /// What a reviewer should know: other writers, SCIM, groups that look orphaned.
     public var notices: [KisiNotice]
+    /// The config's top-level doors found in Kisi, and their schedules by lock id.
+    public var doors: [PlannedDoor] = []
+    public var doorSchedules: [Int: [KisiSchedule]] = [:]
+    /// Problems finding the config's top-level doors.
+    public var doorProblems: [PlanProblem] = []
 
     public init(
         organization: KisiOrganization, places: [KisiPlace], locks: [KisiLock], keyUser: KisiUser, resolution: GroupResolver.Resolution,
@@ -35,7 +40,7 @@ public struct LiveState: Sendable {
     }
 
     /// Mismatches between the config and Kisi that make a plan impossible.
-    public var problems: [PlanProblem] { resolution.problems }
+    public var problems: [PlanProblem] { resolution.problems + doorProblems }
 
     /// The fingerprint of what was read for each managed group (or that it was absent).
     public func fingerprints(for groups: [GroupConfig]) -> [String: String] {
@@ -65,8 +70,13 @@ public struct LiveGroup: Sendable {
     public var doors: [KisiGroupLock]?
     /// Other integrations feeding the group.
     public var integrations: [KisiIntegration]
+    /// The group's schedules; nil when the config leaves them alone (not read).
+    public var schedules: [KisiSchedule]?
 
-    public init(group: KisiGroup, roles: [KisiRoleAssignment], doors: [KisiGroupLock]?, integrations: [KisiIntegration]) {
+    public init(
+        group: KisiGroup, roles: [KisiRoleAssignment], doors: [KisiGroupLock]?, integrations: [KisiIntegration], schedules: [KisiSchedule]? = nil
+    ) {
+        self.schedules = schedules
         self.group = group
         self.roles = roles
         self.doors = doors
@@ -97,6 +107,8 @@ public struct LiveGroup: Sendable {
             builder.add(door.lockID)
         }
         for integration in integrations.sorted(by: { $0.id < $1.id }) { builder.add(integration.id) }
+        builder.add(group.timeRestrictionEnabled == true ? 1 : 0)
+        for schedule in (schedules ?? []).sorted(by: { $0.id < $1.id }) { builder.add("\(schedule)") }
         return builder.value
     }
 }

@@ -66,23 +66,30 @@ public struct Refresher: Sendable {
 
         // Every Kisi group a managed config group of any site names, read once; doors when any
         // of them manages the doors.
-        var wanted: [Int: (group: KisiGroup, doors: Bool)] = [:]
+        var wanted: [Int: (group: KisiGroup, doors: Bool, schedules: Bool)] = [:]
         for (site, resolution) in zip(sites, resolutions) {
             for group in site.config.managedGroups where targets.covers(group: group.address) {
                 guard let kisi = resolution.matches[group.address] else { continue }
-                wanted[kisi.id] = (kisi, (wanted[kisi.id]?.doors ?? false) || group.doors != nil)
-                for copy in resolution.copies[group.address] ?? [] { wanted[copy.id] = (copy, wanted[copy.id]?.doors ?? false) }
+                wanted[kisi.id] = (
+                    kisi, (wanted[kisi.id]?.doors ?? false) || group.doors != nil, (wanted[kisi.id]?.schedules ?? false) || group.schedule != nil
+                )
+                for copy in resolution.copies[group.address] ?? [] {
+                    wanted[copy.id] = (copy, wanted[copy.id]?.doors ?? false, wanted[copy.id]?.schedules ?? false)
+                }
             }
         }
         let readIntegrations = !integrationList.isEmpty
         let reader = self.reader
         let read = try await withThrowingTaskGroup(of: LiveGroup.self) { tasks in
-            for (group, readDoors) in wanted.values {
+            for (group, readDoors, readSchedules) in wanted.values {
                 tasks.addTask {
                     async let roles = reader.roleAssignments(group: group.id)
                     async let doors: [KisiGroupLock]? = readDoors ? reader.groupLocks(group: group.id) : nil
                     async let integrations: [KisiIntegration] = readIntegrations ? reader.integrations(group: group.id) : []
-                    return LiveGroup(group: group, roles: try await roles, doors: try await doors, integrations: try await integrations)
+                    async let schedules: [KisiSchedule]? = readSchedules ? reader.schedules(of: "Group", id: group.id) : nil
+                    return LiveGroup(
+                        group: group, roles: try await roles, doors: try await doors, integrations: try await integrations,
+                        schedules: try await schedules)
                 }
             }
             return try await tasks.reduce(into: [Int: LiveGroup]()) { $0[$1.group.id] = $1 }
@@ -139,6 +146,11 @@ public struct Refresher: Sendable {
                 organization: org, places: placeList, locks: lockList, keyUser: key, resolution: resolution, groups: liveGroups[index],
                 users: users, notices: notices)
             state.copies = liveCopies[index]
+            let managedDoors = site.config.doors.filter { $0.unlock != nil && targets.covers(door: $0.address) }
+            (state.doors, state.doorProblems) = resolver.resolve(doors: managedDoors)
+            for door in state.doors {
+                state.doorSchedules[door.lockID] = try await reader.schedules(of: "Lock", id: door.lockID)
+            }
             states.append(state)
         }
         return states

@@ -42,6 +42,8 @@ public enum PlanJSON {
                     ("doors_to_link", .int(summary.doorsToLink)), ("doors_to_unlink", .int(summary.doorsToUnlink)),
                     ("users_to_create", .int(summary.usersToCreate)), ("grants", .int(summary.grants)),
                     ("window_changes", .int(summary.windowChanges)), ("revocations", .int(summary.revocations)),
+                    ("schedules_to_create", .int(summary.schedulesToCreate)), ("schedules_to_update", .int(summary.schedulesToUpdate)),
+                    ("schedules_to_delete", .int(summary.schedulesToDelete)),
                 ])
             ),
             ("errors", .array(plan.problems.map { .string(ProblemText.sentence($0)) })),
@@ -227,6 +229,7 @@ public enum PlanJSON {
                 var reasons: [String] = []
                 if before.name != after.name { reasons.append("renamed in the config, from \"\(before.name)\"") }
                 if before.description != after.description { reasons.append("the description differs from the config") }
+                if after.timeRestriction != nil { reasons += update.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: style.zone) } }
                 add(
                     .group, group.address, nil,
                     change(
@@ -250,6 +253,7 @@ public enum PlanJSON {
                     door.action == .create ? change(["create"], before: nil, after: values) : change(["delete"], before: values, after: nil),
                     reasons: [door.action == .create ? "listed in the group's doors" : "not among the group's doors"], origin: door.origin)
             }
+            for schedule in view.schedules { addSchedule(schedule, owner: group.address) }
             for user in view.users {
                 let values = user.after!.user!
                 add(
@@ -275,6 +279,36 @@ public enum PlanJSON {
                     cause: role.cause.map(ReasonText.cause), origin: role.origin)
             }
         }
+        for view in DoorView.of(plan, changes: changes) {
+            for schedule in view.changes { addSchedule(schedule, owner: view.door.name) }
+        }
+        func addSchedule(_ schedule: ResourceChange, owner: String) {
+            let before = schedule.action == .create ? nil : schedule.before?.schedule.map { scheduleValues($0.entry, owner: owner, zone: style.zone) }
+            let after = schedule.action == .delete ? nil : schedule.after?.schedule.map { scheduleValues($0.entry, owner: owner, zone: style.zone) }
+            add(
+                schedule.address.kind, schedule.address.group, schedule.address.index,
+                change([schedule.action.rawValue], before: before, after: after),
+                reasons: schedule.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: style.zone) }, origin: schedule.origin)
+        }
         return out
+    }
+
+    /// A schedule's values: Kisi's type and fields, and the schedule in words.
+    static func scheduleValues(_ entry: ScheduleEntry, owner: String, zone: SiteTimeZone) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("scheduleable", .string(owner)), ("type", .string(entry.kisiType)), ("consequence", .string(entry.consequence.rawValue)),
+            ("override", .bool(entry.override)), ("enabled", .bool(entry.enabled)), ("description", .string(entry.description(in: zone))),
+        ]
+        switch entry.kind {
+        case .weekly(let days, let hours): members += [("days", .string(days.description)), ("hours", .string(hours.description))]
+        case .holidays(let calendar):
+            members += [
+                ("region", .string(calendar.region)), ("observed", .bool(calendar.observed)),
+                ("ignored_holidays", .array(calendar.ignored.map(JSONValue.string))),
+            ]
+        case .days(let first, let last): members += [("starts_on", .string(first.isoString)), ("ends_on", .string(last.isoString))]
+        case .span(let start, let end): members += [("starts_at", .string(start.rfc3339)), ("ends_at", .string(end.rfc3339))]
+        }
+        return .object(members)
     }
 }

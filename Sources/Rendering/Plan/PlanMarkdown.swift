@@ -26,7 +26,10 @@ public enum PlanMarkdown {
         if plan.baseline != nil { return out + comparedWithBaseline(plan, style: style, budget: maximumLength - out.utf8.count) }
         out += "**\(plan.summary.line)**\n\n"
         let changed = GroupView.of(plan).filter(\.hasChanges)
-        return out + fitting(table(changed) + details(changed, plan: plan, style: style), budget: maximumLength - out.utf8.count)
+        return out
+            + fitting(
+                table(changed) + details(changed, plan: plan, style: style) + doors(DoorView.of(plan), plan: plan, style: style),
+                budget: maximumLength - out.utf8.count)
     }
 
     /// Blocks (table rows, `<details>` of a group) while they fit in `budget` characters, then a
@@ -77,7 +80,10 @@ public enum PlanMarkdown {
             let windows = view.roles.filter { $0.action == .update }.count
             let revocations = view.roles.filter { $0.action == .delete }.count
             let doors = view.doors.map { ($0.action == .create ? "+" : "−") + ($0.address.index ?? "") }.joined(separator: ", ")
-            let change = view.create != nil ? "create" : view.update != nil ? "update" : view.delete != nil ? "delete (duplicate)" : ""
+            var change = view.create != nil ? "create" : view.update != nil ? "update" : view.delete != nil ? "delete (duplicate)" : ""
+            if !view.schedules.isEmpty {
+                change += (change.isEmpty ? "" : ", ") + "\(view.schedules.count) schedule change\(view.schedules.count == 1 ? "" : "s")"
+            }
             return
                 "| `\(view.group.address)` \(escape(view.group.name)) | \(change) | \(grants) | \(windows) | \(revocations) | \(escape(doors)) |\n"
         }
@@ -95,6 +101,17 @@ public enum PlanMarkdown {
             body += "```diff\n" + lines.map { $0.text(style).replacingOccurrences(of: "```", with: "'''") + "\n" }.joined()
             let kept = PlanText.keptNote(view.group, style: style)
             if !kept.isEmpty { body += "  " + kept + "\n" }
+            return body + "```\n\n</details>\n\n"
+        }
+    }
+
+    /// One `<details>` block per door whose unlock schedules change.
+    static func doors(_ views: [DoorView], plan: Plan, style: PlanStyle) -> [String] {
+        views.map { view in
+            let lines = view.changes.map { PlanText.scheduleLine($0, plan: plan, style: style) }
+            var body =
+                "<details open><summary>door <code>\(view.door.address)</code> \(escape(view.door.name)): \(lines.count) change\(lines.count == 1 ? "" : "s")</summary>\n\n"
+            body += "```diff\n" + lines.map { $0.text(style).replacingOccurrences(of: "```", with: "'''") + "\n" }.joined()
             return body + "```\n\n</details>\n\n"
         }
     }

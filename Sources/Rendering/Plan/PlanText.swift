@@ -17,6 +17,7 @@ public enum PlanText {
             for view in views where view.hasChanges {
                 out += groupBlock(view, plan: plan, style: style)
             }
+            for door in DoorView.of(plan) { out += doorBlock(door, plan: plan, style: style) }
         }
         let unchanged = views.filter { !$0.hasChanges }.map(\.group.address)
         if !unchanged.isEmpty {
@@ -59,6 +60,7 @@ public enum PlanText {
             for view in GroupView.of(plan, changes: changes) where view.hasChanges {
                 out += groupBlock(view, plan: plan, style: style, kept: part != .prevented)
             }
+            for door in DoorView.of(plan, changes: changes) { out += doorBlock(door, plan: plan, style: style) }
         }
         return out
     }
@@ -72,6 +74,32 @@ public enum PlanText {
         let kept = keptNote(view.group, style: style)
         if showKept, !kept.isEmpty { out += "  " + paint("= " + kept, .dim, style) + "\n" }
         return out
+    }
+
+    /// A door whose unlock schedules change.
+    static func doorBlock(_ view: DoorView, plan: Plan, style: PlanStyle) -> String {
+        var out = "\n" + paint("# door \(view.door.address): \"\(view.door.name)\"", .bold, style) + " (Kisi lock \(view.door.lockID))\n"
+        out += view.changes.map { "  " + scheduleLine($0, plan: plan, style: style).text(style) + "\n" }.joined()
+        return out
+    }
+
+    /// A schedule's change: `+ unlock mon-fri 07:00-09:00`, `~ hours mon-fri: 09:00-16:00 → 10:00-16:00`.
+    static func scheduleLine(_ change: ResourceChange, plan: Plan, style: PlanStyle) -> Line {
+        let noun = change.address.kind == .lockSchedule ? "unlock" : "schedule"
+        let reasons = change.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: style.zone) }
+        switch change.action {
+        case .create:
+            return Line(kind: .add, summary: "\(noun) \(change.after!.schedule!.entry.description(in: style.zone))", reasons: reasons)
+        case .update:
+            let before = change.before!.schedule!.entry, after = change.after!.schedule!.entry
+            var was = before.description(in: style.zone)
+            if !before.enabled { was += " (disabled)" }
+            return Line(kind: .change, summary: "\(noun) \(was) → \(after.description(in: style.zone))", reasons: reasons)
+        case .delete:
+            var text = change.before!.schedule!.entry.description(in: style.zone)
+            if !change.before!.schedule!.entry.enabled { text += " (disabled)" }
+            return Line(kind: .remove, summary: "\(noun) \(text)", reasons: reasons)
+        }
     }
 
     public static func header(_ plan: Plan, style: PlanStyle) -> String {
@@ -129,6 +157,12 @@ public enum PlanText {
                 lines.append(
                     Line(kind: .change, summary: "description \"\(before.description ?? "")\" → \"\(after.description ?? "")\"", reasons: []))
             }
+            if let restricted = after.timeRestriction, restricted != (before.timeRestriction ?? false) {
+                lines.append(
+                    Line(
+                        kind: .change, summary: "time restriction \(restricted ? "off → on" : "on → off")",
+                        reasons: update.reasons.map { ReasonText.sentence($0, at: plan.instant, zone: style.zone) }))
+            }
         }
         if let delete = view.delete, let copy = delete.before?.group {
             lines.append(
@@ -142,6 +176,7 @@ public enum PlanText {
                     ? Line(kind: .add, summary: "link door \(door.address.index ?? "")", reasons: [])
                     : Line(kind: .remove, summary: "unlink door \(door.address.index ?? "")", reasons: ["not among the config's doors"]))
         }
+        for change in view.schedules { lines.append(scheduleLine(change, plan: plan, style: style)) }
         for change in view.roles { lines.append(line(change, plan: plan, style: style)) }
         return lines
     }
@@ -241,6 +276,9 @@ extension PlanSummary {
             count(groupsToCreate, "group to create", "groups to create"), count(groupsToUpdate, "group to update", "groups to update"),
             count(groupsToDelete, "duplicate group to delete", "duplicate groups to delete"),
             count(doorsToLink, "door to link", "doors to link"), count(doorsToUnlink, "door to unlink", "doors to unlink"),
+            count(schedulesToCreate, "schedule to create", "schedules to create"),
+            count(schedulesToUpdate, "schedule to change", "schedules to change"),
+            count(schedulesToDelete, "schedule to delete", "schedules to delete"),
             count(usersToCreate, "user to create", "users to create"), count(grants, "grant", "grants"),
             count(windowChanges, "window change", "window changes"), count(revocations, "revocation", "revocations"),
         ].compactMap { $0 }

@@ -15,6 +15,10 @@ public enum ReasonText {
         case .destroy: return "kisictl plan --destroy: every grant kisictl manages is revoked"
         case .skipped(let record): return skipped(record)
         case .mergedDuplicate(let merge): return merged(merge)
+        case .schedule(.declared): return "in the config's schedule"
+        case .schedule(.notDeclared): return "not in the config's schedule"
+        case .schedule(.noSchedule): return "the config says there is no schedule"
+        case .schedule(.timeRestriction): return "Kisi's time restriction makes the group's schedule count"
         }
     }
 

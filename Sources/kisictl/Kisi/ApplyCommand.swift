@@ -245,6 +245,7 @@ struct ApplyCommand: AsyncParsableCommand {
             (.groupsCreated, "groups created"), (.groupsUpdated, "groups updated"), (.groupsDeleted, "duplicate groups deleted"),
             (.doorsLinked, "doors linked"),
             (.doorsUnlinked, "doors unlinked"),
+            (.schedulesCreated, "schedules created"), (.schedulesUpdated, "schedules changed"), (.schedulesDeleted, "schedules deleted"),
             (.usersCreated, "users created"), (.guestsCreated, "guests created"), (.grants, "grants"), (.windowChanges, "window changes"),
             (.revocations, "revocations"),
         ]
@@ -285,6 +286,9 @@ struct ApplyCommand: AsyncParsableCommand {
             case (.group, _): "update the group"
             case (.door, .delete): "unlink \(index)"
             case (.door, _): "link \(index)"
+            case (.schedule, .create), (.lockSchedule, .create): "create the schedule \(index)"
+            case (.schedule, .update), (.lockSchedule, .update): "change the schedule \(index)"
+            case (.schedule, .delete), (.lockSchedule, .delete): "delete the schedule \(index)"
             case (.user, _): "create the Kisi user \(who)"
             case (.role, .create): "grant \(who)"
             case (.role, .update): "change \(who)'s window"
