@@ -28,6 +28,8 @@ public protocol KisiReading: Sendable {
     func users(while shouldContinue: @Sendable (KisiPaging.Progress<KisiUser>) -> Bool) async throws(KisiError) -> KisiPaging.Listed<KisiUser>
     /// A group's or a lock's schedules (`scheduleable_type` `Group` or `Lock`).
     func schedules(of scheduleableType: String, id: Int) async throws(KisiError) -> [KisiSchedule]
+    /// Every schedule of the organization.
+    func schedules() async throws(KisiError) -> [KisiSchedule]
     /// Requests sent so far (retries included).
     var requestsSent: Int { get async }
     /// Kisi's clock minus the local one, from its `Date` headers; nil before any answer had one.
@@ -149,6 +151,9 @@ public struct KisiReader: KisiReading {
     }
 
     public func schedule(id: Int) async throws(KisiError) -> KisiSchedule? { try await optional("/schedules/\(id)") }
+
+    /// Every schedule of the organization.
+    public func schedules() async throws(KisiError) -> [KisiSchedule] { try await all("/schedules", limit: 250) }
 
     /// A region's public holidays in a year (`/holiday_calendars/{region}/holidays`).
     public func holidays(region: String, year: Int, observed: Bool) async throws(KisiError) -> [KisiHoliday] {
@@ -327,6 +332,8 @@ public struct KisiWriter: KisiReading {
     public func schedules(of scheduleableType: String, id: Int) async throws(KisiError) -> [KisiSchedule] {
         try await reader.schedules(of: scheduleableType, id: id)
     }
+
+    public func schedules() async throws(KisiError) -> [KisiSchedule] { try await reader.schedules() }
 
     public func deleteUser(_ id: Int) async throws(KisiError) {
         try await writeWithoutAnswer("DELETE", "/users/\(id)", envelope: nil, [], right: "delete users")

@@ -5,7 +5,7 @@ import Yams
 /// Reads schedules (a group's `schedule:`, a door's `unlock:`) and the top-level `doors:`.
 enum ScheduleDecoder {
     static let scheduleKeys = ["weekly", "holidays", "closed", "open"]
-    static let holidayKeys = ["region", "observed"]
+    static let holidayKeys = ["region", "observed", "except"]
     static let openingKeys = ["date", "hours"]
     static let doorKeys = ["unlock"]
 
@@ -107,7 +107,13 @@ enum ScheduleDecoder {
         }
         var observed = true
         if let node = fields["observed"], let value = reader.bool(node, fields.path("observed")) { observed = value }
-        return HolidayCalendar(region: region, observed: observed)
+        var except: [String] = []
+        if let node = fields["except"],
+            let names = reader.stringList(node, fields.path("except"), expected: "a list of holiday names (Kisi's)", nonEmpty: false)
+        {
+            except = names
+        }
+        return HolidayCalendar(region: region, observed: observed, ignored: except)
     }
 
     private static func opening(_ node: Node, _ path: String, reader: inout NodeReader) -> Opening? {

@@ -324,11 +324,8 @@ struct SiteConfigDecoder {
                 } ?? []
         }
         if let node = fields["schedule"] {
+            // On an unmanaged group it is kept for when the group is managed (import writes it).
             group.schedule = ScheduleDecoder.setting(node, fields.path("schedule"), none: "always", reader: &reader)
-            if !group.managed {
-                reader.error(
-                    fields.key("schedule")!, fields.path("schedule"), "the group is managed: false, so kisictl leaves its schedules alone too")
-            }
         }
         if let node = fields["grant"] {
             group.rules =

@@ -5,7 +5,7 @@ import KisiAPI
 import PlanModel
 
 /// Kisi's schedule fields and kisictl's ``ScheduleEntry``, each way.
-enum KisiSchedules {
+public enum KisiSchedules {
     /// The schedules of one consequence, as entries (with their ids). A schedule kisictl cannot
     /// read (a type it does not know) is left out: it is neither compared nor removed.
     static func entries(_ schedules: [KisiSchedule], _ consequence: ScheduleConsequence) -> [ScheduledEntry] {
@@ -60,5 +60,70 @@ enum KisiSchedules {
             fields += [("starts_at", .string(start.rfc3339)), ("ends_at", .string(end.rfc3339))]
         }
         return fields
+    }
+}
+
+extension KisiSchedules {
+    /// Kisi's schedules of one consequence as the config would write them, for `import`: nil
+    /// when there are none, or when the config cannot say what they mean (a disabled entry, an
+    /// exception by the week, a single event). The schedule written means exactly what Kisi
+    /// holds, checked: the next plan changes nothing.
+    public static func schedule(_ schedules: [KisiSchedule], _ consequence: ScheduleConsequence, zone: SiteTimeZone) -> Result<Schedule, Unwritable>? {
+        let entries = Self.entries(schedules, consequence)
+        guard !entries.isEmpty else { return nil }
+        guard entries.count == schedules.filter({ $0.consequence == consequence.rawValue }).count else { return .failure(.unreadable) }
+        var schedule = Schedule()
+        // Single events, by the site's day: an opening's hours are that day's weekly hours less
+        // its closed spans, plus its open ones.
+        var spans: [LocalDate: (closed: [Range<Int>], open: [Range<Int>])] = [:]
+        for item in entries {
+            let entry = item.entry
+            guard entry.enabled else { return .failure(.disabled) }
+            switch (entry.kind, entry.override) {
+            case (.weekly(let days, let hours), false): schedule.weekly.append(WeeklyHours(days: days, hours: hours))
+            case (.holidays(let calendar), true) where schedule.holidays == nil: schedule.holidays = calendar
+            case (.days(let first, let last), true):
+                var day = first
+                while day <= last, schedule.closed.count <= 366 {
+                    schedule.closed.append(day)
+                    day = day.adding(days: 1)
+                }
+            case (.span(let start, let end), let override):
+                let from = zone.localDateTime(for: start), to = zone.localDateTime(for: end)
+                let endMinute = to.date == from.date ? to.secondOfDay / 60 : to.date == from.date.adding(days: 1) && to.secondOfDay == 0 ? 1440 : -1
+                guard endMinute > from.secondOfDay / 60 else { return .failure(.inexpressible("a single event over several days")) }
+                let minutes = from.secondOfDay / 60..<endMinute
+                if override { spans[from.date, default: ([], [])].closed.append(minutes) } else { spans[from.date, default: ([], [])].open.append(minutes) }
+            default: return .failure(.inexpressible(entry.kisiType + (entry.override ? " exception" : "")))
+            }
+        }
+        let weekly = schedule.weeklyRanges
+        for (date, parts) in spans.sorted(by: { $0.key < $1.key }) {
+            let day = Weekdays.day(of: date)
+            let usual = DisjointRanges(weekly.filter { $0.days.contains(day: day) }.map(\.hours.minutes))
+            let hours = DisjointRanges(usual.subtracting(DisjointRanges(parts.closed)).ranges + parts.open).ranges
+            guard hours.count == 1, let only = hours.first else { return .failure(.inexpressible("single events")) }
+            schedule.open.append(Opening(date: date, hours: DayHours(TimeOfDay(minutes: only.lowerBound), TimeOfDay(minutes: only.upperBound))))
+        }
+        guard !schedule.weekly.isEmpty else { return .failure(.inexpressible("exceptions without weekly hours")) }
+        guard ScheduleMeaning(schedule.entries(consequence, in: zone)) == ScheduleMeaning(entries.map(\.entry)) else {
+            return .failure(.inexpressible("schedules the config would write differently"))
+        }
+        return .success(schedule)
+    }
+
+    /// Why Kisi's schedules cannot be written into the config.
+    public enum Unwritable: Error, Equatable, CustomStringConvertible {
+        case unreadable
+        case disabled
+        case inexpressible(String)
+
+        public var description: String {
+            switch self {
+            case .unreadable: "a schedule kisictl cannot read"
+            case .disabled: "a disabled schedule"
+            case .inexpressible(let what): "\(what), which the config cannot write"
+            }
+        }
     }
 }

@@ -32,14 +32,39 @@ struct ExplainCommand: AsyncParsableCommand {
         let instant = site.instant(in: config.timeZone, fallback: connection?.sandboxClock)
         var explanation = Explanation(evaluator: loaded.evaluator, email: email, at: instant)
         if let connection {
-            let (user, roles) = try await connection.closing { try await Self.kisiRoles(of: email, config: config, reader: connection.reader) }
+            let calendars = explanation.holidayRegions
+            let (user, roles, holidays) = try await connection.closing {
+                let (user, roles) = try await Self.kisiRoles(of: email, config: config, reader: connection.reader)
+                let holidays = try await Self.holidays(calendars, around: instant, zone: config.timeZone, reader: connection.reader)
+                return (user, roles, holidays)
+            }
             explanation.addKisi(userID: user, roles: roles)
+            explanation.addHours(holidays: { region, observed, year in holidays["\(region)|\(observed)|\(year)"] ?? [] }, checked: true)
+        } else {
+            explanation.addHours(holidays: { _, _, _ in [] }, checked: false)
         }
         Output.standardOutput(format == .json ? explanation.json.rendered() : explanation.text)
         let warnings = loaded.warnings + loaded.evaluator.warnings(at: instant)
         if !warnings.isEmpty {
             Output.standardError("note: \(DiagnosticText.plural(warnings.count, "warning")) in the config or data; kisictl validate lists them\n")
         }
+    }
+
+    /// The holidays of each calendar in the years around the instant, keyed `region|observed|year`.
+    static func holidays(_ calendars: [HolidayCalendar], around instant: Instant, zone: SiteTimeZone, reader: KisiReader) async throws
+        -> [String: [Holiday]]
+    {
+        let year = zone.localDate(for: instant).components.year
+        var found: [String: [Holiday]] = [:]
+        for calendar in calendars {
+            for year in year...year + 1 {
+                let listed = try await reader.holidays(region: calendar.region, year: year, observed: calendar.observed)
+                found["\(calendar.region)|\(calendar.observed)|\(year)"] = listed.compactMap { holiday in
+                    TimeParsing.localDate(holiday.date).map { Holiday(date: $0, name: holiday.name) }
+                }
+            }
+        }
+        return found
     }
 
     /// The person's Kisi user and their role in each managed group, by group address.

@@ -34,7 +34,7 @@ extension Schedule {
 
     /// The weekly hours as Kisi holds them: ranges that cross midnight split at it, then the
     /// days of equal ranges joined, sorted by start and days.
-    var weeklyRanges: [WeeklyHours] {
+    public var weeklyRanges: [WeeklyHours] {
         var days: [DayHours: Weekdays] = [:]
         for entry in weekly {
             if entry.hours.crossesMidnight {

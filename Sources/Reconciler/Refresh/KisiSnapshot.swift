@@ -13,6 +13,8 @@ public struct KisiSnapshot: Sendable {
     public var groups: [KisiGroup]
     public var doorLinks: [Int: [KisiGroupLock]]
     public var integrations: [Int: [KisiIntegration]]
+    /// Every schedule: groups' and locks'.
+    public var schedules: [KisiSchedule] = []
 
     public static func read(_ reader: any KisiReading) async throws(KisiError) -> KisiSnapshot {
         do {
@@ -21,6 +23,7 @@ public struct KisiSnapshot: Sendable {
             async let locks = reader.locks()
             async let groups = reader.groups()
             async let anyIntegrations = reader.integrations(group: nil)
+            async let schedules = reader.schedules()
             let placeList = try await places
             let placeNames = Dictionary(placeList.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
             let groupList = try await groups.sorted {
@@ -42,9 +45,11 @@ public struct KisiSnapshot: Sendable {
                     integrations[id] = feeding
                 }
             }
-            return KisiSnapshot(
+            var snapshot = KisiSnapshot(
                 organization: try await organization, places: placeList, locks: try await locks, groups: groupList,
                 doorLinks: doorLinks, integrations: integrations)
+            snapshot.schedules = try await schedules
+            return snapshot
         } catch let error as KisiError {
             throw error
         } catch {

@@ -24,8 +24,22 @@ public struct Explanation: Sendable {
         public var reasons: [String]
         /// What Kisi holds now, when it was read.
         public var kisi: KisiRole?
+        /// Whether the group's schedule lets members in, when the config declares one.
+        public var hours: Hours?
 
         public var access: Bool { state == .current }
+    }
+
+    /// Whether a group's schedule (`schedule:`) lets the person in: at the instant, or for a
+    /// grant that starts later, at its start.
+    public struct Hours: Sendable, Equatable {
+        /// When the grant starts later: its start, at which the hours are judged.
+        public var from: Instant?
+        public var state: ScheduleState
+        /// Whether public holidays were known (Kisi was read).
+        public var holidaysChecked: Bool
+        /// The schedule does not open again before the grant ends.
+        public var notBeforeGrantEnds: Bool
     }
 
     /// A person's role in a Kisi group as Kisi holds it now.
@@ -61,6 +75,8 @@ public struct Explanation: Sendable {
     /// Managed groups, sorted by address.
     public var entries: [Entry]
     public var unmanaged: [GroupConfig]
+    /// The config's group schedules with hours, by address.
+    let schedules: [String: Schedule]
 
     public init(evaluator: AccessEvaluator, email: String, at instant: Instant) {
         self.email = email
@@ -70,6 +86,7 @@ public struct Explanation: Sendable {
         self.person = person
         exempt = evaluator.config.policy.exempt.contains(EmailAddress.normalized(email))
         unmanaged = evaluator.config.groups.filter { !$0.managed }
+        schedules = Dictionary(uniqueKeysWithValues: evaluator.config.managedGroups.compactMap { group in group.schedule?.schedule.map { (group.address, $0) } })
         let decisions = person.map { evaluator.decisions(for: $0.id, at: instant) }
         entries = evaluator.config.managedGroups.enumerated().map { position, group in
             guard let decision = decisions?[position] else {
@@ -86,6 +103,26 @@ public struct Explanation: Sendable {
                 address: group.address, name: group.name, state: window.contains(instant) ? .current : .upcoming,
                 window: window, asGuest: decision.asGuest, reasons: described)
         }
+    }
+
+    /// Adds, for each group the person may use and whose schedule the config declares, whether
+    /// its doors open for them (`holidays`: Kisi's holiday calendars; `checked`: whether they
+    /// were read).
+    public mutating func addHours(holidays: @escaping @Sendable (String, Bool, Int) -> [Holiday], checked: Bool) {
+        for index in entries.indices {
+            guard let window = entries[index].window, let schedule = schedules[entries[index].address] else { continue }
+            let calendar = ScheduleCalendar(entries: schedule.entries(.allow, in: zone), zone: zone, holidays: holidays)
+            let at = max(instant, window.from)
+            let state = calendar.state(at: at)
+            var late = false
+            if case .notInEffect(let next?) = state, let until = window.until, next >= until { late = true }
+            entries[index].hours = Hours(from: at > instant ? at : nil, state: state, holidaysChecked: checked, notBeforeGrantEnds: late)
+        }
+    }
+
+    /// The regions of the holiday calendars the config's group schedules name.
+    public var holidayRegions: [HolidayCalendar] {
+        Array(Set(schedules.values.compactMap(\.holidays))).sorted { $0.region < $1.region }
     }
 
     public var json: JSONValue {
@@ -109,6 +146,7 @@ public struct Explanation: Sendable {
                             ("valid_until", .string(entry.window?.until?.rfc3339)),
                             ("as_guest", .bool(entry.asGuest)),
                             ("reasons", .array(entry.reasons.map(JSONValue.string))),
+                            ("hours", entry.hours.map(hoursJSON) ?? .null),
                         ]
                         if kisiUserID != nil {
                             fields.append(
@@ -154,12 +192,49 @@ public struct Explanation: Sendable {
             case .none: out += "  access: no\n"
             }
             for reason in entry.reasons { out += "    - \(reason)\n" }
+            if let hours = entry.hours { out += "  hours: \(hoursText(hours))\n" }
             if kisiUserID != nil { out += "  in Kisi now: \(kisiText(entry.kisi))\n" }
         }
         if !unmanaged.isEmpty {
             out += "\nunmanaged (kisictl does not change them): " + unmanaged.map(\.address).joined(separator: ", ") + "\n"
         }
         return out
+    }
+
+    private func hoursJSON(_ hours: Hours) -> JSONValue {
+        var open = false, until: Instant?, next: Instant?
+        switch hours.state {
+        case .inEffect(let end):
+            open = true
+            until = end
+        case .notInEffect(let time): next = hours.notBeforeGrantEnds ? nil : time
+        }
+        return .object([
+            ("open", .bool(open)), ("at", .string((hours.from ?? instant).rfc3339)), ("until", .string(until?.rfc3339)),
+            ("next_open", .string(next?.rfc3339)), ("holidays_checked", .bool(hours.holidaysChecked)),
+        ])
+    }
+
+    /// "open now, until 2026-11-23 23:00 (the group's schedule)", "closed now by the group's
+    /// schedule; opens 2026-11-24 06:00".
+    private func hoursText(_ hours: Hours) -> String {
+        let when = hours.from.map { "at the grant's start (\(zone.localDateTime(for: $0).displayString))" } ?? "now"
+        var text: String
+        switch hours.state {
+        case .inEffect(let until):
+            text = "the group's schedule lets them in \(when), until \(zone.localDateTime(for: until).displayString)"
+        case .notInEffect(let next):
+            text = "the group's schedule keeps its doors closed to them \(when)"
+            if hours.notBeforeGrantEnds {
+                text += "; it does not open again before the grant ends"
+            } else if let next {
+                text += "; next open \(zone.localDateTime(for: next).displayString)"
+            } else {
+                text += "; not open within 14 days"
+            }
+        }
+        if !hours.holidaysChecked { text += " (public holidays not checked: Kisi was not read)" }
+        return text
     }
 
     private func kisiText(_ role: KisiRole?) -> String {

@@ -75,6 +75,17 @@ public struct ValidationReport: Sendable {
                             ("rules", .int(line.rules)),
                             ("access_now", line.managed ? .int(line.accessNow) : .null),
                             ("upcoming", line.managed ? .int(line.upcoming) : .null),
+                            ("schedule", config.groups.first { $0.address == line.address }?.schedule.map { ScheduleText.json($0, none: "always") } ?? .null),
+                        ])
+                    })
+            ),
+            (
+                "doors",
+                .array(
+                    config.doors.map { door in
+                        .object([
+                            ("door", .string(door.name)), ("address", .string(door.address)),
+                            ("unlock", door.unlock.map { ScheduleText.json($0, none: "never") } ?? .null),
                         ])
                     })
             ),
@@ -114,6 +125,12 @@ public struct ValidationReport: Sendable {
                 : [line.address, line.name, "unmanaged", "", ""]
         }
         out += TextTable.render([header] + rows, rightAligned: [2, 3, 4], indent: "  ")
+        let hours = config.groups.compactMap { group in group.schedule.map { (group.address, ScheduleText.summary($0, none: "always")) } }
+        let unlocks = config.doors.compactMap { door in door.unlock.map { ("door \(door.name), unlocked", ScheduleText.summary($0, none: "never")) } }
+        if !hours.isEmpty || !unlocks.isEmpty {
+            out += "\nHours (\(config.timeZone.identifier)):\n"
+            out += (hours + unlocks).map { "  \($0.0): \($0.1)\n" }.joined()
+        }
         if !warnings.isEmpty {
             out += "\nWarnings (\(warnings.count)):\n"
             for warning in warnings.prefix(Self.listedWarnings) { out += "  \(warning)\n" }

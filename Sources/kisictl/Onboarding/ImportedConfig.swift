@@ -43,6 +43,70 @@ struct ImportedConfig {
             if let place = snapshot.place(group.placeID) { out += "    place: \(YAMLText.quoted(place.name))\n" }
             out += "    doors: \(YAMLText.list(snapshot.doors(of: group)))\n"
             out += "    managed: false\n"
+            out += scheduleLines(of: group)
+        }
+        out += doorLines
+        return out
+    }
+
+    /// The site's zone, which Kisi's hours are read in.
+    private var zone: SiteTimeZone? { SiteTimeZone(identifier: String(timeZone.prefix { $0 != " " })) }
+
+    /// A group's access hours as `schedule:`, when Kisi holds some the config can write and the
+    /// group's time restriction makes them count; else a comment saying why not (they are then
+    /// left alone).
+    private func scheduleLines(of group: KisiGroup) -> String {
+        let schedules = snapshot.schedules.filter { $0.scheduleableType == "Group" && $0.scheduleableID == group.id }
+        guard let zone, let found = KisiSchedules.schedule(schedules, .allow, zone: zone) else { return "" }
+        switch found {
+        case .failure(let why): return "    # Kisi's access hours are left alone: they hold \(why)\n"
+        case .success where group.timeRestrictionEnabled != true:
+            return "    # Kisi's access hours are left alone: the group's time restriction is off, so they do not count\n"
+        case .success(let schedule): return "    schedule:\n" + Self.yaml(schedule, indent: "      ")
+        }
+    }
+
+    /// Doors with unlock hours the config can write, as the top-level `doors:`.
+    private var doorLines: String {
+        guard let zone else { return "" }
+        var out = ""
+        for lock in snapshot.locks.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
+            let schedules = snapshot.schedules.filter { $0.scheduleableType == "Lock" && $0.scheduleableID == lock.id }
+            guard let found = KisiSchedules.schedule(schedules, .unlock, zone: zone) else { continue }
+            out += "  \(YAMLText.quoted(lock.name)):\n"
+            switch found {
+            case .failure(let why): out += "    # unlock hours left alone: Kisi holds \(why)\n    {}\n"
+            case .success where snapshot.locks.filter({ $0.name == lock.name }).count > 1:
+                out += "    # unlock hours left alone: \(snapshot.locks.filter { $0.name == lock.name }.count) doors share this name\n    {}\n"
+            case .success(let schedule): out += "    unlock:\n" + Self.yaml(schedule, indent: "      ")
+            }
+        }
+        return out.isEmpty ? "" : "doors:                  # when doors stand unlocked (Kisi's unlock schedules)\n" + out
+    }
+
+    /// A schedule in the config's words.
+    static func yaml(_ schedule: Schedule, indent: String) -> String {
+        var byDays: [(Weekdays, [DayHours])] = []
+        for entry in schedule.weekly {
+            if let index = byDays.firstIndex(where: { $0.0 == entry.days }) {
+                byDays[index].1.append(entry.hours)
+            } else {
+                byDays.append((entry.days, [entry.hours]))
+            }
+        }
+        let weekly = byDays.map { days, hours in
+            let key = days.description.contains(",") ? YAMLText.quoted(days.description) : days.description
+            return "\(key): " + (hours.count == 1 ? YAMLText.quoted(hours[0].description) : YAMLText.list(hours.map(\.description)))
+        }
+        var out = "\(indent)weekly: {\(weekly.joined(separator: ", "))}\n"
+        if let holidays = schedule.holidays {
+            out += "\(indent)holidays: {region: \(holidays.region)\(holidays.observed ? "" : ", observed: false")"
+            out += holidays.ignored.isEmpty ? "}\n" : ", except: \(YAMLText.list(holidays.ignored))}\n"
+        }
+        if !schedule.closed.isEmpty { out += "\(indent)closed: [\(schedule.closed.map(\.isoString).joined(separator: ", "))]\n" }
+        if !schedule.open.isEmpty {
+            let openings = schedule.open.map { "{date: \($0.date.isoString), hours: \(YAMLText.quoted($0.hours.description))}" }
+            out += "\(indent)open: [\(openings.joined(separator: ", "))]\n"
         }
         return out
     }
