@@ -100,9 +100,10 @@ enum ScheduleDecoder {
         }
         guard let region = reader.string(regionNode, fields.path("region")) else { return nil }
         guard HolidayRegions.all.contains(region) else {
-            reader.error(
-                regionNode, fields.path("region"),
-                "Kisi has no holiday calendar \"\(region)\"\(Suggestions.hint(for: region, in: HolidayRegions.all.sorted()))")
+            var hint = Suggestions.hint(for: region, in: HolidayRegions.all.sorted())
+            let country = HolidayRegions.all.filter { $0.hasPrefix(region.prefix(2)) }.sorted()
+            if hint.isEmpty, !country.isEmpty { hint = " (Kisi's codes for \(region.prefix(2)): \(country.joined(separator: ", ")))" }
+            reader.error(regionNode, fields.path("region"), "Kisi has no holiday calendar \"\(region)\"\(hint)")
             return nil
         }
         var observed = true

@@ -68,7 +68,8 @@ extension KisiSchedules {
     /// when there are none, or when the config cannot say what they mean (a disabled entry, an
     /// exception by the week, a single event). The schedule written means exactly what Kisi
     /// holds, checked: the next plan changes nothing.
-    public static func schedule(_ schedules: [KisiSchedule], _ consequence: ScheduleConsequence, zone: SiteTimeZone) -> Result<Schedule, Unwritable>? {
+    public static func schedule(_ schedules: [KisiSchedule], _ consequence: ScheduleConsequence, zone: SiteTimeZone) -> Result<Schedule, Unwritable>?
+    {
         let entries = Self.entries(schedules, consequence)
         guard !entries.isEmpty else { return nil }
         guard entries.count == schedules.filter({ $0.consequence == consequence.rawValue }).count else { return .failure(.unreadable) }
@@ -93,7 +94,11 @@ extension KisiSchedules {
                 let endMinute = to.date == from.date ? to.secondOfDay / 60 : to.date == from.date.adding(days: 1) && to.secondOfDay == 0 ? 1440 : -1
                 guard endMinute > from.secondOfDay / 60 else { return .failure(.inexpressible("a single event over several days")) }
                 let minutes = from.secondOfDay / 60..<endMinute
-                if override { spans[from.date, default: ([], [])].closed.append(minutes) } else { spans[from.date, default: ([], [])].open.append(minutes) }
+                if override {
+                    spans[from.date, default: ([], [])].closed.append(minutes)
+                } else {
+                    spans[from.date, default: ([], [])].open.append(minutes)
+                }
             default: return .failure(.inexpressible(entry.kisiType + (entry.override ? " exception" : "")))
             }
         }

@@ -36,14 +36,17 @@ struct StateDiffTests {
 
     static func changes(_ live: GroupState?, _ desired: GroupState) -> [String] {
         AccessState.changes(
-            from: AccessState(groups: live.map { [$0] } ?? []), to: AccessState(groups: [desired]), names: TestNames()
+            from: AccessState(groups: live.map { [$0] } ?? []), to: AccessState(groups: [desired]), names: TestNames(),
+            zone: SiteTimeZone(identifier: "Europe/London")!
         ).changes.map { "\($0.action.rawValue) \($0.address)" }
     }
 
     @Test("equal states have no changes, and every role stays")
     func equal() {
         let state = Self.group([RoleBinding(holder: .person(1), window: Self.window(nil, 100), kisiID: 11)])
-        let diff = AccessState.changes(from: AccessState(groups: [state]), to: AccessState(groups: [state]), names: TestNames())
+        let diff = AccessState.changes(
+            from: AccessState(groups: [state]), to: AccessState(groups: [state]), names: TestNames(), zone: SiteTimeZone(identifier: "Europe/London")!
+        )
         #expect(diff.changes.isEmpty)
         #expect(
             diff.unchanged["members"] == [
@@ -71,7 +74,9 @@ struct StateDiffTests {
                 "update kisi_role_assignment.members[\"p1@example.com\"]",
                 "delete kisi_role_assignment.members[\"p2@example.com\"]", "delete kisi_role_assignment.members[\"u77@example.com\"]",
             ])
-        let diff = AccessState.changes(from: AccessState(groups: [live]), to: AccessState(groups: [desired]), names: TestNames())
+        let diff = AccessState.changes(
+            from: AccessState(groups: [live]), to: AccessState(groups: [desired]), names: TestNames(),
+            zone: SiteTimeZone(identifier: "Europe/London")!)
         let update = diff.changes.first { $0.action == .update }!
         #expect(update.before?.role?.window.until == Instant(secondsSinceEpoch: 100))
         #expect(update.after?.role?.window.until == Instant(secondsSinceEpoch: 200))
@@ -89,7 +94,9 @@ struct StateDiffTests {
             RoleBinding(holder: .person(1), window: Self.window(nil, nil), kisiID: 12),
         ])
         let desired = Self.group([RoleBinding(holder: .person(1), window: Self.window(nil, nil))])
-        let diff = AccessState.changes(from: AccessState(groups: [live]), to: AccessState(groups: [desired]), names: TestNames())
+        let diff = AccessState.changes(
+            from: AccessState(groups: [live]), to: AccessState(groups: [desired]), names: TestNames(),
+            zone: SiteTimeZone(identifier: "Europe/London")!)
         #expect(diff.changes.map(\.action) == [.delete])
         #expect(diff.changes.first?.before?.role?.kisiID == 12)
     }
@@ -104,7 +111,8 @@ struct StateDiffTests {
                 "create kisi_group.members", "create kisi_group_lock.members[\"Front\"]", "create kisi_role_assignment.members[\"p1@example.com\"]",
             ])
         let other = GroupState(address: "other", name: "Other", bindings: [RoleBinding(holder: .person(1), window: Self.window(nil, nil), kisiID: 5)])
-        let diff = AccessState.changes(from: AccessState(groups: [other]), to: AccessState(groups: []), names: TestNames())
+        let diff = AccessState.changes(
+            from: AccessState(groups: [other]), to: AccessState(groups: []), names: TestNames(), zone: SiteTimeZone(identifier: "Europe/London")!)
         #expect(diff.changes.isEmpty)
     }
 
@@ -112,7 +120,9 @@ struct StateDiffTests {
     func rename() {
         let live = Self.group([], name: "Unlimited 6am-11pm", description: "kept")
         let renamed = Self.group([], name: "Unlimited 6am-10pm")
-        let diff = AccessState.changes(from: AccessState(groups: [live]), to: AccessState(groups: [renamed]), names: TestNames())
+        let diff = AccessState.changes(
+            from: AccessState(groups: [live]), to: AccessState(groups: [renamed]), names: TestNames(),
+            zone: SiteTimeZone(identifier: "Europe/London")!)
         #expect(diff.changes.count == 1)
         #expect(diff.changes[0].before?.group?.name == "Unlimited 6am-11pm")
         #expect(diff.changes[0].after?.group?.name == "Unlimited 6am-10pm")
@@ -134,7 +144,9 @@ struct StateDiffTests {
     @Test("teams and guests are holders like any other: the diff deletes what desired lacks (policies keep them)")
     func otherHolders() {
         let live = Self.group([RoleBinding(holder: .team(5), window: Self.window(nil, nil), kisiID: 9)])
-        let diff = AccessState.changes(from: AccessState(groups: [live]), to: AccessState(groups: [Self.group([])]), names: TestNames())
+        let diff = AccessState.changes(
+            from: AccessState(groups: [live]), to: AccessState(groups: [Self.group([])]), names: TestNames(),
+            zone: SiteTimeZone(identifier: "Europe/London")!)
         #expect(diff.changes.map { "\($0.action.rawValue) \($0.address)" } == ["delete kisi_role_assignment.members[\"team:5\"]"])
         #expect(diff.changes[0].before?.role?.holder == HolderValues(kind: .team, email: nil, name: "Team 5", kisiID: 5))
     }

@@ -64,7 +64,7 @@ public struct JSONSchemaValidator: Sendable {
     static let assertions: Set<String> = [
         "type", "additionalProperties", "required", "properties", "const", "pattern", "oneOf", "anyOf", "not", "$ref", "enum",
         "minItems", "items", "minLength", "maxLength", "minimum", "maximum", "maxProperties", "uniqueItems", "propertyNames",
-        "if", "then", "format", "dependentRequired",
+        "if", "then", "format", "dependentRequired", "patternProperties",
     ]
 
     /// Schemas by `$id` file name, for `other.json#/$defs/x` references.
@@ -88,7 +88,7 @@ public struct JSONSchemaValidator: Sendable {
         for (key, value) in members {
             guard annotations.contains(key) || assertions.contains(key) else { throw UnsupportedKeyword(keyword: key) }
             switch key {
-            case "properties", "$defs":
+            case "properties", "$defs", "patternProperties":
                 if case .object(let children) = value { try children.values.forEach(checkKeywords) }
             case "oneOf", "anyOf":
                 if case .array(let children) = value { try children.forEach(checkKeywords) }
@@ -192,10 +192,17 @@ public struct JSONSchemaValidator: Sendable {
             }
             let properties: [String: SchemaValue]
             if case .object(let declared)? = keywords["properties"] { properties = declared } else { properties = [:] }
+            var patterns: [(String, SchemaValue)] = []
+            if case .object(let declared)? = keywords["patternProperties"] { patterns = declared.sorted { $0.key < $1.key } }
             for (key, value) in members.sorted(by: { $0.key < $1.key }) {
+                // A pattern is anchored only where it says so, as in JSON Schema.
+                let matching = patterns.filter { key.range(of: $0.0, options: .regularExpression) != nil }
+                for (pattern, schema) in matching {
+                    errors += validate(value, schema, document: document, at: "\(pointer)/\(key) (\(pattern))")
+                }
                 if let propertySchema = properties[key] {
                     errors += validate(value, propertySchema, document: document, at: "\(pointer)/\(key)")
-                } else if let additional = keywords["additionalProperties"] {
+                } else if matching.isEmpty, let additional = keywords["additionalProperties"] {
                     errors += validate(value, additional, document: document, at: "\(pointer)/\(key)")
                 }
                 if let names = keywords["propertyNames"] {
@@ -226,6 +233,7 @@ public struct JSONSchemaValidator: Sendable {
     /// Formats checked as assertions; others (float) are annotations.
     static let formats: [String: String] = [
         "date-time": #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"#,
+        "date": #"^\d{4}-\d{2}-\d{2}$"#,
         "email": #"^[^@\s]+@[^@\s]+$"#,
         "uri": #"^[A-Za-z][A-Za-z0-9+.-]*:"#,
     ]

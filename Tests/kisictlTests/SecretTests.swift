@@ -33,7 +33,7 @@ struct SecretTests {
         _ = try await kisictl(["plan", "--config", site, "--rate", "0", "--format", "markdown"] + at)
         #expect(try await kisictl(["plan", "--config", site, "--rate", "0", "-out", planFile] + at).status == 0)
         let applied = try await kisictl(["apply", planFile, "--config", site, "--rate", "0", "--audit-log", audit])
-        #expect(applied.stdout.contains("Apply"))
+        #expect(applied.stdout.contains("Apply"), "\(applied.stderr)")
         _ = try await kisictl(["explain", "lena.becker@example.net", "--config", site] + at)
         let rejected = try await kisictl(["plan", "--config", site, "--rate", "0"] + at, key: Self.key + "-revoked")
         #expect(rejected.status == 1)

@@ -330,7 +330,7 @@ extension SandboxState {
     func timeZone(of type: String, _ id: Int) -> SiteTimeZone {
         let placeID = type == "Group" ? groups.record(id)?.placeID : locks.record(id)?.placeID
         let name = placeID.flatMap { places.record($0)?.timeZone } ?? organization.timeZone
-        return SiteTimeZone(identifier: name) ?? SiteTimeZone(identifier: "UTC")!
+        return SiteTimeZone(identifier: name) ?? SiteTimeZone(identifier: "Etc/UTC")!
     }
 }
 

@@ -12,6 +12,8 @@ public enum NeverTouched {
         case integrationFed(ResourceAddress)
         case notAMemberRole(ResourceAddress, role: String)
         case exemptPerson(ResourceAddress)
+        /// A schedule of a group or door whose schedules the config leaves alone.
+        case unmanagedSchedule(ResourceAddress)
 
         public var description: String {
             switch self {
@@ -19,6 +21,7 @@ public enum NeverTouched {
             case .integrationFed(let address): "\(address.masked) is in a group another integration feeds"
             case .notAMemberRole(let address, let role): "\(address.masked) is a \(role) role, not a member's group_basic"
             case .exemptPerson(let address): "\(address.masked) removes or narrows access of a person policy.exempt lists"
+            case .unmanagedSchedule(let address): "\(address.masked) is a schedule the config leaves alone"
             }
         }
     }
@@ -27,8 +30,15 @@ public enum NeverTouched {
         let managed = Set(config.managedGroups.map(\.address))
         let exempt = Set(config.policy.exempt)
         var violations: [Violation] = []
+        let scheduled = Set(config.managedGroups.filter { $0.schedule != nil }.map(\.address))
+        let doors = Set(config.doors.filter { $0.unlock != nil }.map(\.address))
         for change in plan.changes {
             let group = change.address.group
+            if change.address.kind == .lockSchedule || change.address.kind == .schedule {
+                let declared = change.address.kind == .lockSchedule ? doors.contains(group) : scheduled.contains(group)
+                if !declared { violations.append(.unmanagedSchedule(change.address)) }
+                if change.address.kind == .lockSchedule { continue }
+            }
             guard managed.contains(group) else {
                 violations.append(.unmanagedGroup(change.address))
                 continue

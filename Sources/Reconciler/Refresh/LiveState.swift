@@ -43,8 +43,9 @@ public struct LiveState: Sendable {
     public var problems: [PlanProblem] { resolution.problems + doorProblems }
 
     /// The fingerprint of what was read for each managed group (or that it was absent).
+    /// Doors' schedules are keyed `door:ADDRESS`.
     public func fingerprints(for groups: [GroupConfig]) -> [String: String] {
-        Dictionary(
+        var prints = Dictionary(
             uniqueKeysWithValues: groups.parallelMap { group in
                 (
                     group.address,
@@ -52,6 +53,11 @@ public struct LiveState: Sendable {
                         .joined(separator: "+")
                 )
             })
+        for door in doors {
+            let schedules = (doorSchedules[door.lockID] ?? []).sorted { $0.id < $1.id }
+            prints["door:" + door.address] = Fingerprint.of("\(door.lockID)|" + schedules.map { "\($0)" }.joined(separator: "|"))
+        }
+        return prints
     }
 
     /// `group_basic` roles in the managed groups: the base of a share-based revocation limit.

@@ -86,7 +86,8 @@ public struct Explanation: Sendable {
         self.person = person
         exempt = evaluator.config.policy.exempt.contains(EmailAddress.normalized(email))
         unmanaged = evaluator.config.groups.filter { !$0.managed }
-        schedules = Dictionary(uniqueKeysWithValues: evaluator.config.managedGroups.compactMap { group in group.schedule?.schedule.map { (group.address, $0) } })
+        schedules = Dictionary(
+            uniqueKeysWithValues: evaluator.config.managedGroups.compactMap { group in group.schedule?.schedule.map { (group.address, $0) } })
         let decisions = person.map { evaluator.decisions(for: $0.id, at: instant) }
         entries = evaluator.config.managedGroups.enumerated().map { position, group in
             guard let decision = decisions?[position] else {

@@ -75,7 +75,10 @@ public struct ValidationReport: Sendable {
                             ("rules", .int(line.rules)),
                             ("access_now", line.managed ? .int(line.accessNow) : .null),
                             ("upcoming", line.managed ? .int(line.upcoming) : .null),
-                            ("schedule", config.groups.first { $0.address == line.address }?.schedule.map { ScheduleText.json($0, none: "always") } ?? .null),
+                            (
+                                "schedule",
+                                config.groups.first { $0.address == line.address }?.schedule.map { ScheduleText.json($0, none: "always") } ?? .null
+                            ),
                         ])
                     })
             ),

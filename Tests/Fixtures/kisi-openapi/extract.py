@@ -30,7 +30,8 @@ def clean(schema, components):
     return out
 
 EXTRA_PATHS = ["/teams", "/teams/{id}", "/team_memberships", "/team_memberships/{id}", "/guests", "/guests/{id}",
-               "/logins", "/login"]
+               "/logins", "/login", "/schedules", "/schedules/{id}", "/calendar/summary", "/holiday_calendars/regions",
+               "/holiday_calendars/{region}/holidays"]
 
 spec = yaml.safe_load(open(sys.argv[1]))
 full = yaml.safe_load(open(sys.argv[2]))
@@ -51,6 +52,6 @@ for path, methods in paths.items():
             else:
                 responses[status] = None
         operations[f"{method.upper()} {path}"] = responses
-json.dump({"source": "Kisi API 1.0.0 OpenAPI document (subset, and teams, guests and logins), annotations removed", "operations": operations},
+json.dump({"source": "Kisi API 1.0.0 OpenAPI document (subset, and teams, guests, logins, schedules, the calendar and holiday calendars), annotations removed", "operations": operations},
           sys.stdout, indent=1, sort_keys=True)
 print()
