@@ -8,6 +8,9 @@ public enum PlanProblem: Codable, Sendable, Hashable {
     case unknownDoor(group: String, door: String, place: String?, known: [String])
     /// An organization group names a door several places have.
     case ambiguousDoor(group: String, door: String, count: Int)
+    /// A door of the top-level `doors:` is no Kisi lock, or several locks have its name.
+    case unknownLock(door: String, known: [String])
+    case ambiguousLock(door: String, count: Int)
     /// Another integration feeds the group.
     case integrationFed(group: String, name: String, integration: String, type: String)
     /// Members no rule explains, under `unexplained_members: fail`.
@@ -27,6 +30,7 @@ public enum PlanProblem: Codable, Sendable, Hashable {
             .placeChange(let group, _, _, _), .unknownKisiID(let group, _):
             return group
         case .sharedKisiGroup(let groups, _): return groups.first ?? ""
+        case .unknownLock(let door, _), .ambiguousLock(let door, _): return "doors.\(door)"
         }
     }
 }

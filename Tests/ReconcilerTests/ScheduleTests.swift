@@ -1,7 +1,9 @@
 import AccessModel
 import Foundation
+import KisiAPI
 import KisiSandbox
 import PlanModel
+import Reconciler
 import Rendering
 import Testing
 
@@ -200,6 +202,65 @@ struct ScheduleTests {
                 "2027-03-27T06:00:00.000Z/2027-03-27T23:00:00.000Z", "2027-03-28T07:00:00.000Z/2027-03-28T11:00:00.000Z",
                 "2027-03-29T05:00:00.000Z/2027-03-29T22:00:00.000Z",
             ], "GMT on Saturday, the opening on Sunday, BST on Monday")
+    }
+
+    @Test("apply never locks members out over schedules: no time restriction without all the hours, no hours removed while it is on")
+    func failSafe() async throws {
+        let site = try await Self.site(schedule: "    schedule: {weekly: {mon-fri: \"09:00-16:00\"}}", unlock: "    {}")
+        defer { Task { await site.stop() } }
+        func applier(refusing refused: String) -> Applier {
+            let exchange = Refusing(inner: URLSessionExchange(baseURL: site.credentials.baseURL, timeout: 30, connections: 4), refused: refused)
+            return Applier(
+                writer: KisiWriter(credentials: site.credentials, options: site.options, exchange: exchange), audit: nil, notify: false,
+                progress: nil)
+        }
+
+        // Kisi refuses the hours: the restriction stays off, so members keep access at all hours.
+        let plan = try await site.plan().plan
+        let refused = await applier(refusing: "POST /schedules").apply(plan)
+        #expect(!refused.succeeded)
+        #expect(refused.failures.map(\.error).contains(.heldBack(restrictionOn: true)))
+        #expect(await site.state.groups.first { $0.name == "Off-peak" }?.timeRestrictionEnabled == false)
+        #expect(await site.apply(try await site.plan().plan).succeeded)
+        #expect(await site.state.groups.first { $0.name == "Off-peak" }?.timeRestrictionEnabled == true)
+
+        // `always`, and Kisi refuses to turn the restriction off: the hours stay.
+        try Self.write(site, schedule: "    schedule: always", unlock: "    {}")
+        let always = try await site.plan().plan
+        let kept = await applier(refusing: "PATCH /groups").apply(always)
+        #expect(kept.failures.map(\.error).contains(.heldBack(restrictionOn: false)))
+        #expect(await Self.held(site) == ["Group allow recurring_event mon,tue,wed,thu,fri 09:00-16:00"])
+        #expect(await site.apply(try await site.plan().plan).succeeded)
+        #expect(await Self.held(site) == [])
+    }
+
+    @Test("a group kisictl creates gets its hours first, then its time restriction")
+    func newGroup() async throws {
+        let site = try await SiteHarness(
+            config: Self.config(schedule: "    schedule: {weekly: {daily: \"06:00-23:00\"}}", unlock: "    {}"),
+            data: ["customers.csv": Studio.customers, "memberships.csv": Self.memberships],
+            seed: Studio.seed(groups: "  - {name: Staff, place: Studio}"), transport: .http)
+        defer { Task { await site.stop() } }
+        let plan = try await site.plan().plan
+        #expect(plan.changes.first?.action == .create && plan.changes.first?.after?.group?.timeRestriction == true)
+        #expect(await site.apply(plan).succeeded)
+        let group = try #require(await site.state.groups.first { $0.name == "Off-peak" })
+        #expect(group.timeRestrictionEnabled)
+        #expect(await Self.held(site) == ["Group allow recurring_event mon,tue,wed,thu,fri,sat,sun 06:00-23:00"])
+        #expect(!(try await site.plan().plan.hasChanges), "converged")
+    }
+
+    /// Refuses one kind of request with Kisi's 422, passing the others to the sandbox.
+    struct Refusing: HTTPExchange {
+        let inner: any HTTPExchange
+        /// `METHOD /collection`, matching `/collection` and `/collection/{id}`.
+        let refused: String
+
+        func exchange(_ request: HTTPRequest) async -> HTTPOutcome {
+            let parts = refused.split(separator: " ")
+            guard request.method == parts[0], request.path.hasPrefix(String(parts[1])) else { return await inner.exchange(request) }
+            return .response(status: 422, headers: [:], body: Data(#"{"errors":{"base":["refused by the test"]}}"#.utf8))
+        }
     }
 
     /// Kisi's effective intervals for a group's `allow` schedules.

@@ -32,6 +32,10 @@ public struct ApplyReport: Sendable {
             case stopped(signal: Int32)
             /// Not attempted: Kisi stopped answering (this many writes in a row got no answer).
             case unreachable(Int)
+            /// Not attempted: a group's hours were not all made (the restriction stays off), or
+            /// its restriction could not be turned off (its hours stay): either would lock
+            /// members out.
+            case heldBack(restrictionOn: Bool)
 
             public var description: String {
                 switch self {
@@ -40,6 +44,10 @@ public struct ApplyReport: Sendable {
                 case .auditLog(let failure): return "not attempted: \(failure)"
                 case .stopped(let signal): return "not attempted: \(ApplyStop.name(signal)) asked the apply to stop"
                 case .unreachable(let count): return "not attempted: Kisi unreachable (\(count) writes in a row got no answer)"
+                case .heldBack(true):
+                    return "not attempted: the group's hours were not all made, so its time restriction stays off (members keep access at all hours)"
+                case .heldBack(false):
+                    return "not attempted: the group's time restriction could not be turned off, so its hours stay (members keep them)"
                 }
             }
         }
@@ -141,11 +149,31 @@ public struct Applier: Sendable {
             // Hours are made before the time restriction is turned on, and the restriction turned
             // off before hours go: members are never held to a schedule that is not there.
             let schedules = changes.filter { $0.address.kind == .schedule }
-            for change in schedules where change.action != .delete { await changeSchedule(change, on: ("Group", groupID), report) }
-            if let update = changes.first(where: { $0.address.kind == .group && $0.action == .update }) {
-                await updateGroup(group, groupID, update, report)
+            var hoursMade = true
+            for change in schedules where change.action != .delete {
+                hoursMade = await changeSchedule(change, on: ("Group", groupID), report) && hoursMade
             }
-            for change in schedules where change.action == .delete { await changeSchedule(change, on: ("Group", groupID), report) }
+            if let create = changes.first(where: { $0.address.kind == .group && $0.action == .create }), create.after?.group?.timeRestriction == true
+            {
+                if hoursMade { await restrict(groupID, create, report) } else { await holdBack(create, restrictionOn: true, report) }
+            }
+            var restrictionOff = true
+            if let update = changes.first(where: { $0.address.kind == .group && $0.action == .update }) {
+                let restriction = update.after?.group?.timeRestriction
+                if restriction == true, !hoursMade {
+                    await holdBack(update, restrictionOn: true, report)
+                } else {
+                    let updated = await updateGroup(group, groupID, update, report)
+                    if restriction == false { restrictionOff = updated }
+                }
+            }
+            for change in schedules where change.action == .delete {
+                if restrictionOff {
+                    await changeSchedule(change, on: ("Group", groupID), report)
+                } else {
+                    await holdBack(change, restrictionOn: false, report)
+                }
+            }
             for door in changes where door.address.kind == .door { await changeDoor(group, groupID, door, report) }
         }
         for door in plan.doors {
@@ -268,8 +296,8 @@ public struct Applier: Sendable {
         }
         let created: KisiGroup
         do {
-            created = try await writer.createGroup(
-                name: group.name, description: group.description, placeID: group.placeID, timeRestriction: change.after?.group?.timeRestriction)
+            // Created without a time restriction: it is turned on once the group's hours exist.
+            created = try await writer.createGroup(name: group.name, description: group.description, placeID: group.placeID)
         } catch  where error.answerLost || error.isRefusedValues {
             let deadline = ContinuousClock.now + (error.isRefusedValues ? .zero : groupDeadline)
             repeat {
@@ -324,8 +352,30 @@ public struct Applier: Sendable {
         }
     }
 
-    private func updateGroup(_ group: PlannedGroup, _ groupID: Int, _ change: ResourceChange, _ report: ReportBuilder) async {
-        guard await intend("update_group", change, report) else { return }
+    /// Turns a new group's time restriction on, its hours made.
+    private func restrict(_ groupID: Int, _ change: ResourceChange, _ report: ReportBuilder) async {
+        let target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID)), ("time_restriction_enabled", .bool(true))]
+        do {
+            try await writer.updateGroup(groupID, name: nil, description: nil, timeRestriction: true)
+            audit?.record(action: "restrict_group", change: change, target: target, outcome: "ok")
+        } catch {
+            await failed("restrict_group", change, target, error, report)
+        }
+    }
+
+    /// A change not made because making it would lock members out.
+    private func holdBack(_ change: ResourceChange, restrictionOn: Bool, _ report: ReportBuilder) async {
+        audit?.record(
+            action: "hold_back", change: change, target: [], outcome: "skipped",
+            detail: "\(ApplyReport.Failure.Problem.heldBack(restrictionOn: restrictionOn))")
+        await report.fail(
+            ApplyReport.Failure(
+                group: change.address.group, address: change.address, action: change.action, error: .heldBack(restrictionOn: restrictionOn)))
+    }
+
+    @discardableResult
+    private func updateGroup(_ group: PlannedGroup, _ groupID: Int, _ change: ResourceChange, _ report: ReportBuilder) async -> Bool {
+        guard await intend("update_group", change, report) else { return false }
         let before = change.before?.group, after = change.after?.group
         let target: [(String, JSONValue)] = [("kisi_group_id", .int(groupID))]
         let name = after?.name != before?.name ? after?.name : nil
@@ -333,8 +383,10 @@ public struct Applier: Sendable {
         do {
             try await writer.updateGroup(groupID, name: name, description: description, timeRestriction: after?.timeRestriction)
             await done(name != nil ? "rename_group" : "update_group", change, target, .groupsUpdated, report)
+            return true
         } catch {
             await failed("update_group", change, target, error, report)
+            return false
         }
     }
 
@@ -342,9 +394,11 @@ public struct Applier: Sendable {
     /// lost, or that Kisi refuses, is read back: a schedule of the scheduleable meaning the same
     /// is the one made. A created schedule is checked against what was asked: Kisi's spec does
     /// not list a recurring event's hours among the fields it takes.
-    private func changeSchedule(_ change: ResourceChange, on scheduleable: (type: String, id: Int), _ report: ReportBuilder) async {
+    /// - Returns: whether Kisi holds the schedule as planned.
+    @discardableResult
+    private func changeSchedule(_ change: ResourceChange, on scheduleable: (type: String, id: Int), _ report: ReportBuilder) async -> Bool {
         let action = ["create": "create_schedule", "update": "update_schedule", "delete": "delete_schedule"][change.action.rawValue]!
-        guard await intend(action, change, report) else { return }
+        guard await intend(action, change, report) else { return false }
         let values = (change.after ?? change.before)!.schedule!
         var target: [(String, JSONValue)] = [("scheduleable_type", .string(scheduleable.type)), ("scheduleable_id", .int(scheduleable.id))]
         if let id = change.before?.schedule?.kisiID { target.append(("kisi_schedule_id", .int(id))) }
@@ -358,13 +412,17 @@ public struct Applier: Sendable {
                 await done(action, change, target, .schedulesDeleted, report, detail: "already deleted")
             } catch {
                 await failed(action, change, target, error, report)
+                return false
             }
+            return true
         case .update:
             do {
                 try await writer.updateSchedule(values.kisiID ?? 0, fields)
                 await done(action, change, target, .schedulesUpdated, report)
+                return true
             } catch {
                 await failed(action, change, target, error, report)
+                return false
             }
         case .create:
             func held() async -> ScheduledEntry? {
@@ -385,19 +443,22 @@ public struct Applier: Sendable {
                             "POST /schedules",
                             "Kisi made another schedule (\(kept.joined(separator: " "))) than the one asked for; the next plan shows it"),
                         report)
-                    return
+                    return false
                 }
                 await done(action, change, target + [("kisi_schedule_id", .int(created.id))], .schedulesCreated, report)
+                return true
             } catch  where error.answerLost || error.isRefusedValues {
                 if let found = await held() {
                     await done(
                         action, change, target + [("kisi_schedule_id", .int(found.kisiID ?? 0))], .schedulesCreated, report,
                         detail: "found in Kisi after \(Self.describe(error))")
-                } else {
-                    await failed(action, change, target, error, report)
+                    return true
                 }
+                await failed(action, change, target, error, report)
+                return false
             } catch {
                 await failed(action, change, target, error, report)
+                return false
             }
         }
     }

@@ -152,8 +152,8 @@ public struct GroupResolver: Sendable {
             let candidates = locks.filter { $0.name == door.name }
             switch candidates.count {
             case 1: found.append(PlannedDoor(address: door.address, name: door.name, lockID: candidates[0].id))
-            case 0: problems.append(.unknownDoor(group: "doors", door: door.name, place: nil, known: locks.map(\.name).sorted()))
-            default: problems.append(.ambiguousDoor(group: "doors", door: door.name, count: candidates.count))
+            case 0: problems.append(.unknownLock(door: door.name, known: locks.map(\.name).sorted()))
+            default: problems.append(.ambiguousLock(door: door.name, count: candidates.count))
             }
         }
         return (found, problems)

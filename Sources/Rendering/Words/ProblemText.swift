@@ -13,6 +13,10 @@ public enum ProblemText {
         case .unknownDoor(let group, let door, let place, let known):
             return
                 "groups.\(group).doors: Kisi has no door named \"\(door)\" in \(place ?? "the organization") (doors: \(known.joined(separator: ", ")))"
+        case .unknownLock(let door, let known):
+            return "doors.\(door): Kisi has no door named \"\(door)\" (doors: \(known.joined(separator: ", ")))"
+        case .ambiguousLock(let door, let count):
+            return "doors.\(door): \(count) doors are named \"\(door)\" in different places; rename them apart in Kisi to give one its schedules"
         case .ambiguousDoor(let group, let door, let count):
             return "groups.\(group).doors: \(count) doors are named \"\(door)\" in different places; an organization group cannot tell them apart"
         case .integrationFed(let group, let name, let integration, let type):

@@ -202,7 +202,8 @@ struct KisiChecks {
     /// Every place, door and group the config names exists; no managed group is fed by an integration.
     private func checkNames(_ snapshot: KisiSnapshot, into report: inout DoctorReport) {
         let resolution = GroupResolver(places: snapshot.places, locks: snapshot.locks, groups: snapshot.groups).resolve(config.groups)
-        var problems = resolution.problems
+        var problems =
+            resolution.problems + GroupResolver(places: snapshot.places, locks: snapshot.locks, groups: []).resolve(doors: config.doors).problems
         for group in config.groups where resolution.placeIDs[group.address] != nil {
             let path = "groups.\(group.address)"
             guard let kisi = resolution.matches[group.address] else {
@@ -237,7 +238,7 @@ struct KisiChecks {
     private static func check(of problem: PlanProblem) -> String {
         switch problem {
         case .unknownPlace: "places"
-        case .unknownDoor, .ambiguousDoor: "doors"
+        case .unknownDoor, .ambiguousDoor, .unknownLock, .ambiguousLock: "doors"
         case .integrationFed: "integrations"
         case .duplicateGroups, .placeChange, .unknownKisiID, .sharedKisiGroup, .unexplainedMembers: "groups"
         }
@@ -248,6 +249,8 @@ struct KisiChecks {
         case .unknownPlace: "correct the place's name in the config, or create the place in Kisi"
         case .unknownDoor: "use the door's name exactly as Kisi shows it, or remove it from the list"
         case .ambiguousDoor: "give the group a place, or rename the doors in Kisi apart"
+        case .unknownLock: "use the door's name exactly as Kisi shows it under doors:, or remove it"
+        case .ambiguousLock: "rename the doors in Kisi apart"
         case .integrationFed: "disconnect the integration from this group in Kisi, set managed: false, or give kisictl a group of its own"
         case .duplicateGroups: "rename all but one in Kisi, or pin the one to manage with kisi_id: (kisictl import writes it)"
         case .placeChange: "keep the group's place; for a group elsewhere, remove kisi_id and previously and give it another name"
