@@ -14,30 +14,12 @@ public enum KisiSchedules {
     }
 
     static func entry(_ schedule: KisiSchedule) -> ScheduleEntry? {
-        guard let consequence = ScheduleConsequence(rawValue: schedule.consequence) else { return nil }
-        let kind: ScheduleEntry.Kind
-        switch schedule.type {
-        case "holiday_calendar":
-            guard let region = schedule.region else { return nil }
-            kind = .holidays(HolidayCalendar(region: region, observed: schedule.observed ?? true, ignored: schedule.ignoredHolidays ?? []))
-        case "recurring_event":
-            let start = TimeOfDay(schedule.startsAtTime ?? "00:00"), end = TimeOfDay.end(schedule.endsAtTime ?? "23:59")
-            guard let start, let end, start < end else { return nil }
-            var days = Weekdays()
-            for (day, on) in schedule.weekdays.enumerated() where on { days.insert(Weekdays(day: day)) }
-            kind = .weekly(days, DayHours(start, end))
-        case "single_all_day_event":
-            guard let start = schedule.startsAtDate.flatMap(TimeParsing.localDate), let end = schedule.endsAtDate.flatMap(TimeParsing.localDate)
-            else { return nil }
-            kind = .days(start, end)
-        case "single_event":
-            guard let start = schedule.startsAt.flatMap(TimeParsing.moment), let end = schedule.endsAt.flatMap(TimeParsing.moment),
-                case .instant(let from) = start, case .instant(let to) = end
-            else { return nil }
-            kind = .span(from, to)
-        default: return nil
-        }
-        return ScheduleEntry(kind, consequence: consequence, override: schedule.override, enabled: schedule.enabled)
+        ScheduleEntry(
+            KisiScheduleFields(
+                type: schedule.type, consequence: schedule.consequence, override: schedule.override, enabled: schedule.enabled,
+                region: schedule.region, observed: schedule.observed, ignoredHolidays: schedule.ignoredHolidays, weekdays: schedule.weekdays,
+                startsAtTime: schedule.startsAtTime, endsAtTime: schedule.endsAtTime, startsAtDate: schedule.startsAtDate,
+                endsAtDate: schedule.endsAtDate, startsAt: schedule.startsAt, endsAt: schedule.endsAt))
     }
 
     /// The body fields of a schedule (without the scheduleable) for POST and PATCH.

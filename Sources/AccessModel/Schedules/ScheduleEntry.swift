@@ -114,3 +114,75 @@ extension ScheduleEntry: Codable {
             override: try container.decode(Bool.self, forKey: .override), enabled: try container.decode(Bool.self, forKey: .enabled))
     }
 }
+
+/// A schedule's fields as Kisi's API names them (`type`, `monday`…, `starts_at_time`, …): what
+/// the client reads and the sandbox stores, read into an entry in one place.
+public struct KisiScheduleFields: Sendable {
+    public var type: String
+    public var consequence: String
+    public var override: Bool
+    public var enabled: Bool
+    public var region: String?
+    public var observed: Bool?
+    public var ignoredHolidays: [String]?
+    /// Monday first.
+    public var weekdays: [Bool]
+    public var startsAtTime: String?
+    public var endsAtTime: String?
+    public var startsAtDate: String?
+    public var endsAtDate: String?
+    public var startsAt: String?
+    public var endsAt: String?
+
+    public init(
+        type: String, consequence: String, override: Bool, enabled: Bool, region: String? = nil, observed: Bool? = nil,
+        ignoredHolidays: [String]? = nil, weekdays: [Bool] = [], startsAtTime: String? = nil, endsAtTime: String? = nil,
+        startsAtDate: String? = nil, endsAtDate: String? = nil, startsAt: String? = nil, endsAt: String? = nil
+    ) {
+        self.type = type
+        self.consequence = consequence
+        self.override = override
+        self.enabled = enabled
+        self.region = region
+        self.observed = observed
+        self.ignoredHolidays = ignoredHolidays
+        self.weekdays = weekdays
+        self.startsAtTime = startsAtTime
+        self.endsAtTime = endsAtTime
+        self.startsAtDate = startsAtDate
+        self.endsAtDate = endsAtDate
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+    }
+}
+
+extension ScheduleEntry {
+    /// The entry Kisi's fields mean; nil for a type or consequence kisictl does not know, or
+    /// fields that do not make one. A recurring event without times is all day, as Kisi's is.
+    public init?(_ fields: KisiScheduleFields) {
+        guard let consequence = ScheduleConsequence(rawValue: fields.consequence) else { return nil }
+        let kind: Kind
+        switch fields.type {
+        case "holiday_calendar":
+            guard let region = fields.region else { return nil }
+            kind = .holidays(HolidayCalendar(region: region, observed: fields.observed ?? true, ignored: fields.ignoredHolidays ?? []))
+        case "recurring_event":
+            guard let start = TimeOfDay(fields.startsAtTime ?? "00:00"), let end = TimeOfDay.end(fields.endsAtTime ?? "23:59"), start < end
+            else { return nil }
+            var days = Weekdays()
+            for (day, on) in fields.weekdays.prefix(7).enumerated() where on { days.insert(Weekdays(day: day)) }
+            kind = .weekly(days, DayHours(start, end))
+        case "single_all_day_event":
+            guard let start = fields.startsAtDate.flatMap(TimeParsing.localDate), let end = fields.endsAtDate.flatMap(TimeParsing.localDate)
+            else { return nil }
+            kind = .days(start, end)
+        case "single_event":
+            guard case .instant(let start)? = fields.startsAt.flatMap(TimeParsing.moment),
+                case .instant(let end)? = fields.endsAt.flatMap(TimeParsing.moment)
+            else { return nil }
+            kind = .span(start, end)
+        default: return nil
+        }
+        self.init(kind, consequence: consequence, override: fields.override, enabled: fields.enabled)
+    }
+}

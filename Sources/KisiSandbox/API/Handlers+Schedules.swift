@@ -337,24 +337,11 @@ extension SandboxState {
 extension ScheduleRecord {
     /// What the schedule means, for the calendar.
     var entry: ScheduleEntry? {
-        guard let consequence = ScheduleConsequence(rawValue: consequence) else { return nil }
-        let kind: ScheduleEntry.Kind
-        switch type {
-        case "holiday_calendar":
-            kind = .holidays(HolidayCalendar(region: region ?? "", observed: observed ?? true, ignored: ignoredHolidays ?? []))
-        case "recurring_event":
-            guard let weekdays, let start = startsAtTime.flatMap(TimeOfDay.init), let end = endsAtTime.flatMap(TimeOfDay.end) else { return nil }
-            var days = Weekdays()
-            for (day, on) in weekdays.enumerated() where on { days.insert(Weekdays(day: day)) }
-            kind = .weekly(days, DayHours(start, end))
-        case "single_all_day_event":
-            guard let start = startsAtDate.flatMap(TimeParsing.localDate), let end = endsAtDate.flatMap(TimeParsing.localDate) else { return nil }
-            kind = .days(start, end)
-        default:
-            guard let start = startsAt.flatMap(Timestamps.parse), let end = endsAt.flatMap(Timestamps.parse) else { return nil }
-            kind = .span(Instant(start), Instant(end))
-        }
-        return ScheduleEntry(kind, consequence: consequence, override: override, enabled: enabled)
+        ScheduleEntry(
+            KisiScheduleFields(
+                type: type, consequence: consequence, override: override, enabled: enabled, region: region, observed: observed,
+                ignoredHolidays: ignoredHolidays, weekdays: weekdays ?? [], startsAtTime: startsAtTime, endsAtTime: endsAtTime,
+                startsAtDate: startsAtDate, endsAtDate: endsAtDate, startsAt: startsAt, endsAt: endsAt))
     }
 }
 
