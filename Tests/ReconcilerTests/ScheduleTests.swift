@@ -250,6 +250,29 @@ struct ScheduleTests {
         #expect(!(try await site.plan().plan.hasChanges), "converged")
     }
 
+    @Test("shorter hours, a new exception or a restriction turned on narrow access (held back by a tripped guard); a door's unlock hours never do")
+    func narrowing() {
+        func change(_ kind: ResourceAddress.Kind, _ action: ResourceChange.Action, before: ScheduleEntry?, after: ScheduleEntry?) -> ResourceChange {
+            ResourceChange(
+                ResourceAddress(kind, group: "g", index: "x"), action, before: before.map { .schedule(ScheduleValues(entry: $0, kisiID: 1)) },
+                after: after.map { .schedule(ScheduleValues(entry: $0, kisiID: 1)) })
+        }
+        func hours(_ text: String, override: Bool = false) -> ScheduleEntry {
+            ScheduleEntry(.weekly(.all, DayHours(text)!), consequence: .allow, override: override)
+        }
+        let now = utc("2026-11-23T09:00:00Z")
+        #expect(Guards.narrows(change(.schedule, .update, before: hours("06:00-23:00"), after: hours("07:00-23:00")), at: now))
+        #expect(!Guards.narrows(change(.schedule, .update, before: hours("07:00-23:00"), after: hours("06:00-23:00")), at: now))
+        #expect(Guards.narrows(change(.schedule, .delete, before: hours("06:00-23:00"), after: nil), at: now))
+        #expect(!Guards.narrows(change(.schedule, .create, before: nil, after: hours("06:00-23:00")), at: now))
+        #expect(Guards.narrows(change(.schedule, .create, before: nil, after: hours("12:00-13:00", override: true)), at: now))
+        #expect(!Guards.narrows(change(.schedule, .delete, before: hours("12:00-13:00", override: true), after: nil), at: now))
+        #expect(!Guards.narrows(change(.lockSchedule, .delete, before: hours("06:00-23:00"), after: nil), at: now))
+        let values = { (on: Bool?) in GroupValues(name: "G", description: nil, place: nil, placeID: nil, kisiID: 1, timeRestriction: on) }
+        #expect(Guards.narrows(ResourceChange(.group("g"), .update, before: .group(values(false)), after: .group(values(true))), at: now))
+        #expect(!Guards.narrows(ResourceChange(.group("g"), .update, before: .group(values(true)), after: .group(values(false))), at: now))
+    }
+
     /// Refuses one kind of request with Kisi's 422, passing the others to the sandbox.
     struct Refusing: HTTPExchange {
         let inner: any HTTPExchange

@@ -134,3 +134,16 @@ public enum ScheduleState: Hashable, Sendable {
     /// Next in effect at the instant; nil when not within the horizon.
     case notInEffect(next: Instant?)
 }
+
+extension ScheduleMeaning {
+    /// Whether these schedules let members in whenever `other`'s do: at least its regular
+    /// hours, days and spans, at most its exceptions (holiday calendars compared as equal or
+    /// not, since their days are Kisi's).
+    public func admits(atLeast other: ScheduleMeaning) -> Bool {
+        other.weekly.subtracting(weekly).ranges.isEmpty && other.days.subtracting(days).ranges.isEmpty
+            && other.spans.subtracting(spans).ranges.isEmpty && other.holidays.isSubset(of: holidays)
+            && weeklyExceptions.subtracting(other.weeklyExceptions).ranges.isEmpty
+            && dayExceptions.subtracting(other.dayExceptions).ranges.isEmpty
+            && spanExceptions.subtracting(other.spanExceptions).ranges.isEmpty && holidayExceptions.isSubset(of: other.holidayExceptions)
+    }
+}

@@ -87,13 +87,19 @@ public enum Guards {
     }
 
     /// Whether a change removes access someone has now or ends it sooner: a revocation of a
-    /// role still valid, a door unlinked, a later `valid_from` or an earlier `valid_until`.
-    /// A role whose `valid_until` has passed gives nothing: cleaning it up narrows nothing.
+    /// role still valid, a door unlinked, a later `valid_from` or an earlier `valid_until`, and
+    /// for a group's hours a time restriction turned on, an exception added, hours removed or
+    /// shortened. A role whose `valid_until` has passed gives nothing: cleaning it up narrows
+    /// nothing. A door's unlock hours never narrow access: members still unlock it.
     public static func narrows(_ change: ResourceChange, at instant: Instant) -> Bool {
         // Merging a duplicate group moves access; nobody loses it.
         if isMerge(change) { return false }
         switch (change.address.kind, change.action) {
         case (.door, .delete): return true
+        case (.group, .update): return change.after?.group?.timeRestriction == true && change.before?.group?.timeRestriction != true
+        case (.schedule, _):
+            let before = change.before?.schedule.map { [$0.entry] } ?? [], after = change.after?.schedule.map { [$0.entry] } ?? []
+            return !ScheduleMeaning(after).admits(atLeast: ScheduleMeaning(before))
         case (.role, .delete):
             guard let until = change.beforeRole?.window.until else { return true }
             return until > instant
