@@ -30,6 +30,8 @@ public protocol KisiReading: Sendable {
     func schedules(of scheduleableType: String, id: Int) async throws(KisiError) -> [KisiSchedule]
     /// Every schedule of the organization.
     func schedules() async throws(KisiError) -> [KisiSchedule]
+    /// A region's public holidays in a year.
+    func holidays(region: String, year: Int, observed: Bool) async throws(KisiError) -> [KisiHoliday]
     /// Requests sent so far (retries included).
     var requestsSent: Int { get async }
     /// Kisi's clock minus the local one, from its `Date` headers; nil before any answer had one.
@@ -334,6 +336,10 @@ public struct KisiWriter: KisiReading {
     }
 
     public func schedules() async throws(KisiError) -> [KisiSchedule] { try await reader.schedules() }
+
+    public func holidays(region: String, year: Int, observed: Bool) async throws(KisiError) -> [KisiHoliday] {
+        try await reader.holidays(region: region, year: year, observed: observed)
+    }
 
     public func deleteUser(_ id: Int) async throws(KisiError) {
         try await writeWithoutAnswer("DELETE", "/users/\(id)", envelope: nil, [], right: "delete users")

@@ -85,7 +85,8 @@ public struct PlanningPipeline: Sendable {
             let basePlan = planner(base, baseDesired, lives[1], baseline.config.fingerprint).plan(createdAt: Instant(request.now))
             plan = BaselineComparison.mark(plan, against: basePlan, label: baseline.label)
         }
-        plan.warnings = (site.warnings + site.evaluator.warnings(at: request.instant)).warnings.map(PlanWarning.init)
+        plan.warnings = (site.warnings + site.evaluator.warnings(at: request.instant) + KisiSchedules.openingsOnHolidays(site.config, live: lives[0]))
+            .warnings.map(PlanWarning.init)
         if let skew = ClockSkew.notice(await reader.clockSkew) { plan.notices.append(skew) }
         plan.notify = site.config.policy.notify
         plan.fingerprints.files = site.files

@@ -114,3 +114,23 @@ extension KisiSchedules {
         }
     }
 }
+
+extension KisiSchedules {
+    /// An opening on a public holiday of its schedule's calendar stays closed (the holiday is an
+    /// exception, which nothing opens): a warning, in the plan, for each.
+    public static func openingsOnHolidays(_ config: SiteConfig, live: LiveState) -> [Diagnostic] {
+        let schedules =
+            config.managedGroups.compactMap { group in group.schedule?.schedule.map { ("groups.\(group.address).schedule", $0) } }
+            + config.doors.compactMap { door in door.unlock?.schedule.map { ("doors.\(door.name).unlock", $0) } }
+        return schedules.flatMap { path, schedule -> [Diagnostic] in
+            guard let calendar = schedule.holidays, let holidays = live.openingHolidays[calendar] else { return [] }
+            return schedule.open.compactMap { opening in
+                guard let holiday = holidays.first(where: { $0.date == opening.date && !calendar.ignored.contains($0.name) }) else { return nil }
+                return .warning(
+                    at: schedule.location, path: path + ".open",
+                    "\(opening.date) is \(holiday.name) in Kisi's \(calendar.region) calendar, which keeps the doors closed all day: add \"\(holiday.name)\" to holidays.except to open it"
+                )
+            }
+        }
+    }
+}

@@ -273,6 +273,28 @@ struct ScheduleTests {
         #expect(!Guards.narrows(ResourceChange(.group("g"), .update, before: .group(values(true)), after: .group(values(false))), at: now))
     }
 
+    @Test("an opening on a public holiday is a plan warning: Kisi's holiday exception keeps the day closed, unless the holiday is excepted")
+    func openingOnHoliday() async throws {
+        let schedule = { (except: String) in
+            """
+                schedule:
+                  weekly: {daily: "06:00-23:00"}
+                  holidays: {region: gb_eng\(except)}
+                  open: [{date: 2026-12-25, hours: "10:00-14:00"}]
+            """
+        }
+        let site = try await Self.site(schedule: schedule(""), unlock: "    {}")
+        defer { Task { await site.stop() } }
+        let warned = try await site.plan().plan
+        #expect(
+            warned.warnings.map(\.message) == [
+                "groups.offpeak.schedule.open: 2026-12-25 is Christmas Day in Kisi's gb_eng calendar, which keeps the doors closed all day: add \"Christmas Day\" to holidays.except to open it"
+            ])
+        #expect(PlanText.render(warned, style: PlanStyle(zone: SiteTimeZone(identifier: "Europe/London")!)).contains("2026-12-25 is Christmas Day"))
+        try Self.write(site, schedule: schedule(", except: [Christmas Day]"), unlock: "    {}")
+        #expect(try await site.plan().plan.warnings.isEmpty)
+    }
+
     /// Refuses one kind of request with Kisi's 422, passing the others to the sandbox.
     struct Refusing: HTTPExchange {
         let inner: any HTTPExchange

@@ -24,6 +24,9 @@ public struct LiveState: Sendable {
     public var doorSchedules: [Int: [KisiSchedule]] = [:]
     /// Problems finding the config's top-level doors.
     public var doorProblems: [PlanProblem] = []
+    /// The holidays of the years the config's openings fall in, for each holiday calendar the
+    /// same schedule names: an opening on a holiday stays closed.
+    public var openingHolidays: [HolidayCalendar: [Holiday]] = [:]
 
     public init(
         organization: KisiOrganization, places: [KisiPlace], locks: [KisiLock], keyUser: KisiUser, resolution: GroupResolver.Resolution,

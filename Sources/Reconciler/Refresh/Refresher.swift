@@ -151,9 +151,27 @@ public struct Refresher: Sendable {
             for door in state.doors {
                 state.doorSchedules[door.lockID] = try await reader.schedules(of: "Lock", id: door.lockID)
             }
+            state.openingHolidays = try await openingHolidays(
+                site.config.managedGroups.filter { targets.covers(group: $0.address) }.compactMap(\.schedule?.schedule)
+                    + managedDoors.compactMap(\.unlock?.schedule))
             states.append(state)
         }
         return states
+    }
+
+    /// The holidays, in the years of the openings, of each calendar a schedule with openings names.
+    func openingHolidays(_ schedules: [Schedule]) async throws -> [HolidayCalendar: [Holiday]] {
+        var found: [HolidayCalendar: [Holiday]] = [:]
+        for schedule in schedules {
+            guard let calendar = schedule.holidays, !schedule.open.isEmpty else { continue }
+            for year in Set(schedule.open.map(\.date.components.year)).sorted() {
+                let listed = try await reader.holidays(region: calendar.region, year: year, observed: calendar.observed)
+                found[calendar, default: []] += listed.compactMap { holiday in
+                    TimeParsing.localDate(holiday.date).map { Holiday(date: $0, name: holiday.name) }
+                }
+            }
+        }
+        return found
     }
 
     /// Kisi groups that may be a managed group kisictl would otherwise create, claimed by no
