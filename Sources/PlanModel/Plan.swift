@@ -144,6 +144,8 @@ public struct PlannedGroup: Codable, Sendable, Equatable {
     /// For a newer Kisi group with the same name as a managed group: that group's config
     /// address. The plan empties it (its roles move to the group kept) and deletes it.
     public var duplicateOf: String?
+    /// The group's schedules as the config declares them; nil when it leaves them alone.
+    public var schedules: [ScheduleEntry]?
 
     enum CodingKeys: String, CodingKey {
         case address, name, description, place
@@ -151,6 +153,7 @@ public struct PlannedGroup: Codable, Sendable, Equatable {
         case kisiID = "kisi_id"
         case kept, unchanged
         case duplicateOf = "duplicate_of"
+        case schedules
     }
 
     /// The address a duplicate of a managed group has in plans: `unlimited~512`. `~` is in no
@@ -179,16 +182,20 @@ public struct PlannedDoor: Codable, Sendable, Equatable {
     public var address: String
     public var name: String
     public var lockID: Int
+    /// Its unlock schedules as the config declares them.
+    public var unlock: [ScheduleEntry]
 
     enum CodingKeys: String, CodingKey {
         case address, name
         case lockID = "lock_id"
+        case unlock
     }
 
-    public init(address: String, name: String, lockID: Int) {
+    public init(address: String, name: String, lockID: Int, unlock: [ScheduleEntry] = []) {
         self.address = address
         self.name = name
         self.lockID = lockID
+        self.unlock = unlock
     }
 }
 

@@ -19,7 +19,7 @@ struct CheckovTests {
             checkov,
             [
                 "-f", planFile, "--framework", "terraform_plan", "--skip-download", "--external-checks-dir", repositoryRoot + "/examples/policy",
-                "--check", "CKV_KISI_1,CKV_KISI_2,CKV_KISI_3", "-o", "json",
+                "--check", "CKV_KISI_1,CKV_KISI_2,CKV_KISI_3,CKV_KISI_4", "-o", "json",
             ], environment: ["BC_SKIP_MAPPING": "TRUE"])
         return try SchemaValue.parse(run.stdout)
     }
@@ -43,7 +43,7 @@ struct CheckovTests {
         #expect((report["summary"]?["passed"]?.int ?? 0) > planned ?? 0)
     }
 
-    @Test("a plan granting a staff group, revoking a protected person and granting too many fails the matching policies")
+    @Test("a plan granting a staff group, revoking a protected person, granting too many and unlocking a door at night fails the matching policies")
     func brokenPlanFails() throws {
         let (site, json) = try Self.plan("studio")
         defer { try? FileManager.default.removeItem(atPath: site) }
@@ -69,6 +69,11 @@ struct CheckovTests {
         values["revoked"] = ["o***@example.com#fedcba987654"]
         values["grants"] = 101
         resources[group]["values"] = values
+        // The front door unlocked all night.
+        let unlock = try #require(resources.firstIndex { $0["type"] as? String == "kisi_lock_schedule" })
+        var hours = try #require(resources[unlock]["values"] as? [String: Any])
+        hours["hours"] = "20:00-24:00"
+        resources[unlock]["values"] = hours
         planned["resources"] = resources
         plan["planned_values"] = ["root_module": planned]
         plan["resource_changes"] = changes
@@ -76,7 +81,7 @@ struct CheckovTests {
 
         let report = try Self.check(site + "/broken.json")
         let failed = report["results"]?["failed_checks"]?.array.compactMap { $0["check_id"]?.string } ?? []
-        #expect(Set(failed) == ["CKV_KISI_1", "CKV_KISI_2", "CKV_KISI_3"])
-        #expect(failed.count == 3)
+        #expect(Set(failed) == ["CKV_KISI_1", "CKV_KISI_2", "CKV_KISI_3", "CKV_KISI_4"])
+        #expect(failed.count == 4)
     }
 }

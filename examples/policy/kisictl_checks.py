@@ -6,8 +6,9 @@ Run them in CI on the plan of a pull request:
     checkov -f plan.json --framework terraform_plan --external-checks-dir examples/policy --skip-download
 
 Edit the settings below for your site. checkov reads a plan's planned values: each
-kisi_role_assignment as after apply (with the plan's action), and each kisi_group with what the
-plan does to it (grants, revocations, who is granted and revoked).
+kisi_role_assignment as after apply (with the plan's action), each kisi_group with what the
+plan does to it (grants, revocations, who is granted and revoked), and each kisi_schedule and
+kisi_lock_schedule the config declares (type, days, hours, exceptions).
 """
 
 from checkov.common.models.enums import CheckCategories, CheckResult
@@ -19,6 +20,8 @@ STAFF_GROUPS = {"staff", "staff-only", "back-office"}
 PROTECTED_PEOPLE = {"owner@example.com", "owner@northside.example", "manager@hub.example"}
 # The most grants one plan may make to one group.
 MAX_GRANTS_PER_GROUP = 100
+# Doors stand unlocked by schedule only within these hours (site time, "hh:mm").
+UNLOCK_EARLIEST, UNLOCK_LATEST = "06:00", "22:00"
 
 
 def first(conf, key, default=None):
@@ -88,3 +91,26 @@ class AtMostSoManyGrantsPerGroup(BaseResourceCheck):
 check_staff = NoGrantsToStaffGroups()
 check_protected = NoRevocationOfProtectedPeople()
 check_grants = AtMostSoManyGrantsPerGroup()
+
+
+class DoorsUnlockOnlyInDaytime(BaseResourceCheck):
+    def __init__(self):
+        super().__init__(
+            name=f"Doors stand unlocked by schedule only between {UNLOCK_EARLIEST} and {UNLOCK_LATEST}",
+            id="CKV_KISI_4",
+            categories=[CheckCategories.GENERAL_SECURITY],
+            supported_resources=["kisi_lock_schedule"],
+        )
+
+    def scan_resource_conf(self, conf):
+        self.evaluated_keys = ["hours", "override"]
+        if first(conf, "override", False):
+            return CheckResult.PASSED  # an exception keeps the door locked
+        hours = first(conf, "hours")
+        if not hours:
+            return CheckResult.FAILED  # a whole day or a single event: review it by hand
+        start, _, end = hours.partition("-")
+        return CheckResult.PASSED if UNLOCK_EARLIEST <= start and end <= UNLOCK_LATEST else CheckResult.FAILED
+
+
+check_unlock_hours = DoorsUnlockOnlyInDaytime()

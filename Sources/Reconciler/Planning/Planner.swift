@@ -57,6 +57,17 @@ public struct Planner: Sendable {
         }
     }
 
+    /// The doors whose schedules the config manages, with their unlock hours after apply.
+    var plannedDoors: [PlannedDoor] {
+        live.doors.map { door in
+            var planned = door
+            if mode == .converge {
+                planned.unlock = config.doors.first { $0.address == door.address }?.unlock?.schedule?.entries(.unlock, in: config.timeZone) ?? []
+            }
+            return planned
+        }
+    }
+
     public func plan(createdAt: Instant) -> Plan {
         let groups = config.managedGroups.filter { targets.covers(group: $0.address) }
         let holders = Holders(directory: evaluator.directory, live: live)
@@ -71,9 +82,10 @@ public struct Planner: Sendable {
             guard let desiredState else { return nil }
             var (changes, unchanged) = AccessState.diff(liveState, desiredState, names: holders, zone: config.timeZone)
             Reasons.attach(to: &changes, evaluator: evaluator, instant: instant, skipped: skipped)
-            let planned = PlannedGroup(
+            var planned = PlannedGroup(
                 address: group.address, name: group.name, description: mode == .destroy ? liveState?.description : group.description,
                 place: group.place, placeID: desiredState.placeID, kisiID: desiredState.kisiID, unchanged: unchanged)
+            if mode == .converge { planned.schedules = desiredState.schedules?.map(\.entry) }
             return (planned, changes)
         }
 
@@ -100,7 +112,7 @@ public struct Planner: Sendable {
         return Plan(
             mode: mode, instant: instant, timeZone: config.timeZone.identifier, createdAt: createdAt,
             organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
-            fingerprints: fingerprints, groups: planned, doors: live.doors, changes: draft.changes, problems: draft.problems, notices: live.notices,
+            fingerprints: fingerprints, groups: planned, doors: plannedDoors, changes: draft.changes, problems: draft.problems, notices: live.notices,
             windowChanges: windowChanges, targets: targets.addresses)
     }
 }

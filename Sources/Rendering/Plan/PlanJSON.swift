@@ -147,7 +147,8 @@ public enum PlanJSON {
         return members
     }
 
-    /// Every managed group, its doors where the plan knows them, and every role, as after apply.
+    /// Every managed group, its doors where the plan knows them, its schedules where the config
+    /// declares them, every role, and the doors' unlock schedules, as after apply.
     static func plannedResources(_ plan: Plan, _ style: PlanStyle) -> [JSONValue] {
         var resources: [JSONValue] = []
         for view in GroupView.of(plan) {
@@ -159,6 +160,10 @@ public enum PlanJSON {
                         resource(
                             .door, group.address, index: door.address.index,
                             values: .object([("group", .string(group.address)), ("door", .string(door.address.index))]))))
+            }
+            for (label, entry) in (group.schedules ?? []).labelled(in: style.zone) {
+                resources.append(
+                    .object(resource(.schedule, group.address, index: label, values: scheduleValues(entry, owner: group.address, zone: style.zone))))
             }
             var members: [(String, JSONValue)] = group.unchanged.map { member in
                 let holder: HolderValues =
@@ -177,6 +182,12 @@ public enum PlanJSON {
             }
             for (key, values) in members.sorted(by: { $0.0 < $1.0 }) {
                 resources.append(.object(resource(.role, group.address, index: masked(key, style), values: values)))
+            }
+        }
+        for door in plan.doors {
+            for (label, entry) in door.unlock.labelled(in: style.zone) {
+                resources.append(
+                    .object(resource(.lockSchedule, door.address, index: label, values: scheduleValues(entry, owner: door.name, zone: style.zone))))
             }
         }
         return resources
