@@ -53,6 +53,27 @@ struct ScheduleCommandTests {
         #expect(schedule["closed"] as? [String] == ["2026-12-24"])
     }
 
+    @Test("--target narrows a plan to a group's or a door's schedules; a door without unlock hours is an error")
+    func targets() throws {
+        let site = try copyExample("studio")
+        func addresses(_ target: String) throws -> [String] {
+            let run = try Kisictl.run(["plan", "--config", site, "--sandbox", "--rate", "0", "--format", "json", "--target", target])
+            #expect(run.status == 0, "\(run.stderr)")
+            let plan = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return (plan["resource_changes"] as? [[String: Any]] ?? []).compactMap { $0["address"] as? String }
+        }
+        #expect(try addresses("kisi_lock_schedule.front_door") == [#"kisi_lock_schedule.front_door["mon-fri"]"#])
+        #expect(
+            try addresses("kisi_schedule.unlimited") == [
+                "kisi_group.unlimited",  // as a no-op: the group itself is not targeted
+                #"kisi_schedule.unlimited["closed 2026-12-24"]"#, #"kisi_schedule.unlimited["closed 2026-12-31"]"#,
+                #"kisi_schedule.unlimited["closed on holidays"]"#,
+            ])
+        let unknown = try Kisictl.run(["plan", "--config", site, "--sandbox", "--target", "kisi_lock_schedule.back_office"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("the config declares no unlock hours for a door back_office (doors: front_door)"))
+    }
+
     @Test("import writes Kisi's schedules into the config, and a group onboarded with them plans no schedule change")
     func importRoundTrip() throws {
         let site = try copyExample("studio")

@@ -8,7 +8,7 @@ struct TargetOptions: ParsableArguments {
     @Option(
         name: [.customLong("target"), .customLong("target", withSingleDash: true)],
         help: ArgumentHelp(
-            "Plan (and apply) only this resource: a group (`unlimited` or `kisi_group.unlimited`) or one person's role (`unlimited[\"ann@example.com\"]`). Repeatable.",
+            "Plan (and apply) only this resource: a group (`unlimited` or `kisi_group.unlimited`), one person's role (`unlimited[\"ann@example.com\"]`), a group's or a door's schedules (`kisi_schedule.unlimited`, `kisi_lock_schedule.front_door`, or one of them). Repeatable.",
             valueName: "address"))
     var target: [String] = []
 
@@ -19,11 +19,19 @@ struct TargetOptions: ParsableArguments {
         }
     }
 
-    /// The targets, each naming a managed group of the config; else the error, and exit status 1.
+    /// The targets, each naming a managed group of the config (or, for a door's schedules, a
+    /// door whose `unlock` it declares); else the error, and exit status 1.
     func targets(in config: SiteConfig) throws -> Targets {
         let addresses = target.compactMap(ResourceAddress.init(parsing:))
         let managed = Set(config.managedGroups.map(\.address))
-        for address in addresses where !managed.contains(address.group) {
+        let doors = Set(config.doors.filter { $0.unlock != nil }.map(\.address))
+        for address in addresses where address.kind == .lockSchedule && !doors.contains(address.group) {
+            Output.standardError(
+                "error: --target \(address): the config declares no unlock hours for a door \(address.group) (doors: \(doors.sorted().joined(separator: ", ")))\n"
+            )
+            throw ExitCode(1)
+        }
+        for address in addresses where address.kind != .lockSchedule && !managed.contains(address.group) {
             Output.standardError(
                 "error: --target \(address): the config has no managed group \(address.group) (managed groups: \(managed.sorted().joined(separator: ", ")))\n"
             )
