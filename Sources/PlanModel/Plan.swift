@@ -336,6 +336,9 @@ public enum KisiNotice: Codable, Sendable, Equatable {
     case orphanedGroup(OrphanedGroup)
     /// Kisi's clock (its `Date` header) minus the local one, in seconds, when over a minute.
     case clockSkew(seconds: Int)
+    /// Schedules kisictl cannot read (a type or fields it does not know) on a group or door whose
+    /// schedules the config declares: its schedules are left alone, not planned blind.
+    case unreadableSchedules(owner: String, ids: [Int])
 }
 
 /// How far the local clock may be from Kisi's. Windows are computed from the local clock, so

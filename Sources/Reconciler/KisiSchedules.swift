@@ -13,6 +13,11 @@ public enum KisiSchedules {
             .compactMap { schedule in entry(schedule).map { ScheduledEntry($0, kisiID: schedule.id) } }
     }
 
+    /// The ids of the schedules of a consequence that kisictl cannot read.
+    static func unreadable(_ schedules: [KisiSchedule], _ consequence: ScheduleConsequence) -> [Int] {
+        schedules.filter { $0.consequence == consequence.rawValue && entry($0) == nil }.map(\.id).sorted()
+    }
+
     static func entry(_ schedule: KisiSchedule) -> ScheduleEntry? {
         ScheduleEntry(
             KisiScheduleFields(

@@ -295,6 +295,26 @@ struct ScheduleTests {
         #expect(try await site.plan().plan.warnings.isEmpty)
     }
 
+    @Test("a schedule kisictl cannot read is not planned over: the group's hours are left alone, and the plan says why")
+    func unreadable() async throws {
+        let site = try await Self.site(schedule: "    schedule: {weekly: {mon-fri: \"09:00-16:00\"}}", unlock: "    {}")
+        defer { Task { await site.stop() } }
+        let groupID = try #require(await site.state.groups.first { $0.name == "Off-peak" }?.id)
+        // A recurring event in a form Kisi's document does not give (hh:mm is its form).
+        try await site.store.write { state, now in
+            state.schedules.append(
+                ScheduleRecord(
+                    id: state.nextID("schedule"), name: nil, enabled: true, override: false, consequence: "allow", scheduleableType: "Group",
+                    scheduleableID: groupID, type: "recurring_event", weekdays: Array(repeating: true, count: 7), startsAtTime: "9 am",
+                    endsAtTime: "5 pm", createdAt: now, updatedAt: now))
+        }
+        let plan = try await site.plan().plan
+        #expect(Self.addresses(plan) == [])
+        #expect(!plan.changes.contains { $0.address == .group("offpeak") }, "nor is the time restriction turned on")
+        let text = PlanText.render(plan, style: PlanStyle(zone: SiteTimeZone(identifier: "Europe/London")!))
+        #expect(text.contains("groups.offpeak.schedule: Kisi holds schedule 95001 in a form kisictl cannot read, so it leaves this schedule alone"))
+    }
+
     /// Refuses one kind of request with Kisi's 422, passing the others to the sandbox.
     struct Refusing: HTTPExchange {
         let inner: any HTTPExchange

@@ -49,7 +49,9 @@ public struct Planner: Sendable {
     var doorChanges: [ResourceChange] {
         guard mode == .converge else { return [] }
         return live.doors.flatMap { door -> [ResourceChange] in
-            guard let setting = config.doors.first(where: { $0.address == door.address })?.unlock else { return [] }
+            guard let setting = config.doors.first(where: { $0.address == door.address })?.unlock,
+                KisiSchedules.unreadable(live.doorSchedules[door.lockID] ?? [], .unlock).isEmpty
+            else { return [] }
             let desired = (setting.schedule?.entries(.unlock, in: config.timeZone) ?? []).map { ScheduledEntry($0) }
             return ScheduleDiff.changes(
                 live: KisiSchedules.entries(live.doorSchedules[door.lockID] ?? [], .unlock), desired: desired, zone: config.timeZone,
@@ -68,6 +70,21 @@ public struct Planner: Sendable {
         }
     }
 
+    /// A notice for each group or door whose declared schedules Kisi holds in a form kisictl
+    /// cannot read.
+    func unreadableSchedules(_ groups: [GroupConfig]) -> [KisiNotice] {
+        guard mode == .converge else { return [] }
+        let ofGroups = groups.filter { $0.schedule != nil }.compactMap { group -> KisiNotice? in
+            let ids = KisiSchedules.unreadable(live.groups[group.address]?.schedules ?? [], .allow)
+            return ids.isEmpty ? nil : .unreadableSchedules(owner: "groups.\(group.address).schedule", ids: ids)
+        }
+        let ofDoors = live.doors.compactMap { door -> KisiNotice? in
+            let ids = KisiSchedules.unreadable(live.doorSchedules[door.lockID] ?? [], .unlock)
+            return ids.isEmpty ? nil : .unreadableSchedules(owner: "doors.\(door.name).unlock", ids: ids)
+        }
+        return ofGroups + ofDoors
+    }
+
     public func plan(createdAt: Instant) -> Plan {
         let groups = config.managedGroups.filter { targets.covers(group: $0.address) }
         let holders = Holders(directory: evaluator.directory, live: live)
@@ -76,9 +93,14 @@ public struct Planner: Sendable {
         // so a large site never holds both states of every group at once.
         var diffs = groups.parallelMap { group -> (PlannedGroup, [ResourceChange])? in
             let liveState = AccessStates.live(group, live: live, holders: holders, instant: instant)
-            let desiredState =
+            var desiredState =
                 mode == .destroy
                 ? liveState.map(AccessStates.destroyed) : AccessStates.desired(group, access: desired, live: live, zone: config.timeZone)
+            // Schedules kisictl cannot read are not planned over.
+            if !KisiSchedules.unreadable(live.groups[group.address]?.schedules ?? [], .allow).isEmpty {
+                desiredState?.schedules = nil
+                desiredState?.timeRestriction = nil
+            }
             guard let desiredState else { return nil }
             var (changes, unchanged) = AccessState.diff(liveState, desiredState, names: holders, zone: config.timeZone)
             Reasons.attach(to: &changes, evaluator: evaluator, instant: instant, skipped: skipped)
@@ -112,7 +134,8 @@ public struct Planner: Sendable {
         return Plan(
             mode: mode, instant: instant, timeZone: config.timeZone.identifier, createdAt: createdAt,
             organization: PlanOrganization(id: live.organization.id, name: live.organization.name), endpoint: endpoint,
-            fingerprints: fingerprints, groups: planned, doors: plannedDoors, changes: draft.changes, problems: draft.problems, notices: live.notices,
+            fingerprints: fingerprints, groups: planned, doors: plannedDoors, changes: draft.changes, problems: draft.problems,
+            notices: live.notices + unreadableSchedules(groups),
             windowChanges: windowChanges, targets: targets.addresses)
     }
 }

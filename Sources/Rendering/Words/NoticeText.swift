@@ -32,6 +32,9 @@ public enum NoticeText {
             let refused = ClockSkew.refuses(.seconds(seconds))
             return
                 "the local clock is \(minutes) min \(seconds > 0 ? "behind" : "ahead of") Kisi's (its Date header): every window kisictl writes is off by as much. Set the clock right (NTP)\(refused ? "; apply refuses until then" : "")."
+        case .unreadableSchedules(let owner, let ids):
+            return
+                "\(owner): Kisi holds schedule\(ids.count == 1 ? "" : "s") \(ids.map(String.init).joined(separator: ", ")) in a form kisictl cannot read, so it leaves this schedule alone rather than plan it blind. Look at it in Kisi's dashboard."
         case .orphanedGroup(let orphan):
             let place = orphan.place.map { "in \($0)" } ?? "in the organization"
             return
