@@ -84,8 +84,8 @@ public protocol ApplyProgress: Sendable {
     func finish() async
 }
 
-/// Executes a plan against Kisi: groups and doors first, then users and grants and window
-/// changes, then revocations, so a person moving between groups gains the new access before
+/// Executes a plan against Kisi: groups, their hours and doors first (and the doors' unlock
+/// hours), then users and grants and window changes, then revocations, so a person moving between groups gains the new access before
 /// losing the old. Every write is idempotent under faults: when an answer is lost, or Kisi
 /// refuses a create (422), or a delete finds nothing (404), the applier reads back and decides
 /// from what Kisi holds, never from an error's wording, so it never creates a duplicate user,
@@ -132,7 +132,7 @@ public struct Applier: Sendable {
         let report = ReportBuilder()
         await progress?.begin(total: plan.changes.filter { $0.address.kind != .user }.count)
 
-        // Groups and doors, group by group.
+        // Groups, their hours and doors, group by group; then the doors' unlock hours.
         var groupIDs: [String: Int] = [:]
         for group in plan.groups {
             let changes = plan.changes(in: group.address)
@@ -146,34 +146,7 @@ public struct Applier: Sendable {
             }
             guard let groupID = id else { continue }
             groupIDs[group.address] = groupID
-            // Hours are made before the time restriction is turned on, and the restriction turned
-            // off before hours go: members are never held to a schedule that is not there.
-            let schedules = changes.filter { $0.address.kind == .schedule }
-            var hoursMade = true
-            for change in schedules where change.action != .delete {
-                hoursMade = await changeSchedule(change, on: ("Group", groupID), report) && hoursMade
-            }
-            if let create = changes.first(where: { $0.address.kind == .group && $0.action == .create }), create.after?.group?.timeRestriction == true
-            {
-                if hoursMade { await restrict(groupID, create, report) } else { await holdBack(create, restrictionOn: true, report) }
-            }
-            var restrictionOff = true
-            if let update = changes.first(where: { $0.address.kind == .group && $0.action == .update }) {
-                let restriction = update.after?.group?.timeRestriction
-                if restriction == true, !hoursMade {
-                    await holdBack(update, restrictionOn: true, report)
-                } else {
-                    let updated = await updateGroup(group, groupID, update, report)
-                    if restriction == false { restrictionOff = updated }
-                }
-            }
-            for change in schedules where change.action == .delete {
-                if restrictionOff {
-                    await changeSchedule(change, on: ("Group", groupID), report)
-                } else {
-                    await holdBack(change, restrictionOn: false, report)
-                }
-            }
+            await changeGroupAndHours(group, groupID, changes, report)
             for door in changes where door.address.kind == .door { await changeDoor(group, groupID, door, report) }
         }
         for door in plan.doors {
@@ -349,6 +322,38 @@ public struct Applier: Sendable {
             await done("delete_duplicate_group", change, target, .groupsDeleted, report, detail: "already deleted")
         } catch {
             await failed("delete_duplicate_group", change, target, error, report)
+        }
+    }
+
+    /// A group's own changes and its hours, in the order that never locks members out: hours
+    /// are made before the time restriction is turned on (a new group gets it only then), and
+    /// the restriction is turned off before hours go; when a step fails, the one that depends
+    /// on it is held back.
+    private func changeGroupAndHours(_ group: PlannedGroup, _ groupID: Int, _ changes: [ResourceChange], _ report: ReportBuilder) async {
+        let schedules = changes.filter { $0.address.kind == .schedule }
+        var hoursMade = true
+        for change in schedules where change.action != .delete {
+            hoursMade = await changeSchedule(change, on: ("Group", groupID), report) && hoursMade
+        }
+        if let create = changes.first(where: { $0.address.kind == .group && $0.action == .create }), create.after?.group?.timeRestriction == true {
+            if hoursMade { await restrict(groupID, create, report) } else { await holdBack(create, restrictionOn: true, report) }
+        }
+        var restrictionOff = true
+        if let update = changes.first(where: { $0.address.kind == .group && $0.action == .update }) {
+            let restriction = update.after?.group?.timeRestriction
+            if restriction == true, !hoursMade {
+                await holdBack(update, restrictionOn: true, report)
+            } else {
+                let updated = await updateGroup(group, groupID, update, report)
+                if restriction == false { restrictionOff = updated }
+            }
+        }
+        for change in schedules where change.action == .delete {
+            if restrictionOff {
+                await changeSchedule(change, on: ("Group", groupID), report)
+            } else {
+                await holdBack(change, restrictionOn: false, report)
+            }
         }
     }
 
