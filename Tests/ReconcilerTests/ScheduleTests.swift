@@ -302,11 +302,12 @@ struct ScheduleTests {
         let groupID = try #require(await site.state.groups.first { $0.name == "Off-peak" }?.id)
         // A recurring event in a form Kisi's document does not give (hh:mm is its form).
         try await site.store.write { state, now in
-            state.schedules.append(
-                ScheduleRecord(
-                    id: state.nextID("schedule"), name: nil, enabled: true, override: false, consequence: "allow", scheduleableType: "Group",
-                    scheduleableID: groupID, type: "recurring_event", weekdays: Array(repeating: true, count: 7), startsAtTime: "9 am",
-                    endsAtTime: "5 pm", createdAt: now, updatedAt: now))
+            let record = """
+                {"id": \(state.nextID("schedule")), "enabled": true, "override": false, "consequence": "allow", "scheduleable_type": "Group",
+                 "scheduleable_id": \(groupID), "type": "recurring_event", "weekdays": [true, true, true, true, true, true, true],
+                 "starts_at_time": "9 am", "ends_at_time": "5 pm", "created_at": "\(now)", "updated_at": "\(now)"}
+                """
+            state.schedules.append(try JSONDecoder().decode(ScheduleRecord.self, from: Data(record.utf8)))
         }
         let plan = try await site.plan().plan
         #expect(Self.addresses(plan) == [])

@@ -562,34 +562,6 @@ public struct ScheduleRecord: Codable, Sendable, Equatable {
     public var createdAt: String
     public var updatedAt: String
 
-    public init(
-        id: Int, name: String? = nil, enabled: Bool, override: Bool, consequence: String, scheduleableType: String, scheduleableID: Int,
-        type: String, region: String? = nil, observed: Bool? = nil, ignoredHolidays: [String]? = nil, weekdays: [Bool]? = nil,
-        startsAtTime: String? = nil, endsAtTime: String? = nil, startsAtDate: String? = nil, endsAtDate: String? = nil, startsAt: String? = nil,
-        endsAt: String? = nil, createdAt: String, updatedAt: String
-    ) {
-        self.id = id
-        self.name = name
-        self.enabled = enabled
-        self.override = override
-        self.consequence = consequence
-        self.scheduleableType = scheduleableType
-        self.scheduleableID = scheduleableID
-        self.type = type
-        self.region = region
-        self.observed = observed
-        self.ignoredHolidays = ignoredHolidays
-        self.weekdays = weekdays
-        self.startsAtTime = startsAtTime
-        self.endsAtTime = endsAtTime
-        self.startsAtDate = startsAtDate
-        self.endsAtDate = endsAtDate
-        self.startsAt = startsAt
-        self.endsAt = endsAt
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, name, enabled, override, consequence
         case scheduleableType = "scheduleable_type"
